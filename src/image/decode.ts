@@ -7,7 +7,7 @@
  * orientation applied, so that pixel positions match what viewers show and what the tool writes.
  */
 import { readFile, stat } from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { decode as decodeBmp } from 'fast-bmp';
 import { AutothreshError, errorMessage } from '../errors.js';
 import { toGray } from './gray.js';
@@ -84,7 +84,7 @@ async function decodeWithSharp(
   const warnings: string[] = [];
 
   // Header first: format, size, page count, bit depth, before any pixel is decoded.
-  let metadata: sharp.Metadata;
+  let metadata: Metadata;
   try {
     metadata = await sharp(buffer, { limitInputPixels: false }).metadata();
   } catch (error) {
@@ -112,10 +112,10 @@ async function decodeWithSharp(
 
   // Pixels: oriented, sRGB (CMYK and palettes converted by libvips), 8 or 16 bits.
   const sixteen = is16Bit(metadata.depth);
-  let raw: { data: Buffer; info: sharp.OutputInfo };
+  let raw: { data: Buffer; info: OutputInfo };
   try {
     const pipeline = sharp(buffer, { page, limitInputPixels: false, failOn: 'error' }).autoOrient();
-    if (metadata.space === 'cmyk') pipeline.toColourspace(sixteen ? 'rgb16' : 'srgb');
+    pipeline.toColourspace(outputColourspace(metadata, sixteen));
     raw = await pipeline.raw(sixteen ? { depth: 'ushort' } : undefined).toBuffer({
       resolveWithObject: true,
     });
@@ -140,6 +140,17 @@ async function decodeWithSharp(
     page,
     warnings,
   };
+}
+
+/**
+ * libvips converts to 8-bit sRGB unless told otherwise: keep gray inputs gray (1 channel) and
+ * 16-bit inputs 16-bit; CMYK and palette inputs become sRGB.
+ */
+function outputColourspace(metadata: Metadata, sixteen: boolean): string {
+  const gray = metadata.space === 'b-w' || metadata.space === 'grey16' ||
+    (metadata.channels <= 2 && metadata.space !== 'cmyk' && !metadata.isPalette);
+  if (gray) return sixteen ? 'grey16' : 'b-w';
+  return sixteen ? 'rgb16' : 'srgb';
 }
 
 function is16Bit(depth: string | undefined): boolean {

@@ -1,0 +1,55 @@
+/**
+ * Validating command-line options with zod, one line per problem.
+ *
+ * commander delivers option values as strings (or booleans); each command describes what it
+ * accepts with a zod schema whose keys are commander's camelCase option names. A failure becomes
+ * a usage error such as `option --window: expected an odd integer ≥ 3, received "4"`.
+ */
+import { z } from 'zod';
+import { AutothreshError } from '../errors.js';
+
+/** `blockSize` → `--block-size`. */
+export function optionFlag(key: PropertyKey): string {
+  return `--${String(key).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
+/** Parses `raw` with `schema`, throwing a one-line usage error naming the first bad option. */
+export function parseOptions<Schema extends z.ZodType>(
+  schema: Schema,
+  raw: Record<string, unknown>,
+): z.output<Schema> {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const key = issue.path[0];
+  const received = key === undefined ? undefined : raw[key as string];
+  const what = key === undefined ? 'options' : `option ${optionFlag(key)}`;
+  const shown = received === undefined ? '' : `, received ${JSON.stringify(received)}`;
+  throw new AutothreshError('autothresh.usage', `${what}: ${describeIssue(issue)}${shown}`);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  // Custom messages (set in schemas with { message }) are already phrased as "expected …".
+  return issue.message.replace(/^Invalid input: /, '').replace(/^Invalid option: /, '');
+}
+
+/** Common zod pieces for option strings. */
+export const optionTypes = {
+  /** An integer given as a string, within [min, max]. */
+  integer: (min: number, max: number = Number.MAX_SAFE_INTEGER) =>
+    z.coerce
+      .number({ message: `expected an integer from ${min} to ${max}` })
+      .refine((value) => Number.isInteger(value) && value >= min && value <= max, {
+        message: `expected an integer from ${min} to ${max}`,
+      }),
+  /** A finite number given as a string, within [min, max]. */
+  number: (min = -Number.MAX_VALUE, max = Number.MAX_VALUE) =>
+    z.coerce
+      .number({ message: `expected a number from ${min} to ${max}` })
+      .refine((value) => Number.isFinite(value) && value >= min && value <= max, {
+        message: `expected a number from ${min} to ${max}`,
+      }),
+  /** One of a fixed list. */
+  choice: <const Values extends readonly [string, ...string[]]>(values: Values) =>
+    z.enum(values, { message: `expected one of ${values.join(', ')}` }),
+};

@@ -1,0 +1,199 @@
+/**
+ * Scoring a global threshold exactly from class histograms, without a pass over pixels.
+ *
+ * The foreground histogram counts the gray values of ground-truth foreground pixels, the
+ * background histogram those of background pixels. With cumulative sums, the confusion counts of
+ * all 256 thresholds cost O(256), so the exact best threshold comes from an exhaustive search.
+ *
+ * Convention: threshold t splits bins ≤ t from bins > t. Polarity `dark`: pixels ≤ t are
+ * predicted foreground; `bright`: pixels > t are predicted foreground.
+ */
+import type { Histogram, ReadonlyCounts } from '../histogram/histogram.js';
+import { BIN_COUNT } from '../histogram/histogram.js';
+
+export type Polarity = 'dark' | 'bright';
+
+export const OBJECTIVE_NAMES = [
+  'fmeasure', 'accuracy', 'iou', 'mcc', 'balanced-accuracy',
+] as const;
+export type Objective = (typeof OBJECTIVE_NAMES)[number];
+
+/** Pixel counts of a binarization against ground truth. */
+export interface Confusion {
+  truePositive: number;
+  falsePositive: number;
+  falseNegative: number;
+  trueNegative: number;
+}
+
+/** Ground truth split into the gray-level histograms of its two classes. */
+export interface ClassHistograms {
+  readonly foreground: ReadonlyCounts | ArrayLike<number>;
+  readonly background: ReadonlyCounts | ArrayLike<number>;
+}
+
+/** Confusion counts of threshold t (an integer bin, 0..255) under `polarity`. */
+export function confusionAt(
+  classes: ClassHistograms,
+  threshold: number,
+  polarity: Polarity,
+): Confusion {
+  let foregroundAtOrBelow = 0;
+  let backgroundAtOrBelow = 0;
+  let foregroundTotal = 0;
+  let backgroundTotal = 0;
+  for (let bin = 0; bin < BIN_COUNT; bin++) {
+    foregroundTotal += classes.foreground[bin];
+    backgroundTotal += classes.background[bin];
+    if (bin <= threshold) {
+      foregroundAtOrBelow += classes.foreground[bin];
+      backgroundAtOrBelow += classes.background[bin];
+    }
+  }
+  return confusionFromSums(
+    foregroundAtOrBelow, backgroundAtOrBelow, foregroundTotal, backgroundTotal, polarity,
+  );
+}
+
+function confusionFromSums(
+  foregroundAtOrBelow: number,
+  backgroundAtOrBelow: number,
+  foregroundTotal: number,
+  backgroundTotal: number,
+  polarity: Polarity,
+): Confusion {
+  const truePositive = polarity === 'dark'
+    ? foregroundAtOrBelow
+    : foregroundTotal - foregroundAtOrBelow;
+  const falsePositive = polarity === 'dark'
+    ? backgroundAtOrBelow
+    : backgroundTotal - backgroundAtOrBelow;
+  return {
+    truePositive,
+    falsePositive,
+    falseNegative: foregroundTotal - truePositive,
+    trueNegative: backgroundTotal - falsePositive,
+  };
+}
+
+/**
+ * The objective's score in [0, 1] (MCC in [−1, 1]) for the given confusion counts.
+ * Undefined ratios (0/0) score 0, except F-measure and IoU with no foreground at all in truth
+ * and prediction, which score 1 (nothing to find, nothing found).
+ */
+export function score(objective: Objective, confusion: Confusion): number {
+  const { truePositive: tp, falsePositive: fp, falseNegative: fn, trueNegative: tn } = confusion;
+  switch (objective) {
+    case 'fmeasure':
+      return tp + fp + fn === 0 ? 1 : (2 * tp) / (2 * tp + fp + fn);
+    case 'iou':
+      return tp + fp + fn === 0 ? 1 : tp / (tp + fp + fn);
+    case 'accuracy': {
+      const total = tp + fp + fn + tn;
+      return total === 0 ? 0 : (tp + tn) / total;
+    }
+    case 'balanced-accuracy': {
+      const sensitivity = tp + fn === 0 ? 0 : tp / (tp + fn);
+      const specificity = tn + fp === 0 ? 0 : tn / (tn + fp);
+      return (sensitivity + specificity) / 2;
+    }
+    case 'mcc': {
+      const denominator = Math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn));
+      return denominator === 0 ? 0 : (tp * tn - fp * fn) / denominator;
+    }
+  }
+}
+
+/** Scores of all 256 thresholds, index = threshold. O(256). */
+export function scoreAllThresholds(
+  classes: ClassHistograms,
+  polarity: Polarity,
+  objective: Objective,
+): Float64Array {
+  let foregroundTotal = 0;
+  let backgroundTotal = 0;
+  for (let bin = 0; bin < BIN_COUNT; bin++) {
+    foregroundTotal += classes.foreground[bin];
+    backgroundTotal += classes.background[bin];
+  }
+
+  const scores = new Float64Array(BIN_COUNT);
+  let foregroundAtOrBelow = 0;
+  let backgroundAtOrBelow = 0;
+  for (let threshold = 0; threshold < BIN_COUNT; threshold++) {
+    foregroundAtOrBelow += classes.foreground[threshold];
+    backgroundAtOrBelow += classes.background[threshold];
+    const confusion = confusionFromSums(
+      foregroundAtOrBelow, backgroundAtOrBelow, foregroundTotal, backgroundTotal, polarity,
+    );
+    scores[threshold] = score(objective, confusion);
+  }
+  return scores;
+}
+
+/** The exact best threshold of a labelled histogram pair and how flat the optimum is. */
+export interface BestThreshold {
+  /** The best threshold; among exactly tied thresholds, the middle one (lower median). */
+  threshold: number;
+  score: number;
+  /** Lowest and highest threshold scoring within 0.5% (relative) of the best score. */
+  range: [number, number];
+}
+
+/** Relative tolerance that defines {@link BestThreshold.range}. */
+export const BEST_RANGE_TOLERANCE = 0.005;
+
+/** Exhaustive search over all 256 thresholds (exact; ties broken to the middle). */
+export function bestThreshold(
+  classes: ClassHistograms,
+  polarity: Polarity,
+  objective: Objective,
+): BestThreshold {
+  const scores = scoreAllThresholds(classes, polarity, objective);
+  let best = -Infinity;
+  for (const value of scores) if (value > best) best = value;
+
+  const tied: number[] = [];
+  for (let t = 0; t < BIN_COUNT; t++) if (scores[t] === best) tied.push(t);
+  const threshold = tied[(tied.length - 1) >> 1];
+
+  const floor = best - Math.abs(best) * BEST_RANGE_TOLERANCE;
+  let low = threshold;
+  let high = threshold;
+  for (let t = 0; t < BIN_COUNT; t++) {
+    if (scores[t] >= floor) {
+      low = Math.min(low, t);
+      high = Math.max(high, t);
+    }
+  }
+  return { threshold, score: best, range: [low, high] };
+}
+
+/**
+ * Polarity of ground truth: `dark` when the mean gray value of the foreground is below that of
+ * the background, else `bright`.
+ */
+export function polarityOfClasses(classes: ClassHistograms): Polarity {
+  return meanBin(classes.foreground) <= meanBin(classes.background) ? 'dark' : 'bright';
+}
+
+function meanBin(counts: ArrayLike<number>): number {
+  let sum = 0;
+  let weighted = 0;
+  for (let bin = 0; bin < BIN_COUNT; bin++) {
+    sum += counts[bin];
+    weighted += bin * counts[bin];
+  }
+  return sum === 0 ? 0 : weighted / sum;
+}
+
+/** Sum of two class histograms: the histogram of the whole image. */
+export function combinedCounts(classes: ClassHistograms): Float64Array {
+  const counts = new Float64Array(BIN_COUNT);
+  for (let bin = 0; bin < BIN_COUNT; bin++) {
+    counts[bin] = classes.foreground[bin] + classes.background[bin];
+  }
+  return counts;
+}
+
+export type { Histogram };

@@ -1,0 +1,245 @@
+/**
+ * Thresholding one image end to end: decode → histogram → threshold (classical, local or
+ * learned) → polarity → foreground. The CLI's `predict` and the library's `thresholdImage`
+ * both go through here.
+ *
+ * Convention: a threshold t (a bin, 0..255) splits bins ≤ t from bins > t. Polarity `dark`:
+ * foreground is ≤ t; `bright`: foreground is > t. The binarized image is white (255) where the
+ * value is > t and black (0) elsewhere, whatever the polarity (OpenCV's THRESH_BINARY); the
+ * foreground mask is 255 on foreground pixels.
+ */
+import { AutothreshError } from './errors.js';
+import { histogramOf, type HistogramRange } from './histogram/count.js';
+import { binUpperValue, occupiedRange, type Histogram } from './histogram/histogram.js';
+import { readImage, type DecodeOptions } from './image/decode.js';
+import type { DecodedImage, GrayImage } from './image/gray-image.js';
+import type { Polarity } from './label/objectives.js';
+import {
+  GLOBAL_METHOD_NAMES,
+  globalThreshold,
+  multiOtsuThresholds,
+  type GlobalMethodName,
+} from './methods/global/index.js';
+import {
+  LOCAL_METHOD_NAMES,
+  localThresholdMap,
+  type LocalMethodName,
+} from './methods/local/index.js';
+
+export type MethodName = GlobalMethodName | LocalMethodName | 'learned';
+
+export const METHOD_NAMES: readonly MethodName[] = [
+  'learned', ...GLOBAL_METHOD_NAMES, ...LOCAL_METHOD_NAMES,
+];
+
+export interface ThresholdOptions {
+  method: MethodName;
+  /** Which side is foreground; `auto` asks the model (learned) or the smaller-class rule. */
+  polarity?: Polarity | 'auto';
+  /** Method parameters (window, k, c, percentile, classes, …). */
+  params?: Readonly<Record<string, number>>;
+  /** Model folder for `learned` (default: the shipped model). */
+  model?: string;
+  range?: HistogramRange;
+}
+
+/** What `predict` reports for one image. */
+export interface ThresholdResult {
+  file: string;
+  width: number;
+  height: number;
+  bitDepth: 8 | 16;
+  method: MethodName;
+  /** Threshold as a bin (0..255); `null` for local methods (one threshold per pixel). */
+  threshold: number | null;
+  /** The threshold in the image's own units (equals `threshold` for 8-bit images). */
+  value: number | null;
+  /** multi-otsu only: all k−1 thresholds (bins), ascending. */
+  thresholds?: number[];
+  polarity: Polarity;
+  /** learned only: probability of the reported polarity, in [0.5, 1]. */
+  polarityConfidence?: number;
+  /** learned only: predicted F-measure of the best global threshold, in [0, 1]. */
+  quality?: number;
+  /** Fraction of counted pixels that are foreground, in [0, 1]. */
+  foregroundFraction: number;
+  warnings: string[];
+}
+
+/** A threshold result together with what is needed to write its images. */
+export interface ThresholdedImage {
+  result: ThresholdResult;
+  image: GrayImage;
+  /**
+   * Where each pixel is cut, in the image's own units: one value for global methods, one per
+   * pixel for local methods. A pixel is "above" when its value is greater.
+   */
+  cut: number | ArrayLike<number>;
+}
+
+/** Decodes `file` and thresholds it. */
+export async function thresholdFile(
+  file: string,
+  options: ThresholdOptions,
+  decodeOptions: DecodeOptions = {},
+): Promise<ThresholdedImage> {
+  const image = await readImage(file, decodeOptions);
+  return thresholdDecoded(image, options);
+}
+
+/** Thresholds an already decoded image. */
+export async function thresholdDecoded(
+  image: DecodedImage,
+  options: ThresholdOptions,
+): Promise<ThresholdedImage> {
+  const warnings = [...image.warnings];
+  const histogram = histogramOf(image, options.range);
+  const occupied = occupiedRange(histogram);
+  if (occupied === null) {
+    throw new AutothreshError(
+      'autothresh.emptyHistogram',
+      `${image.source}: no pixel to threshold (every pixel is transparent)`,
+    );
+  }
+  if (occupied.first === occupied.last) {
+    warnings.push(`${image.source}: image has a single gray value; threshold is that value`);
+  }
+  if (image.bitDepth === 16) {
+    const { min, max } = histogram.range;
+    warnings.push(`${image.source}: 16-bit values ${min}..${max} mapped onto 256 bins`);
+  }
+
+  const base = {
+    file: image.source, width: image.width, height: image.height, bitDepth: image.bitDepth,
+    method: options.method, warnings,
+  };
+  if (isLocal(options.method)) return thresholdLocal(image, histogram, options, base);
+  return thresholdGlobal(image, histogram, options, base);
+}
+
+type ResultBase = Pick<ThresholdResult, 'file' | 'width' | 'height' | 'bitDepth' | 'method' | 'warnings'>;
+
+function isLocal(method: MethodName): method is LocalMethodName {
+  return (LOCAL_METHOD_NAMES as readonly string[]).includes(method);
+}
+
+async function thresholdGlobal(
+  image: GrayImage,
+  histogram: Histogram,
+  options: ThresholdOptions,
+  base: ResultBase,
+): Promise<ThresholdedImage> {
+  let threshold: number;
+  let thresholds: number[] | undefined;
+  let polarity: Polarity | undefined = options.polarity === 'auto' ? undefined : options.polarity;
+  let learned: Pick<ThresholdResult, 'polarityConfidence' | 'quality'> = {};
+
+  if (options.method === 'learned') {
+    const { loadModel, predictThreshold } = await import('./model/index.js');
+    const model = await loadModel(options.model);
+    const prediction = predictThreshold(model, histogram);
+    threshold = prediction.threshold;
+    polarity ??= prediction.polarity;
+    learned = { polarityConfidence: prediction.polarityConfidence, quality: prediction.quality };
+  } else if (options.method === 'multi-otsu') {
+    thresholds = multiOtsuThresholds(histogram, options.params?.classes ?? 3);
+    threshold = thresholds[0];
+  } else {
+    threshold = globalThreshold(options.method, histogram, options.params);
+  }
+
+  const cut = binUpperValue(threshold, histogram.range);
+  const atOrBelow = countAtOrBelow(histogram, threshold);
+  polarity ??= atOrBelow <= histogram.total - atOrBelow ? 'dark' : 'bright';
+  const foreground = polarity === 'dark' ? atOrBelow : histogram.total - atOrBelow;
+  return {
+    result: {
+      ...base,
+      threshold,
+      value: cut,
+      ...(thresholds ? { thresholds } : {}),
+      polarity,
+      ...learned,
+      foregroundFraction: foreground / histogram.total,
+    },
+    image,
+    cut,
+  };
+}
+
+function countAtOrBelow(histogram: Histogram, threshold: number): number {
+  let count = 0;
+  for (let bin = 0; bin <= threshold; bin++) count += histogram.counts[bin];
+  return count;
+}
+
+async function thresholdLocal(
+  image: GrayImage,
+  _histogram: Histogram,
+  options: ThresholdOptions,
+  base: ResultBase,
+): Promise<ThresholdedImage> {
+  const map = localThresholdMap(options.method as LocalMethodName, image, options.params ?? {});
+  const { counted, above } = countAbove(image, map);
+  // Smaller-class rule: the side with fewer counted pixels is the foreground.
+  const polarity = options.polarity === undefined || options.polarity === 'auto'
+    ? (counted - above <= above ? 'dark' : 'bright')
+    : options.polarity;
+  const foreground = polarity === 'dark' ? counted - above : above;
+  return {
+    result: {
+      ...base,
+      threshold: null,
+      value: null,
+      polarity,
+      foregroundFraction: counted === 0 ? 0 : foreground / counted,
+    },
+    image,
+    cut: map,
+  };
+}
+
+function countAbove(image: GrayImage, map: ArrayLike<number>): { counted: number; above: number } {
+  const { data, included } = image;
+  let counted = 0;
+  let above = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (included !== null && included[i] === 0) continue;
+    counted++;
+    if (data[i] > map[i]) above++;
+  }
+  return { counted, above };
+}
+
+/** Binarized image: 255 where value > threshold, 0 elsewhere (OpenCV THRESH_BINARY). */
+export function binarizedPixels(thresholded: ThresholdedImage): Uint8Array {
+  return pixelsAbove(thresholded, 255, 0, 0);
+}
+
+/** Foreground mask: 255 on foreground pixels (by polarity), 0 elsewhere and on left-out pixels. */
+export function foregroundMaskPixels(thresholded: ThresholdedImage): Uint8Array {
+  return thresholded.result.polarity === 'bright'
+    ? pixelsAbove(thresholded, 255, 0, 0)
+    : pixelsAbove(thresholded, 0, 255, 0);
+}
+
+function pixelsAbove(
+  { image, cut }: ThresholdedImage,
+  aboveValue: number,
+  belowValue: number,
+  excludedValue: number,
+): Uint8Array {
+  const { data, included } = image;
+  const pixels = new Uint8Array(data.length);
+  if (typeof cut === 'number') {
+    for (let i = 0; i < data.length; i++) pixels[i] = data[i] > cut ? aboveValue : belowValue;
+  } else {
+    for (let i = 0; i < data.length; i++) pixels[i] = data[i] > cut[i] ? aboveValue : belowValue;
+  }
+  if (included !== null && excludedValue !== aboveValue) {
+    for (let i = 0; i < data.length; i++) if (included[i] === 0) pixels[i] = excludedValue;
+  }
+  return pixels;
+}
+
+export { GLOBAL_METHOD_NAMES, LOCAL_METHOD_NAMES };

@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { histogramOf } from '../../src/histogram/count.js';
+import {
+  binOfValue, binUpperValue, createHistogram, occupiedRange,
+} from '../../src/histogram/histogram.js';
+import { readImage } from '../../src/image/decode.js';
+import { createGrayImage } from '../../src/image/gray-image.js';
+
+const SHARED = new URL('../../../shared/', import.meta.url).pathname;
+
+describe('histogram', () => {
+  it('when built then it copies the counts, so later changes to the input do not leak in', () => {
+    const counts = new Array(256).fill(1);
+    const histogram = createHistogram(counts);
+    counts[0] = 99;
+    expect(histogram.counts[0]).toBe(1);
+    expect(histogram.total).toBe(256);
+  });
+
+  it('when counts are negative, non-finite or not 256 then it refuses them', () => {
+    expect(() => createHistogram(new Array(255).fill(0))).toThrow(/expected 256 counts/);
+    const bad = new Array(256).fill(0);
+    bad[3] = Number.NaN;
+    expect(() => createHistogram(bad)).toThrow(/bin 3/);
+  });
+
+  it('when empty then occupiedRange is null', () => {
+    expect(occupiedRange(createHistogram(new Array(256).fill(0)))).toBeNull();
+  });
+
+  it('when a 16-bit range is used then value ≤ binUpperValue(t) exactly when bin ≤ t', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 0, max: 65000 }), fc.integer({ min: 1, max: 65535 }),
+      fc.integer({ min: 0, max: 255 }), fc.double({ min: 0, max: 1, noNaN: true }),
+      (min, width, threshold, where) => {
+        const max = Math.min(65535, min + width);
+        const range = { min, max, bitDepth: 16 as const };
+        const value = min + Math.floor(where * (max - min));
+        const inLowSide = binOfValue(value, range) <= threshold;
+        return inLowSide === (value <= binUpperValue(threshold, range));
+      },
+    ));
+  });
+
+  it('when counting 8-bit pixels with an inclusion mask then excluded pixels are not counted', () => {
+    const image = createGrayImage(2, 2, new Uint8Array([1, 1, 2, 3]), new Uint8Array([1, 0, 1, 1]));
+    const histogram = histogramOf(image);
+    expect([histogram.counts[1], histogram.counts[2], histogram.counts[3]]).toEqual([1, 1, 1]);
+  });
+});
+
+describe('histograms of the shared images', () => {
+  it('when decoded and counted then they equal the reference histograms exactly', async () => {
+    const sets = readdirSync(`${SHARED}datasets`).filter((name) => !name.endsWith('.md'));
+    let checked = 0;
+    for (const set of sets) {
+      const golden = JSON.parse(readFileSync(`${SHARED}golden/${set}.json`, 'utf8'));
+      // Three images a set keep the test quick; the full check is in bench/predict.
+      for (const record of golden.records.slice(0, 3)) {
+        const image = await readImage(`${SHARED}datasets/${set}/images/${record.id}.png`);
+        expect(Array.from(histogramOf(image).counts), `${set}/${record.id}`).toEqual(record.histogram);
+        checked++;
+      }
+    }
+    expect(checked).toBe(33);
+  });
+});
