@@ -7,10 +7,10 @@
  * orientation applied, so that pixel positions match what viewers show and what the tool writes.
  */
 import { readFile, stat } from 'node:fs/promises';
-import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import { decode as decodeBmp } from 'fast-bmp';
 import { AutothreshError, errorMessage } from '../errors.js';
-import { toGray } from './gray.js';
+import { LUMA_WEIGHTS, toGray } from './gray.js';
 import type { DecodedImage } from './gray-image.js';
 
 /**
@@ -19,6 +19,9 @@ import type { DecodedImage } from './gray-image.js';
  * not the decoder, becomes the problem. Raise it with `maxPixels` (CLI: `--max-pixels`).
  */
 export const DEFAULT_MAX_PIXELS = 2 ** 28;
+
+// Each file is decoded once: libvips' operation cache would only hold memory.
+sharp.cache(false);
 
 export interface DecodeOptions {
   /** Page (frame) of a multi-page TIFF/GIF/WebP to decode, 0-based. Default 0. */
@@ -115,7 +118,9 @@ async function decodeWithSharp(
   let raw: { data: Buffer; info: OutputInfo };
   try {
     const pipeline = sharp(buffer, { page, limitInputPixels: false, failOn: 'error' }).autoOrient();
-    pipeline.toColourspace(outputColourspace(metadata, sixteen));
+    const colourspace = outputColourspace(metadata, sixteen);
+    if (colourspace === 'srgb' && !metadata.hasAlpha) lumaInLibvips(pipeline);
+    else pipeline.toColourspace(colourspace);
     raw = await pipeline.raw(sixteen ? { depth: 'ushort' } : undefined).toBuffer({
       resolveWithObject: true,
     });
@@ -151,6 +156,23 @@ function outputColourspace(metadata: Metadata, sixteen: boolean): string {
     (metadata.channels <= 2 && metadata.space !== 'cmyk' && !metadata.isPalette);
   if (gray) return sixteen ? 'grey16' : 'b-w';
   return sixteen ? 'rgb16' : 'srgb';
+}
+
+/**
+ * 8-bit colour without alpha: libvips computes the luma itself, so that only one gray byte per
+ * pixel ever reaches JavaScript (a 100-megapixel RGB image needs 100 MB, not 400 MB). The
+ * weights are those of `gray.ts` over 2^16; every partial sum is an integer multiple of 2^-16
+ * below 2^8, exact in float, and adding 0.5 before libvips truncates to uchar gives the same
+ * rounding as the integer formula: identical results for all 2^24 colours (tested).
+ */
+function lumaInLibvips(pipeline: Sharp): void {
+  const weights = [LUMA_WEIGHTS[0] / 65536, LUMA_WEIGHTS[1] / 65536, LUMA_WEIGHTS[2] / 65536];
+  pipeline
+    .toColourspace('srgb')
+    .recomb([weights, weights, weights])
+    .linear(1, 0.5)
+    .extractChannel(0)
+    .toColourspace('b-w');
 }
 
 function is16Bit(depth: string | undefined): boolean {

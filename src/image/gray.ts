@@ -12,6 +12,9 @@
 const RED_WEIGHT = 19595;
 const GREEN_WEIGHT = 38470;
 const BLUE_WEIGHT = 7471;
+
+/** Luma weights of red, green and blue, in units of 2^-16 (they sum to 65536). */
+export const LUMA_WEIGHTS = Object.freeze([RED_WEIGHT, GREEN_WEIGHT, BLUE_WEIGHT] as const);
 const HALF = 0x8000;
 
 /** Luma of one 8-bit RGB triple (0..255). */
@@ -34,6 +37,8 @@ export function toGray(
   channels: number,
   includeTransparent: boolean,
 ): { gray: Uint8Array | Uint16Array; included: Uint8Array | null } {
+  // One channel: the decoded buffer already is the gray image; no copy.
+  if (channels === 1) return { gray: pixels, included: null };
   const pixelCount = pixels.length / channels;
   const sixteen = pixels instanceof Uint16Array;
   const gray = sixteen ? new Uint16Array(pixelCount) : new Uint8Array(pixelCount);

@@ -29,3 +29,25 @@ describe('gray conversion (BT.601 luma on gamma-encoded values, rounded)', () =>
     expect(toGray(new Uint8Array([9, 255, 20, 255]), 2, false).included).toBeNull();
   });
 });
+
+describe('decoding colour images (luma computed by libvips)', () => {
+  it('when every one of the 2^24 RGB colours is decoded then each equals the integer formula', async () => {
+    const { default: sharp } = await import('sharp');
+    const { decodeImage } = await import('../../src/image/decode.js');
+    const side = 4096;
+    const pixels = Buffer.alloc(side * side * 3);
+    for (let i = 0; i < side * side; i++) {
+      pixels[i * 3] = i >> 16;
+      pixels[i * 3 + 1] = (i >> 8) & 255;
+      pixels[i * 3 + 2] = i & 255;
+    }
+    const png = await sharp(pixels, { raw: { width: side, height: side, channels: 3 } })
+      .png({ compressionLevel: 1 }).toBuffer();
+    const image = await decodeImage(png, 'all-colours.png');
+    let mismatches = 0;
+    for (let i = 0; i < side * side; i++) {
+      if (image.data[i] !== luma8(pixels[i * 3], pixels[i * 3 + 1], pixels[i * 3 + 2])) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+  });
+});
