@@ -166,7 +166,9 @@ function outputColourspace(metadata: Metadata, sixteen: boolean): string {
  * rounding as the integer formula: identical results for all 2^24 colours (tested).
  */
 function lumaInLibvips(pipeline: Sharp): void {
-  const weights = [LUMA_WEIGHTS[0] / 65536, LUMA_WEIGHTS[1] / 65536, LUMA_WEIGHTS[2] / 65536];
+  const weights: [number, number, number] = [
+    LUMA_WEIGHTS[0] / 65536, LUMA_WEIGHTS[1] / 65536, LUMA_WEIGHTS[2] / 65536,
+  ];
   pipeline
     .toColourspace('srgb')
     .recomb([weights, weights, weights])
