@@ -1,0 +1,148 @@
+/**
+ * `autothresh dataset stats <files...>` and `autothresh dataset split <files...>`: summaries and
+ * seeded source-level splits of labelled-record files (.jsonl or .jsonl.gz).
+ */
+import { Command } from 'commander';
+import { z } from 'zod';
+import type { CliContext } from '../io.js';
+import { optionTypes, parseOptions } from '../options.js';
+import type { DatasetStats, GroupStats, Summary } from '../../label/stats.js';
+
+export function datasetCommand(context: CliContext): Command {
+  return new Command('dataset')
+    .description('Inspect and split labelled-record files (.jsonl, .jsonl.gz).')
+    .addCommand(statsCommand(context))
+    .addCommand(splitCommand(context));
+}
+
+const StatsOptionsSchema = z.object({ json: z.boolean().default(false) });
+
+function statsCommand(context: CliContext): Command {
+  return new Command('stats')
+    .description(
+      'Counts per dataset, polarity mix, best thresholds and scores, and how far Otsu lands ' +
+        'from the best threshold (|t_otsu − t_best| in bins, F-measure lost).',
+    )
+    .argument('<files...>', 'record files')
+    .option('--json', 'one JSON object per dataset, then one for all records (name "all")')
+    .action(async (files: string[], raw: Record<string, unknown>) => {
+      const options = parseOptions(StatsOptionsSchema, raw);
+      const { readLabelRecords } = await import('../../label/records-io.js');
+      const { datasetStats } = await import('../../label/stats.js');
+      const records = (await Promise.all(files.map(readLabelRecords))).flat();
+      const stats = datasetStats(records);
+      if (options.json) {
+        for (const group of [...stats.datasets, stats.all]) {
+          context.io.stdout(`${JSON.stringify(group)}\n`);
+        }
+      } else {
+        context.io.stdout(renderStats(stats, files.length));
+      }
+    });
+}
+
+const SplitOptionsSchema = z.object({
+  train: optionTypes.number(0, 1),
+  val: optionTypes.number(0, 1),
+  test: optionTypes.number(0, 1),
+  seed: optionTypes.integer(0, 2 ** 32 - 1),
+  out: z.string().min(1),
+  json: z.boolean().default(false),
+});
+
+function splitCommand(context: CliContext): Command {
+  return new Command('split')
+    .description(
+      'Split records into train/val/test by source image (crops and variants of one image stay ' +
+        'together), stratified by dataset and seeded. Writes <dir>/{train,val,test}.jsonl ' +
+        '(.jsonl.gz when the first input is gzip-compressed), each atomically.',
+    )
+    .argument('<files...>', 'record files')
+    .option('--train <fraction>', 'fraction of source images for training', '0.7')
+    .option('--val <fraction>', 'fraction for validation', '0.15')
+    .option('--test <fraction>', 'fraction for testing', '0.15')
+    .option('--seed <n>', 'seed of the shuffle', '1')
+    .requiredOption('-o, --out <dir>', 'output folder')
+    .option('--json', 'print one JSON object per split')
+    .action(async (files: string[], raw: Record<string, unknown>) => {
+      const options = parseOptions(SplitOptionsSchema, raw);
+      const { join } = await import('node:path');
+      const { readLabelRecords, writeLabelRecords } = await import('../../label/records-io.js');
+      const { splitRecords, SPLIT_NAMES } = await import('../../label/split.js');
+      const records = (await Promise.all(files.map(readLabelRecords))).flat();
+      const splits = splitRecords(records, options, options.seed);
+      const extension = files[0].endsWith('.gz') ? '.jsonl.gz' : '.jsonl';
+      for (const name of SPLIT_NAMES) {
+        const path = join(options.out, `${name}${extension}`);
+        await writeLabelRecords(path, splits[name]);
+        const sources = new Set(splits[name].map((record) => record.source)).size;
+        const line = { split: name, path, records: splits[name].length, sources };
+        const text = `${name.padEnd(5)} ${pad(line.records, 7)} records ` +
+          `${pad(sources, 6)} images  ${path}`;
+        context.io.stdout(`${options.json ? JSON.stringify(line) : text}\n`);
+      }
+    });
+}
+
+function renderStats(stats: DatasetStats, fileCount: number): string {
+  const { all } = stats;
+  const lines = [
+    `${all.records} records in ${fileCount} file(s): ${all.originals} originals, ` +
+      `${all.augmented} augmented, ${all.synthetic} synthetic`,
+    '',
+    `${'dataset'.padEnd(24)} ${'records'.padStart(7)} ${'orig'.padStart(5)} ` +
+      `${'dark'.padStart(6)} ${'bright'.padStart(6)} ${'best t'.padStart(7)} ` +
+      `${'score'.padStart(6)} ${'|otsu-t|'.padStart(8)} ${'F lost'.padStart(7)}`,
+  ];
+  for (const group of [...stats.datasets, all]) lines.push(renderRow(group));
+  lines.push(
+    '',
+    `polarity: ${all.dark} dark (${percent(all.dark, all.records)}), ` +
+      `${all.bright} bright (${percent(all.bright, all.records)})`,
+    `best threshold: ${renderSummary(all.bestThreshold, 0)}`,
+  );
+  if (all.bestScore !== null) lines.push(`best score:     ${renderSummary(all.bestScore, 3)}`);
+  if (all.otsuDistance !== null) {
+    lines.push(`|otsu − best|:  ${renderSummary(all.otsuDistance, 1)} (bins)`);
+  }
+  if (all.otsuFmeasureLost !== null) {
+    lines.push(`F lost by otsu: ${renderSummary(all.otsuFmeasureLost, 3)}`);
+  }
+  if (all.otsuFailures > 0) lines.push(`otsu failed on ${all.otsuFailures} histogram(s)`);
+  lines.push('', 'best thresholds (bands of 16 bins):', ...renderBands(all.thresholdBands));
+  return `${lines.join('\n')}\n`;
+}
+
+function renderRow(group: GroupStats): string {
+  const median = (summary: Summary | null, digits: number): string =>
+    summary === null ? '-' : summary.median.toFixed(digits);
+  const mean = (summary: Summary | null, digits: number): string =>
+    summary === null ? '-' : summary.mean.toFixed(digits);
+  return `${group.name.padEnd(24)} ${pad(group.records, 7)} ${pad(group.originals, 5)} ` +
+    `${pad(group.dark, 6)} ${pad(group.bright, 6)} ` +
+    `${median(group.bestThreshold, 0).padStart(7)} ${median(group.bestScore, 3).padStart(6)} ` +
+    `${mean(group.otsuDistance, 1).padStart(8)} ${mean(group.otsuFmeasureLost, 3).padStart(7)}`;
+}
+
+function renderSummary(summary: Summary, digits: number): string {
+  const f = (value: number): string => value.toFixed(digits);
+  return `mean ${f(summary.mean)}  min ${f(summary.min)}  p10 ${f(summary.p10)}  ` +
+    `median ${f(summary.median)}  p90 ${f(summary.p90)}  max ${f(summary.max)}`;
+}
+
+function renderBands(bands: readonly number[]): string[] {
+  const largest = Math.max(1, ...bands);
+  return bands.map((count, band) => {
+    const label = `${String(band * 16).padStart(3)}–${String(band * 16 + 15).padEnd(3)}`;
+    const bar = '█'.repeat(Math.round((count / largest) * 40));
+    return `  ${label} ${pad(count, 6)} ${bar}`;
+  });
+}
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width);
+}
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? '0%' : `${((100 * part) / whole).toFixed(0)}%`;
+}

@@ -1,0 +1,96 @@
+/**
+ * `autothresh label --images <dir> --masks <dir> -o <file.jsonl>`: the exact best threshold of
+ * every image against its ground-truth mask, as labelled records (JSON Lines), optionally with
+ * augmented records (crops, photometric and pixel-level variants).
+ */
+import { Command } from 'commander';
+import { z } from 'zod';
+import { markFailed, type CliContext } from '../io.js';
+import { optionTypes, parseOptions } from '../options.js';
+
+const OBJECTIVES = ['fmeasure', 'accuracy', 'iou', 'mcc', 'balanced-accuracy'] as const;
+
+const LabelOptionsSchema = z.object({
+  images: z.string().min(1),
+  masks: z.string().min(1),
+  out: z.string().min(1),
+  maskThreshold: optionTypes.number(0, 65535),
+  objective: optionTypes.choice(OBJECTIVES),
+  crops: optionTypes.integer(0, 10_000),
+  augment: z.boolean().default(false),
+  variants: optionTypes.integer(0, 100),
+  pixelVariants: optionTypes.integer(0, 100),
+  seed: optionTypes.integer(0, 2 ** 32 - 1),
+  dataset: z.string().min(1).optional(),
+  synthetic: z.boolean().default(false),
+  resume: z.boolean().default(false),
+  concurrency: optionTypes.integer(1, 64),
+  json: z.boolean().default(false),
+  quiet: z.boolean().default(false),
+});
+
+export function labelCommand(context: CliContext): Command {
+  return new Command('label')
+    .description(
+      'Label images with the exact best global threshold against ground-truth masks. ' +
+        'Masks are matched by file name (any image format); a mask value > --mask-threshold is ' +
+        'foreground. The threshold t splits gray values ≤ t from > t; the polarity (dark: the ' +
+        'foreground is ≤ t, bright: > t) comes from the class means. Problem pairs are reported ' +
+        'as `<file>: <what>` and skipped (exit code 1).',
+    )
+    .requiredOption('--images <dir>', 'folder of images')
+    .requiredOption('--masks <dir>', 'folder of masks (nonzero = foreground)')
+    .requiredOption('-o, --out <file>', 'output .jsonl (or .jsonl.gz) file, written atomically')
+    .option('--mask-threshold <value>', 'mask values above this are foreground', '0')
+    .option('--objective <name>', `what "best" means: ${OBJECTIVES.join(', ')}`, 'fmeasure')
+    .option('--crops <n>', 'random crops per image (25–100% of each side)', '0')
+    .option('--augment', 'add photometric variants (gamma, contrast, brightness, inversion, ' +
+      'noise) of every record and pixel-level variants (blur, JPEG, illumination gradient)')
+    .option('--variants <n>', 'with --augment: photometric variants per record', '2')
+    .option('--pixel-variants <n>', 'with --augment: pixel-level variants per image', '3')
+    .option('--seed <n>', 'seed of every random choice', '1')
+    .option('--dataset <name>', 'collection name (default: the images folder, or its parent ' +
+      'when it is named images)')
+    .option('--synthetic', 'mark the records as synthetic (images made by `autothresh synth`)')
+    .option('--resume', 'keep the records already in the output and label only the rest')
+    .option('--concurrency <n>', 'pairs decoded at once', '2')
+    .option('--json', 'print the summary as one JSON object on stdout')
+    .option('-q, --quiet', 'no progress bar')
+    .action(async (raw: Record<string, unknown>) => {
+      const options = parseOptions(LabelOptionsSchema, raw);
+      const { labelFolder } = await import('../../label/label-folder.js');
+      const { createProgress } = await import('../../util/progress.js');
+      let progress: { tick(): void; stop(): void } | undefined;
+      const summary = await labelFolder({
+        images: options.images,
+        masks: options.masks,
+        output: options.out,
+        objective: options.objective,
+        maskThreshold: options.maskThreshold,
+        dataset: options.dataset,
+        crops: options.crops,
+        photometric: options.augment ? options.variants : 0,
+        pixelVariants: options.augment ? options.pixelVariants : 0,
+        seed: options.seed,
+        synthetic: options.synthetic,
+        resume: options.resume,
+        concurrency: options.concurrency,
+        onProblem: (message) => context.io.stderr(`${message}\n`),
+        onStart: (total) => {
+          progress = context.io.stderrIsTTY
+            ? createProgress(total, 'label', { quiet: options.quiet })
+            : undefined;
+        },
+        onPairDone: () => progress?.tick(),
+      });
+      progress?.stop();
+
+      if (summary.skipped > 0) markFailed(context);
+      if (options.json) context.io.stdout(`${JSON.stringify(summary)}\n`);
+      const resumed = summary.resumed > 0 ? `, ${summary.resumed} already labelled` : '';
+      context.io.stderr(
+        `label: ${summary.labelled} labelled, ${summary.skipped} skipped${resumed}; ` +
+          `${summary.records} records in ${summary.output}\n`,
+      );
+    });
+}

@@ -1,0 +1,232 @@
+/**
+ * Label-preserving augmentation: more labelled records from one image + mask, each with exact
+ * class histograms and a record of how it was made (`augmentation`: crop, steps, seed).
+ *
+ * - Random crops at several scales (25–100% of each side), aligned to tiles so that their class
+ *   histograms come from a prefix sum of per-tile histograms (see `tiles.ts`): exact and O(256)
+ *   per crop, so hundreds of crops per image cost little.
+ * - Photometric variants of the original and of every crop (gamma, contrast, brightness,
+ *   inversion, additive Gaussian noise), applied to the class histograms directly (see
+ *   `photometric.ts`); inversion flips the polarity. Noise makes counts fractional (expected
+ *   counts); they are rounded with `roundCounts` before the best threshold is searched, so a
+ *   record is always self-consistent.
+ * - Pixel-level variants (blur, JPEG re-encoding, illumination gradient) of a few random crops,
+ *   transformed with sharp or in place and counted again (see `pixel-variants.ts`).
+ *
+ * Photometric and pixel-level variants need 8-bit data; for 16-bit images only crops are made.
+ * Everything random comes from a generator seeded with `seed` and the record id, so an image's
+ * records do not depend on which other images are labelled with it, or in what order.
+ */
+import { countSum, type LabelledPixels } from './class-histograms.js';
+import { recordFromClasses } from './label.js';
+import type { Objective } from './objectives.js';
+import {
+  applySteps, roundCounts, type CountPair, type PhotometricStep,
+} from './photometric.js';
+import { countClasses, cropPixels, transformPixels, type PixelStep } from './pixel-variants.js';
+import type { Augmentation, LabelRecord } from './schema.js';
+import {
+  buildTileGrid, cropClassHistograms, tileRect, type CropRect, type TileGrid,
+} from './tiles.js';
+import { createRandom, type Random } from '../util/random.js';
+
+export interface AugmentOptions {
+  /** Random tile-aligned crops per image. Default 0. */
+  crops?: number;
+  /** Photometric variants per record (the original and each crop). Default 0. */
+  photometric?: number;
+  /** Pixel-level variants (blur, JPEG, gradient in turn), each of a random crop. Default 0. */
+  pixelVariants?: number;
+  /** Default 1. */
+  seed?: number;
+  /** Default `fmeasure`. */
+  objective?: Objective;
+  /** Tile side for crops; default from the image size (`defaultTileSize`). */
+  tileSize?: number;
+}
+
+type Steps = Augmentation['steps'];
+
+/** Smallest crop side, as a fraction of the image side. */
+const MIN_CROP_SCALE = 0.25;
+const CROP_ATTEMPTS = 20;
+
+/**
+ * Augmented records of one labelled image (not including `base` itself). `base` is the record of
+ * the whole image (ids, digests, source); `pixels` its per-pixel bins and classes.
+ */
+export async function augmentImage(
+  base: LabelRecord,
+  pixels: LabelledPixels,
+  options: AugmentOptions = {},
+): Promise<LabelRecord[]> {
+  const seed = seedFor(options.seed ?? 1, base.id);
+  const random = createRandom(seed);
+  const objective = options.objective ?? base.objective ?? 'fmeasure';
+  const eightBit = pixels.range.bitDepth === 8;
+  const make = (id: string, classes: CountPair, rect: CropRect | undefined, steps: Steps) =>
+    recordFromClasses({
+      id,
+      source: base.source,
+      dataset: base.dataset,
+      imageSha256: base.imageSha256,
+      maskSha256: base.maskSha256,
+      width: rect?.width ?? pixels.width,
+      height: rect?.height ?? pixels.height,
+      classes: { ...classes, range: pixels.range },
+      objective,
+      augmentation: { ...(rect === undefined ? {} : { crop: rect }), steps, seed },
+      ...(base.synthetic === undefined ? {} : { synthetic: base.synthetic }),
+    });
+
+  // Crops (exact, from tile prefix sums), then photometric variants of the original and crops.
+  const records: LabelRecord[] = [];
+  const bases: Array<{ id: string; classes: CountPair; rect?: CropRect }> = [{
+    id: base.id,
+    classes: {
+      foreground: Float64Array.from(base.foregroundHistogram ?? []),
+      background: Float64Array.from(base.backgroundHistogram ?? []),
+    },
+  }];
+  const cropCount = options.crops ?? 0;
+  if (cropCount > 0) {
+    const grid = buildTileGrid(pixels, options.tileSize);
+    for (const [index, crop] of sampleCrops(grid, cropCount, random).entries()) {
+      const id = `${base.id}/crop${index + 1}`;
+      records.push(make(id, crop.classes, crop.rect, []));
+      bases.push({ id, classes: crop.classes, rect: crop.rect });
+    }
+  }
+  const photometric = eightBit ? options.photometric ?? 0 : 0;
+  for (const item of bases) {
+    for (let variant = 1; variant <= photometric; variant++) {
+      const steps = photometricSteps(random);
+      const classes = roundPair(applySteps(item.classes, steps));
+      records.push(make(`${item.id}/photo${variant}`, classes, item.rect, steps));
+    }
+  }
+
+  // Pixel-level variants of random crops (any crop, not only tile-aligned ones).
+  const pixelCount = eightBit ? options.pixelVariants ?? 0 : 0;
+  for (let variant = 0; variant < pixelCount; variant++) {
+    const rect = samplePixelRect(pixels, random);
+    const step = pixelStep(variant, random);
+    const cropped = cropPixels(pixels, rect);
+    const classes = countClasses(cropped, await transformPixels(cropped, step));
+    if (countSum(classes.foreground) === 0 || countSum(classes.background) === 0) continue;
+    records.push(make(`${base.id}/${step.kind}${variant + 1}`, classes, rect, [step]));
+  }
+  return records;
+}
+
+/** 32-bit seed of one image: FNV-1a of `seed:id`. */
+export function seedFor(seed: number, id: string): number {
+  let hash = 0x811c9dc5;
+  for (const char of `${seed}:${id}`) {
+    hash ^= char.codePointAt(0) as number;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/**
+ * Distinct tile-aligned crops with both classes present; each side 25–100% of the image's
+ * (in whole tiles). Fewer than `count` when the image has too few distinct crops.
+ */
+export function sampleCrops(
+  grid: TileGrid,
+  count: number,
+  random: Random,
+): Array<{ rect: CropRect; classes: CountPair }> {
+  const crops: Array<{ rect: CropRect; classes: CountPair }> = [];
+  const seen = new Set<string>();
+  const whole = `0,0,${grid.columns},${grid.rows}`;
+  seen.add(whole);
+  for (let index = 0; index < count; index++) {
+    for (let attempt = 0; attempt < CROP_ATTEMPTS; attempt++) {
+      const columns = tilesAtScale(grid.columns, random);
+      const rows = tilesAtScale(grid.rows, random);
+      const column0 = random.integer(0, grid.columns - columns);
+      const row0 = random.integer(0, grid.rows - rows);
+      const key = `${column0},${row0},${columns},${rows}`;
+      if (seen.has(key)) continue;
+      const rect = tileRect(grid, column0, row0, column0 + columns, row0 + rows);
+      const classes = cropClassHistograms(grid, rect);
+      if (countSum(classes.foreground) === 0 || countSum(classes.background) === 0) continue;
+      seen.add(key);
+      crops.push({ rect, classes });
+      break;
+    }
+  }
+  return crops;
+}
+
+function tilesAtScale(tiles: number, random: Random): number {
+  const scale = random.uniform(MIN_CROP_SCALE, 1);
+  return Math.min(tiles, Math.max(1, Math.round(scale * tiles)));
+}
+
+function samplePixelRect(pixels: LabelledPixels, random: Random): CropRect {
+  const width = Math.max(1, Math.round(random.uniform(MIN_CROP_SCALE, 1) * pixels.width));
+  const height = Math.max(1, Math.round(random.uniform(MIN_CROP_SCALE, 1) * pixels.height));
+  return {
+    x: random.integer(0, pixels.width - width),
+    y: random.integer(0, pixels.height - height),
+    width,
+    height,
+  };
+}
+
+/**
+ * A random chain of photometric steps (at least one), values rounded so that the recorded
+ * values reproduce the transform exactly: gamma 0.5–2 (log-uniform), contrast gain 0.5–1.5,
+ * brightness −40..40 gray levels, inversion (one chain in four), noise σ 2–20 gray levels.
+ */
+export function photometricSteps(random: Random): PhotometricStep[] {
+  const steps: PhotometricStep[] = [];
+  const gamma = (): PhotometricStep =>
+    ({ kind: 'gamma', value: round(Math.exp(random.uniform(Math.log(0.5), Math.log(2))), 2) });
+  const contrast = (): PhotometricStep =>
+    ({ kind: 'contrast', value: round(random.uniform(0.5, 1.5), 2) });
+  const brightness = (): PhotometricStep =>
+    ({ kind: 'brightness', value: random.integer(-40, 40) });
+  const noise = (): PhotometricStep => ({ kind: 'noise', value: round(random.uniform(2, 20), 1) });
+
+  if (random.next() < 0.5) steps.push(gamma());
+  if (random.next() < 0.5) steps.push(contrast());
+  if (random.next() < 0.4) steps.push(brightness());
+  if (random.next() < 0.25) steps.push({ kind: 'invert' });
+  if (random.next() < 0.35) steps.push(noise());
+  if (steps.length === 0) steps.push([gamma, contrast, brightness, noise][random.integer(0, 3)]());
+  return steps;
+}
+
+/** Blur σ 0.6–2.5 px, JPEG quality 20–85, gradient ±20–80 gray levels, in turn. */
+function pixelStep(variant: number, random: Random): PixelStep {
+  switch (variant % 3) {
+    case 0:
+      return { kind: 'blur', value: round(random.uniform(0.6, 2.5), 2) };
+    case 1:
+      return { kind: 'jpeg', value: random.integer(20, 85) };
+    default: {
+      const magnitude = random.integer(20, 80);
+      return {
+        kind: 'gradient',
+        value: random.next() < 0.5 ? -magnitude : magnitude,
+        angle: round(random.uniform(0, 2 * Math.PI), 3),
+      };
+    }
+  }
+}
+
+function roundPair(classes: CountPair): CountPair {
+  return {
+    foreground: roundCounts(classes.foreground),
+    background: roundCounts(classes.background),
+  };
+}
+
+function round(value: number, decimals: number): number {
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale;
+}

@@ -1,0 +1,172 @@
+/**
+ * Labelling one image + ground-truth mask pair: the exact best global threshold and everything
+ * needed to score any other threshold later (the two class histograms), as a {@link LabelRecord}.
+ */
+import { createHash } from 'node:crypto';
+import { basename, extname } from 'node:path';
+import { AutothreshError } from '../errors.js';
+import type { ValueRange } from '../histogram/histogram.js';
+import { decodeImage, readInputFile } from '../image/decode.js';
+import { decodeMask } from './plain-png.js';
+import type { DecodedImage } from '../image/gray-image.js';
+import {
+  classHistogramsOf, countSum, labelPixels, type LabelledHistograms, type LabelledPixels,
+} from './class-histograms.js';
+import {
+  bestThreshold, combinedCounts, polarityOfClasses, type Objective, type Polarity,
+} from './objectives.js';
+import { LABEL_SCHEMA_VERSION, type Augmentation, type LabelRecord } from './schema.js';
+
+export interface LabelOptions {
+  /** What "best" means. Default `fmeasure`. */
+  objective?: Objective;
+  /** Mask values `> maskThreshold` are foreground. Default 0. */
+  maskThreshold?: number;
+  /** Record id. Default: the image's file name without extension. */
+  id?: string;
+  /** Record source path. Default: the image's file name. */
+  source?: string;
+  /** Collection name. Default `unnamed`. */
+  dataset?: string;
+}
+
+/** An image and its mask, decoded, with the SHA-256 digests of both files. */
+export interface LoadedPair {
+  image: DecodedImage;
+  mask: DecodedImage;
+  imageSha256: string;
+  maskSha256: string;
+}
+
+/**
+ * Reads and decodes an image and its mask concurrently, hashing both files. Masks that are plain
+ * PNG files take a fast path with the same gray values as `decodeImage` (see `plain-png.ts`).
+ */
+export async function loadPair(imagePath: string, maskPath: string): Promise<LoadedPair> {
+  const [imageFile, maskFile] = await Promise.all([
+    readInputFile(imagePath), readInputFile(maskPath),
+  ]);
+  const [image, mask] = await Promise.all([
+    decodeImage(imageFile, imagePath),
+    decodeMask(maskFile, maskPath),
+  ]);
+  return { image, mask, imageSha256: sha256Of(imageFile), maskSha256: sha256Of(maskFile) };
+}
+
+export function sha256Of(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Per-pixel bins and classes of a loaded pair (what crops and pixel-level variants need).
+ * Errors (`autothresh.mask`) name the mask file: a size different from the image's, or no
+ * foreground pixel at all.
+ */
+export function labelledPixelsOf(pair: LoadedPair, maskThreshold = 0): LabelledPixels {
+  checkPairSizes(pair);
+  const pixels = labelPixels(pair.image, pair.mask, { maskThreshold });
+  if (pixels.foregroundCount === 0) throw noForeground(pair, maskThreshold);
+  return pixels;
+}
+
+/** Class histograms of a loaded pair (one pass; same errors as {@link labelledPixelsOf}). */
+export function classHistogramsOfPair(pair: LoadedPair, maskThreshold = 0): LabelledHistograms {
+  checkPairSizes(pair);
+  const classes = classHistogramsOf(pair.image, pair.mask, { maskThreshold });
+  if (countSum(classes.foreground) === 0) throw noForeground(pair, maskThreshold);
+  return classes;
+}
+
+function checkPairSizes({ image, mask }: LoadedPair): void {
+  if (image.width !== mask.width || image.height !== mask.height) {
+    throw new AutothreshError(
+      'autothresh.mask',
+      `${mask.source}: mask is ${mask.width}×${mask.height} pixels, ` +
+        `expected the image's ${image.width}×${image.height}`,
+    );
+  }
+}
+
+function noForeground(pair: LoadedPair, maskThreshold: number): AutothreshError {
+  return new AutothreshError(
+    'autothresh.mask',
+    `${pair.mask.source}: mask has no foreground pixel (no value > ${maskThreshold})`,
+  );
+}
+
+/** Labels one image + mask pair (files of any decodable format). */
+export async function labelPair(
+  imagePath: string,
+  maskPath: string,
+  options: LabelOptions = {},
+): Promise<LabelRecord> {
+  const pair = await loadPair(imagePath, maskPath);
+  const classes = classHistogramsOfPair(pair, options.maskThreshold ?? 0);
+  const name = basename(imagePath);
+  return recordFromClasses({
+    id: options.id ?? basename(name, extname(name)),
+    source: options.source ?? name,
+    dataset: options.dataset ?? 'unnamed',
+    imageSha256: pair.imageSha256,
+    maskSha256: pair.maskSha256,
+    width: pair.image.width,
+    height: pair.image.height,
+    classes,
+    objective: options.objective ?? 'fmeasure',
+  });
+}
+
+/** What a record needs besides its class histograms. */
+export interface RecordFields {
+  id: string;
+  source: string;
+  dataset: string;
+  imageSha256: string;
+  maskSha256?: string;
+  width: number;
+  height: number;
+  classes: Pick<LabelledHistograms, 'foreground' | 'background'> & { range?: ValueRange };
+  objective: Objective;
+  augmentation?: Augmentation;
+  synthetic?: boolean;
+  /** Polarity to score under; default: from the class means ({@link polarityOfClasses}). */
+  polarity?: Polarity;
+}
+
+/**
+ * A mask label record from class histograms: polarity from the class means, exact best
+ * threshold, its score and the range of thresholds within 0.5% of it.
+ */
+export function recordFromClasses(fields: RecordFields): LabelRecord {
+  const { classes } = fields;
+  if (countSum(classes.foreground) <= 0) {
+    throw new AutothreshError('autothresh.mask', `${fields.source}: no foreground pixel`);
+  }
+  const polarity = fields.polarity ?? polarityOfClasses(classes);
+  const best = bestThreshold(classes, polarity, fields.objective);
+  const range = classes.range;
+  return {
+    schemaVersion: LABEL_SCHEMA_VERSION,
+    id: fields.id,
+    source: fields.source,
+    dataset: fields.dataset,
+    imageSha256: fields.imageSha256,
+    ...(fields.maskSha256 === undefined ? {} : { maskSha256: fields.maskSha256 }),
+    width: fields.width,
+    height: fields.height,
+    histogram: Array.from(combinedCounts(classes)),
+    ...(range === undefined || range.bitDepth === 8
+      ? {}
+      : { valueRange: { min: range.min, max: range.max, bitDepth: range.bitDepth } }),
+    foregroundHistogram: Array.from(classes.foreground),
+    backgroundHistogram: Array.from(classes.background),
+    polarity,
+    objective: fields.objective,
+    bestThreshold: best.threshold,
+    bestScore: best.score,
+    bestRange: best.range,
+    labelKind: 'mask',
+    ...(fields.augmentation === undefined ? {} : { augmentation: fields.augmentation }),
+    ...(fields.synthetic === undefined ? {} : { synthetic: fields.synthetic }),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Pixel-level variants of a crop of an 8-bit labelled image: transforms whose effect on the
+ * histogram depends on neighbouring pixels, so they are applied to pixels and counted again.
+ * The mask is never changed, so the labels stay exact for the transformed image.
+ * - `blur`: Gaussian blur of standard deviation `value` pixels (sharp / libvips);
+ * - `jpeg`: JPEG encoding at quality `value` (1–100) and decoding back (sharp / libjpeg);
+ * - `gradient`: uneven illumination, a linear ramp across the crop in direction `angle`
+ *   (radians) from −value/2 to +value/2 gray levels: `v' = round(v + value · (s − ½))` clipped to
+ *   0..255, where s ∈ [0, 1] is the pixel's normalized position along the direction.
+ */
+import sharp, { type Sharp } from 'sharp';
+import { BIN_COUNT } from '../histogram/histogram.js';
+import {
+  BACKGROUND, FOREGROUND, type LabelledPixels,
+} from './class-histograms.js';
+import type { CountPair } from './photometric.js';
+import type { CropRect } from './tiles.js';
+
+export type PixelStep =
+  | { kind: 'blur'; value: number }
+  | { kind: 'jpeg'; value: number }
+  | { kind: 'gradient'; value: number; angle: number };
+
+/** The pixels of `rect` (bins and classes), as a new labelled image. */
+export function cropPixels(pixels: LabelledPixels, rect: CropRect): LabelledPixels {
+  const bins = new Uint8Array(rect.width * rect.height);
+  const classes = new Uint8Array(rect.width * rect.height);
+  for (let row = 0; row < rect.height; row++) {
+    const from = (rect.y + row) * pixels.width + rect.x;
+    bins.set(pixels.bins.subarray(from, from + rect.width), row * rect.width);
+    classes.set(pixels.classes.subarray(from, from + rect.width), row * rect.width);
+  }
+  let foregroundCount = 0;
+  for (let i = 0; i < classes.length; i++) if (classes[i] === FOREGROUND) foregroundCount++;
+  return {
+    width: rect.width, height: rect.height, bins, classes, range: pixels.range, foregroundCount,
+  };
+}
+
+/** Applies one pixel step to the gray values (bins) of an 8-bit labelled image. */
+export async function transformPixels(
+  pixels: LabelledPixels,
+  step: PixelStep,
+): Promise<Uint8Array> {
+  const { width, height, bins } = pixels;
+  const raw = { raw: { width, height, channels: 1 as const } };
+  switch (step.kind) {
+    case 'blur':
+      return grayOf(sharp(bins, raw).blur(step.value));
+    case 'jpeg': {
+      const jpeg = await sharp(bins, raw).jpeg({ quality: step.value }).toBuffer();
+      return grayOf(sharp(jpeg));
+    }
+    case 'gradient':
+      return illuminationGradient(pixels, step.value, step.angle);
+  }
+}
+
+/** One gray channel out of a sharp pipeline (libvips would otherwise give sRGB). */
+async function grayOf(pipeline: Sharp): Promise<Uint8Array> {
+  const { data } = await pipeline.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  return new Uint8Array(data.buffer, data.byteOffset, data.length);
+}
+
+function illuminationGradient(
+  pixels: LabelledPixels, amplitude: number, angle: number,
+): Uint8Array {
+  const { width, height, bins } = pixels;
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  const right = (width - 1) * cos;
+  const bottom = (height - 1) * sin;
+  const corners = [0, right, bottom, right + bottom];
+  const low = Math.min(...corners);
+  const span = Math.max(...corners) - low || 1;
+  const result = new Uint8Array(bins.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const position = (x * cos + y * sin - low) / span;
+      const value = Math.round(bins[y * width + x] + amplitude * (position - 0.5));
+      result[y * width + x] = value < 0 ? 0 : value > 255 ? 255 : value;
+    }
+  }
+  return result;
+}
+
+/** Class histograms of new gray values under the classes of `pixels`. */
+export function countClasses(pixels: LabelledPixels, gray: Uint8Array): CountPair {
+  const foreground = new Float64Array(BIN_COUNT);
+  const background = new Float64Array(BIN_COUNT);
+  const { classes } = pixels;
+  for (let i = 0; i < gray.length; i++) {
+    if (classes[i] === FOREGROUND) foreground[gray[i]]++;
+    else if (classes[i] === BACKGROUND) background[gray[i]]++;
+  }
+  return { foreground, background };
+}

@@ -1,0 +1,381 @@
+/**
+ * Synthetic images with exact ground-truth masks, covering what the real sets lack: object
+ * fractions from 0.5% to 60%, low and high contrast, both polarities, several object gray
+ * levels, noise, blur, uneven illumination, textured backgrounds, and two kinds of shapes:
+ * stroke-like (handwriting and print) and blob-like (cells, nuclei, defects).
+ *
+ * Rendering, per image, with every choice drawn from a generator seeded by (seed, index):
+ * 1. shapes are drawn into the mask until the foreground reaches the target fraction;
+ * 2. gray values: background level plus a smooth value-noise texture, objects at their own
+ *    levels (one per shape, spread around the object level) with a weaker copy of the texture,
+ *    plus an illumination field (linear ramp or vignette) over everything;
+ * 3. Gaussian blur of the image (not the mask), additive Gaussian noise, rounding and clipping
+ *    to 0..255.
+ * The mask is the drawn shapes before blur, so the labels are what the objects really are.
+ * Only plain arithmetic is used (no platform-dependent library), so the same seed gives the
+ * same pixels, and PNG encoding (sharp) the same bytes for the same sharp version.
+ */
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { createRandom, type Random } from '../util/random.js';
+import { seedFor } from './augment.js';
+
+export type SynthShape = 'blobs' | 'strokes';
+
+/** Everything drawn for one synthetic image (stored beside the images as `params.jsonl`). */
+export interface SynthParams {
+  id: string;
+  width: number;
+  height: number;
+  shape: SynthShape;
+  polarity: 'dark' | 'bright';
+  /** Foreground fraction aimed at, and reached. */
+  targetFraction: number;
+  foregroundFraction: number;
+  /** Background and mean object gray levels, and the spread of per-shape object levels. */
+  background: number;
+  object: number;
+  objectSpread: number;
+  /** Texture amplitude (gray levels) and feature size (pixels). */
+  texture: number;
+  textureScale: number;
+  illumination: { kind: 'ramp' | 'vignette'; amplitude: number; angle: number };
+  /** Blur standard deviation in pixels (0: none) and noise standard deviation in gray levels. */
+  blur: number;
+  noise: number;
+}
+
+export interface SynthImage {
+  params: SynthParams;
+  /** 8-bit gray pixels and mask (255 foreground, 0 background), row-major. */
+  image: Uint8Array;
+  mask: Uint8Array;
+}
+
+/** Renders synthetic image number `index` (0-based) of the series seeded by `seed`. */
+export function synthesizeImage(index: number, seed: number): SynthImage {
+  const id = `synth-${String(index + 1).padStart(5, '0')}`;
+  const random = createRandom(seedFor(seed, id));
+  const width = random.integer(128, 384);
+  const height = random.integer(128, 384);
+  const shape: SynthShape = random.next() < 0.5 ? 'blobs' : 'strokes';
+  const maxFraction = shape === 'blobs' ? 0.6 : 0.3;
+  const targetFraction = logUniform(random, 0.005, maxFraction);
+
+  // Shapes: coverage grows until the target is reached.
+  const levels = new Float32Array(width * height).fill(-1);
+  const polarity = random.next() < 0.5 ? 'dark' : 'bright';
+  const contrast = logUniform(random, 6, 170);
+  const background = polarity === 'dark'
+    ? random.uniform(contrast + 5, 250)
+    : random.uniform(5, 250 - contrast);
+  const object = polarity === 'dark' ? background - contrast : background + contrast;
+  const objectSpread = random.uniform(0, 0.35) * contrast;
+  // Object levels stay in 0..255 (−1 marks background in `levels`).
+  const covered = drawShapes(levels, width, height, shape, targetFraction, () =>
+    Math.min(255, Math.max(0, object + objectSpread * (random.next() * 2 - 1))), random);
+
+  // Gray values: levels, texture, illumination, then blur and noise.
+  const texture = random.next() < 0.6 ? random.uniform(0, 0.4 * contrast + 15) : 0;
+  const textureScale = random.integer(4, 64);
+  const illumination = {
+    kind: random.next() < 0.5 ? 'ramp' as const : 'vignette' as const,
+    amplitude: random.next() < 0.6 ? random.uniform(0, 80) : 0,
+    angle: random.uniform(0, 2 * Math.PI),
+  };
+  const blur = random.next() < 0.5 ? random.uniform(0.4, 2.5) : 0;
+  const noise = random.next() < 0.7 ? logUniform(random, 1, 30) : 0;
+  const gray = shade(
+    levels, width, height, background, texture, textureScale, illumination, random,
+  );
+  const blurred = blur > 0 ? gaussianBlur(gray, width, height, blur) : gray;
+  const image = new Uint8Array(width * height);
+  for (let i = 0; i < image.length; i++) {
+    const value = Math.round(blurred[i] + noise * random.normal());
+    image[i] = value < 0 ? 0 : value > 255 ? 255 : value;
+  }
+  const mask = Uint8Array.from(levels, (level) => (level >= 0 ? 255 : 0));
+
+  return {
+    params: {
+      id, width, height, shape, polarity, targetFraction: round(targetFraction, 4),
+      foregroundFraction: round(covered / (width * height), 4), background: round(background, 2),
+      object: round(object, 2), objectSpread: round(objectSpread, 2), texture: round(texture, 2),
+      textureScale, illumination: {
+        kind: illumination.kind, amplitude: round(illumination.amplitude, 2),
+        angle: round(illumination.angle, 3),
+      },
+      blur: round(blur, 3), noise: round(noise, 2),
+    },
+    image,
+    mask,
+  };
+}
+
+/**
+ * Writes `count` synthetic pairs as `<dir>/images/<id>.png` and `<dir>/masks/<id>.png` (8-bit
+ * gray PNG) and their parameters as `<dir>/params.jsonl`, every file atomically.
+ */
+export async function writeSynthetic(
+  directory: string,
+  count: number,
+  seed: number,
+  onImage?: () => void,
+): Promise<SynthParams[]> {
+  const all: SynthParams[] = [];
+  for (let index = 0; index < count; index++) {
+    const { params, image, mask } = synthesizeImage(index, seed);
+    const [imagePng, maskPng] = await Promise.all([
+      encodeGrayPng(image, params.width, params.height),
+      encodeGrayPng(mask, params.width, params.height),
+    ]);
+    await writeFileAtomic(join(directory, 'images', `${params.id}.png`), imagePng);
+    await writeFileAtomic(join(directory, 'masks', `${params.id}.png`), maskPng);
+    all.push(params);
+    onImage?.();
+  }
+  const lines = all.map((params) => `${JSON.stringify(params)}\n`).join('');
+  await writeFileAtomic(join(directory, 'params.jsonl'), lines);
+  return all;
+}
+
+/** 8-bit one-channel PNG (deterministic settings: compression 9, no adaptive filtering). */
+export function encodeGrayPng(pixels: Uint8Array, width: number, height: number): Promise<Buffer> {
+  return sharp(pixels, { raw: { width, height, channels: 1 } })
+    .toColourspace('b-w')
+    .png({ compressionLevel: 9, adaptiveFiltering: false })
+    .toBuffer();
+}
+
+/** Draws shapes into `levels` (−1 = background) until `target` of the pixels are covered. */
+function drawShapes(
+  levels: Float32Array, width: number, height: number, shape: SynthShape, target: number,
+  nextLevel: () => number, random: Random,
+): number {
+  const wanted = Math.max(1, Math.round(target * width * height));
+  const size = Math.min(width, height);
+  let covered = 0;
+  for (let attempt = 0; attempt < 20_000 && covered < wanted; attempt++) {
+    const level = nextLevel();
+    covered += shape === 'blobs'
+      ? drawBlob(levels, width, height, level, blobRadius(size, target, random), random)
+      : drawTextLine(levels, width, height, level, wanted - covered, random);
+  }
+  return covered;
+}
+
+/** Blob radius: larger blobs for larger target fractions, 2–25% of the image side. */
+function blobRadius(size: number, target: number, random: Random): number {
+  const scale = 0.02 + 0.23 * Math.sqrt(target / 0.6);
+  return Math.max(2, size * scale * random.uniform(0.5, 1.3));
+}
+
+/** A rotated ellipse with a wavy boundary; returns the number of newly covered pixels. */
+function drawBlob(
+  levels: Float32Array, width: number, height: number, level: number, radius: number,
+  random: Random,
+): number {
+  const cx = random.uniform(0, width);
+  const cy = random.uniform(0, height);
+  const rx = radius * random.uniform(0.6, 1.4);
+  const ry = radius * random.uniform(0.6, 1.4);
+  const theta = random.uniform(0, Math.PI);
+  const waves = random.integer(2, 7);
+  const waviness = random.uniform(0, 0.25);
+  const phase = random.uniform(0, 2 * Math.PI);
+  const reach = Math.ceil(Math.max(rx, ry) * (1 + waviness)) + 1;
+  const cos = Math.cos(theta);
+  const sin = Math.sin(theta);
+  let added = 0;
+  for (let y = Math.max(0, Math.floor(cy - reach)); y < Math.min(height, cy + reach); y++) {
+    for (let x = Math.max(0, Math.floor(cx - reach)); x < Math.min(width, cx + reach); x++) {
+      const dx = x + 0.5 - cx;
+      const dy = y + 0.5 - cy;
+      const u = (dx * cos + dy * sin) / rx;
+      const v = (-dx * sin + dy * cos) / ry;
+      const boundary = 1 + waviness * Math.sin(waves * Math.atan2(v, u) + phase);
+      if (u * u + v * v > boundary * boundary) continue;
+      const i = y * width + x;
+      if (levels[i] < 0) added++;
+      levels[i] = level;
+    }
+  }
+  return added;
+}
+
+/**
+ * A line of "handwriting": glyph-sized groups of curved strokes (quadratic Bézier curves drawn
+ * with a round pen) along a baseline. Stops early once `budget` pixels are covered.
+ */
+function drawTextLine(
+  levels: Float32Array, width: number, height: number, level: number, budget: number,
+  random: Random,
+): number {
+  const glyph = random.uniform(6, Math.max(8, Math.min(40, height / 4)));
+  const pen = Math.max(0.6, glyph * random.uniform(0.05, 0.14));
+  const baseline = random.uniform(glyph, Math.max(glyph + 1, height - 2));
+  const slant = random.uniform(-0.3, 0.3);
+  let x = random.uniform(-glyph, width * 0.5);
+  const end = random.uniform(x + 3 * glyph, width + glyph);
+  let added = 0;
+  while (x < end && added < budget) {
+    const strokes = random.integer(1, 3);
+    for (let stroke = 0; stroke < strokes; stroke++) {
+      const point = (): [number, number] => {
+        const dy = -random.uniform(0, glyph);
+        return [x + random.uniform(0, glyph * 0.8) - slant * dy, baseline + dy];
+      };
+      added += drawCurve(levels, width, height, level, pen, point(), point(), point());
+    }
+    x += glyph * random.uniform(0.7, 1.2) + (random.next() < 0.15 ? glyph : 0);
+  }
+  return added;
+}
+
+function drawCurve(
+  levels: Float32Array, width: number, height: number, level: number, pen: number,
+  start: [number, number], control: [number, number], finish: [number, number],
+): number {
+  const length = Math.hypot(control[0] - start[0], control[1] - start[1]) +
+    Math.hypot(finish[0] - control[0], finish[1] - control[1]);
+  const steps = Math.max(2, Math.ceil(length * 2));
+  let added = 0;
+  for (let step = 0; step <= steps; step++) {
+    const t = step / steps;
+    const a = (1 - t) * (1 - t);
+    const b = 2 * (1 - t) * t;
+    const c = t * t;
+    const px = a * start[0] + b * control[0] + c * finish[0];
+    const py = a * start[1] + b * control[1] + c * finish[1];
+    added += drawDisc(levels, width, height, level, px, py, pen);
+  }
+  return added;
+}
+
+function drawDisc(
+  levels: Float32Array, width: number, height: number, level: number,
+  cx: number, cy: number, radius: number,
+): number {
+  let added = 0;
+  const y0 = Math.max(0, Math.floor(cy - radius));
+  const y1 = Math.min(height - 1, Math.ceil(cy + radius));
+  const x0 = Math.max(0, Math.floor(cx - radius));
+  const x1 = Math.min(width - 1, Math.ceil(cx + radius));
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
+      const dx = x + 0.5 - cx;
+      const dy = y + 0.5 - cy;
+      if (dx * dx + dy * dy > radius * radius) continue;
+      const i = y * width + x;
+      if (levels[i] < 0) added++;
+      levels[i] = level;
+    }
+  }
+  return added;
+}
+
+/** Gray values before blur and noise. */
+function shade(
+  levels: Float32Array, width: number, height: number, background: number,
+  texture: number, textureScale: number,
+  illumination: { kind: 'ramp' | 'vignette'; amplitude: number; angle: number },
+  random: Random,
+): Float64Array {
+  const field = valueNoise(width, height, textureScale, random);
+  const gray = new Float64Array(width * height);
+  const cos = Math.cos(illumination.angle);
+  const sin = Math.sin(illumination.angle);
+  const diagonal = Math.hypot(width, height) / 2;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const dx = x - width / 2;
+      const dy = y - height / 2;
+      const light = illumination.kind === 'ramp'
+        ? illumination.amplitude * ((dx * cos + dy * sin) / (2 * diagonal))
+        : -illumination.amplitude * ((dx * dx + dy * dy) / (diagonal * diagonal) - 0.5);
+      const base = levels[i] >= 0
+        ? levels[i] + 0.3 * texture * field[i]
+        : background + texture * field[i];
+      gray[i] = base + light;
+    }
+  }
+  return gray;
+}
+
+/** Smooth random field in [−1, 1]: two octaves of smoothstep-interpolated lattice noise. */
+function valueNoise(width: number, height: number, scale: number, random: Random): Float64Array {
+  const field = new Float64Array(width * height);
+  for (const [cell, weight] of [[scale, 0.7], [Math.max(2, scale / 3), 0.3]] as const) {
+    const columns = Math.ceil(width / cell) + 2;
+    const rows = Math.ceil(height / cell) + 2;
+    const lattice = Float64Array.from({ length: columns * rows }, () => random.next() * 2 - 1);
+    for (let y = 0; y < height; y++) {
+      const gy = y / cell;
+      const row = Math.floor(gy);
+      const fy = smoothstep(gy - row);
+      for (let x = 0; x < width; x++) {
+        const gx = x / cell;
+        const column = Math.floor(gx);
+        const fx = smoothstep(gx - column);
+        const at = (r: number, c: number): number => lattice[r * columns + c];
+        const top = at(row, column) + (at(row, column + 1) - at(row, column)) * fx;
+        const bottom = at(row + 1, column) + (at(row + 1, column + 1) - at(row + 1, column)) * fx;
+        field[y * width + x] += weight * (top + (bottom - top) * fy);
+      }
+    }
+  }
+  return field;
+}
+
+function smoothstep(t: number): number {
+  return t * t * (3 - 2 * t);
+}
+
+/** Separable Gaussian blur with edge clamping (radius ⌈3σ⌉). */
+export function gaussianBlur(
+  values: Float64Array, width: number, height: number, sigma: number,
+): Float64Array {
+  const radius = Math.ceil(3 * sigma);
+  const kernel = new Float64Array(2 * radius + 1);
+  let sum = 0;
+  for (let k = -radius; k <= radius; k++) {
+    kernel[k + radius] = Math.exp(-(k * k) / (2 * sigma * sigma));
+    sum += kernel[k + radius];
+  }
+  for (let k = 0; k < kernel.length; k++) kernel[k] /= sum;
+
+  const horizontal = new Float64Array(values.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let total = 0;
+      for (let k = -radius; k <= radius; k++) {
+        const xx = Math.min(width - 1, Math.max(0, x + k));
+        total += kernel[k + radius] * values[y * width + xx];
+      }
+      horizontal[y * width + x] = total;
+    }
+  }
+  const result = new Float64Array(values.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let total = 0;
+      for (let k = -radius; k <= radius; k++) {
+        const yy = Math.min(height - 1, Math.max(0, y + k));
+        total += kernel[k + radius] * horizontal[yy * width + x];
+      }
+      result[y * width + x] = total;
+    }
+  }
+  return result;
+}
+
+function logUniform(random: Random, low: number, high: number): number {
+  return Math.exp(random.uniform(Math.log(low), Math.log(high)));
+}
+
+function round(value: number, decimals: number): number {
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale;
+}
