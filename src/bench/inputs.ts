@@ -1,0 +1,334 @@
+/**
+ * Benchmark inputs reduced to what scoring needs: per image, its histogram, the class
+ * histograms of the scored pixels, the DRD-weighted class histograms (image input only) and the
+ * confusion counts of every local method.
+ *
+ * Image input (`--images` + `--masks`, optional `--roi`) reads each image and mask once; every
+ * global method is later scored exactly from these 256-bin summaries, without touching pixels
+ * again. Local methods are the only per-pixel cost. Labelled records (`--data`) already hold the
+ * class histograms; they carry no pixels, so no DRD and no local methods.
+ *
+ * Scored pixels: those the image includes (not fully transparent) and, with a region of
+ * interest, those inside it (ROI mask value > 0). The methods still see the whole image (its
+ * histogram, its pixels): the region only limits where errors are counted.
+ */
+import { basename, extname } from 'node:path';
+import { AutothreshError, errorMessage } from '../errors.js';
+import { histogramOf } from '../histogram/count.js';
+import {
+  createHistogram, EIGHT_BIT_RANGE, type Histogram, type ValueRange,
+} from '../histogram/histogram.js';
+import { decodeImage, readInputFile } from '../image/decode.js';
+import type { DecodedImage, GrayImage } from '../image/gray-image.js';
+import { binsOf } from '../label/class-histograms.js';
+import {
+  bestThreshold, polarityOfClasses, type Confusion, type Objective, type Polarity,
+} from '../label/objectives.js';
+import { datasetNameOf, findPairs, sourceOf } from '../label/pairs.js';
+import { readLabelRecords } from '../label/records-io.js';
+import type { LabelRecord } from '../label/schema.js';
+import {
+  binarizeWithMap, localThresholdMap, type LocalMethodName, type LocalParams,
+} from '../methods/local/index.js';
+import { drdClassHistograms, flipWeightAt, type DrdClassHistograms } from './drd.js';
+import { complementConfusion, confusionOfMasks } from './metrics.js';
+import type { BenchImage } from './results.js';
+
+/** A folder of images, the folder of their ground-truth masks, and optionally ROI masks. */
+export interface ImageSource {
+  images: string;
+  masks: string;
+  roi?: string;
+}
+
+/** One image + mask pair to read (with its region of interest, if any). */
+export interface PairInput {
+  id: string;
+  dataset: string;
+  source: string;
+  image: string;
+  mask: string;
+  roi?: string;
+}
+
+/** A local method's result on one image, under both polarities. */
+export interface LocalOutcome {
+  dark: { confusion: Confusion; drdSum: number };
+  bright: { confusion: Confusion; drdSum: number };
+}
+
+/** An image (or record) ready for scoring. */
+export interface PreparedImage {
+  image: BenchImage;
+  histogram: Histogram;
+  /** Class histograms of the scored pixels. */
+  classes: { foreground: Float64Array; background: Float64Array };
+  /** `null` for labelled records (no pixels). */
+  drd: DrdClassHistograms | null;
+  /** Per local method: its outcome, or why it failed. */
+  local: Map<string, LocalOutcome | { error: string }>;
+}
+
+/** A pair that could not be used, or a record file problem. */
+export interface InputProblem {
+  file: string;
+  message: string;
+}
+
+/** Lists the pairs of every source; images without a mask (or ROI) become problems. */
+export async function listPairs(
+  sources: readonly ImageSource[],
+): Promise<{ pairs: PairInput[]; problems: InputProblem[] }> {
+  const pairs: PairInput[] = [];
+  const problems: InputProblem[] = [];
+  for (const source of sources) {
+    const found = await findPairs(source.images, source.masks);
+    problems.push(...found.problems);
+    const regions = source.roi === undefined ? null : await findPairs(source.images, source.roi);
+    const roiById = new Map(regions?.pairs.map((pair) => [pair.id, pair.maskPath]));
+    const dataset = datasetNameOf(source.images);
+    for (const pair of found.pairs) {
+      const roi = roiById.get(pair.id);
+      if (source.roi !== undefined && roi === undefined) {
+        const message = `no ROI mask named ${pair.id}.* in ${source.roi}`;
+        problems.push({ file: pair.imagePath, message });
+        continue;
+      }
+      pairs.push({
+        id: pair.id,
+        dataset,
+        source: sourceOf(pair.imagePath, source.images),
+        image: pair.imagePath,
+        mask: pair.maskPath,
+        ...(roi === undefined ? {} : { roi }),
+      });
+    }
+  }
+  return { pairs, problems };
+}
+
+/** Decoded pixels of a pair, as scoring sees them. */
+export interface PairPixels {
+  image: DecodedImage;
+  /** Histogram bin of every pixel (the image histogram's bins). */
+  bins: Uint8Array;
+  range: ValueRange;
+  /** Ground truth, 1 = foreground (mask value > 0). */
+  truth: Uint8Array;
+  /** 1 where the pixel is scored; `null` when every pixel is. */
+  scored: Uint8Array | null;
+}
+
+/** Reads an image, its mask and its ROI (each file once) and checks that the sizes agree. */
+export async function readPairPixels(pair: PairInput): Promise<PairPixels> {
+  const [imageFile, maskFile, roiFile] = await Promise.all([
+    readInputFile(pair.image),
+    readInputFile(pair.mask),
+    pair.roi === undefined ? null : readInputFile(pair.roi),
+  ]);
+  const [image, mask, roi] = await Promise.all([
+    decodeImage(imageFile, pair.image),
+    decodeImage(maskFile, pair.mask, { includeTransparent: true }),
+    roiFile === null ? null : decodeImage(roiFile, pair.roi!, { includeTransparent: true }),
+  ]);
+  for (const other of roi === null ? [mask] : [mask, roi]) checkSize(image, other);
+
+  const { bins, range } = binsOf(image);
+  const truth = nonZero(mask);
+  const scored = scoredPixels(image, roi);
+  return { image, bins, range, truth, scored };
+}
+
+function checkSize(image: GrayImage & { source: string }, other: DecodedImage): void {
+  if (image.width === other.width && image.height === other.height) return;
+  throw new AutothreshError(
+    'autothresh.mask',
+    `${other.source}: mask is ${other.width}×${other.height} pixels, ` +
+      `expected the image's ${image.width}×${image.height}`,
+  );
+}
+
+function nonZero(image: GrayImage): Uint8Array {
+  const { data } = image;
+  const ones = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) ones[i] = data[i] > 0 ? 1 : 0;
+  return ones;
+}
+
+function scoredPixels(image: GrayImage, roi: GrayImage | null): Uint8Array | null {
+  if (roi === null) return image.included;
+  const scored = nonZero(roi);
+  if (image.included !== null) {
+    for (let i = 0; i < scored.length; i++) scored[i] &= image.included[i];
+  }
+  return scored;
+}
+
+export interface PrepareOptions {
+  objective: Objective;
+  /** Local methods to run on the pixels (names from `LOCAL_METHOD_NAMES`). */
+  localMethods: readonly string[];
+  localParams?: LocalParams;
+}
+
+/** Reads and reduces one image + mask pair. */
+export async function preparePair(
+  pair: PairInput,
+  options: PrepareOptions,
+): Promise<PreparedImage> {
+  const pixels = await readPairPixels(pair);
+  const { image, bins, truth, scored } = pixels;
+  const classes = classHistogramsOf(bins, truth, scored);
+  if (countOf(classes.foreground) + countOf(classes.background) === 0) {
+    throw new AutothreshError('autothresh.mask', `${pair.mask}: no pixel left to score`);
+  }
+  const truthPolarity = polarityOfClasses(classes);
+  const drd = drdClassHistograms(bins, truth, image.width, image.height, scored);
+  const local = runLocalMethods(pixels, drd, options);
+  const histogram = histogramOf(image);
+  return {
+    image: {
+      id: pair.id,
+      dataset: pair.dataset,
+      source: pair.source,
+      width: image.width,
+      height: image.height,
+      truthPolarity,
+      bestThreshold: bestThreshold(classes, truthPolarity, options.objective).threshold,
+      histogram: Array.from(histogram.counts),
+      files: {
+        image: pair.image,
+        mask: pair.mask,
+        ...(pair.roi === undefined ? {} : { roi: pair.roi }),
+      },
+    },
+    histogram,
+    classes,
+    drd,
+    local,
+  };
+}
+
+function classHistogramsOf(
+  bins: Uint8Array,
+  truth: Uint8Array,
+  scored: Uint8Array | null,
+): { foreground: Float64Array; background: Float64Array } {
+  const foreground = new Uint32Array(256);
+  const background = new Uint32Array(256);
+  for (let i = 0; i < bins.length; i++) {
+    if (scored !== null && scored[i] === 0) continue;
+    if (truth[i] === 1) foreground[bins[i]]++;
+    else background[bins[i]]++;
+  }
+  return { foreground: Float64Array.from(foreground), background: Float64Array.from(background) };
+}
+
+function countOf(counts: Float64Array): number {
+  let sum = 0;
+  for (const count of counts) sum += count;
+  return sum;
+}
+
+/**
+ * Runs each local method once (dark polarity) and derives the bright outcome: on scored pixels
+ * the bright mask is the complement of the dark one (`value > T` versus `value ≤ T`).
+ */
+function runLocalMethods(
+  pixels: PairPixels,
+  drd: DrdClassHistograms,
+  options: PrepareOptions,
+): Map<string, LocalOutcome | { error: string }> {
+  const outcomes = new Map<string, LocalOutcome | { error: string }>();
+  const { image, truth, scored } = pixels;
+  const totalWeight = countOf(drd.foreground) + countOf(drd.background);
+
+  for (const name of options.localMethods) {
+    try {
+      const map = localThresholdMap(name as LocalMethodName, image, options.localParams ?? {});
+      const predicted = binarizeWithMap(image, map, 'dark');
+      const confusion = confusionOfMasks(truth, predicted, scored);
+      const drdSum = mismatchWeight(truth, predicted, image.width, image.height, scored);
+      outcomes.set(name, {
+        dark: { confusion, drdSum },
+        bright: { confusion: complementConfusion(confusion), drdSum: totalWeight - drdSum },
+      });
+    } catch (error) {
+      outcomes.set(name, { error: errorMessage(error) });
+    }
+  }
+  return outcomes;
+}
+
+/** Σ DRD_k over the scored pixels where `predicted` differs from `truth`. */
+function mismatchWeight(
+  truth: Uint8Array,
+  predicted: Uint8Array,
+  width: number,
+  height: number,
+  scored: Uint8Array | null,
+): number {
+  let sum = 0;
+  for (let index = 0; index < truth.length; index++) {
+    if (predicted[index] === truth[index]) continue;
+    if (scored !== null && scored[index] === 0) continue;
+    sum += flipWeightAt(truth, width, height, index % width, Math.floor(index / width));
+  }
+  return sum;
+}
+
+/**
+ * Reads labelled records. Records without class histograms (thresholds chosen by eye) cannot
+ * be scored and are counted in `skipped`.
+ */
+export async function readRecordFile(
+  path: string,
+  objective: Objective,
+): Promise<{ prepared: PreparedImage[]; skipped: number }> {
+  const records = await readLabelRecords(path);
+  const fallbackDataset = basename(path).replace(/\.jsonl(\.gz)?$/, '')
+    || basename(path, extname(path));
+  const prepared: PreparedImage[] = [];
+  let skipped = 0;
+  for (const record of records) {
+    const item = preparedFromRecord(record, objective, fallbackDataset);
+    if (item === null) skipped++;
+    else prepared.push(item);
+  }
+  return { prepared, skipped };
+}
+
+/** A record ready for scoring, or `null` when it has no class histograms. */
+export function preparedFromRecord(
+  record: LabelRecord,
+  objective: Objective,
+  fallbackDataset = 'unnamed',
+): PreparedImage | null {
+  if (record.foregroundHistogram === undefined || record.backgroundHistogram === undefined) {
+    return null;
+  }
+  const classes = {
+    foreground: Float64Array.from(record.foregroundHistogram),
+    background: Float64Array.from(record.backgroundHistogram),
+  };
+  const range = (record as { valueRange?: ValueRange }).valueRange ?? EIGHT_BIT_RANGE;
+  const polarity: Polarity = record.polarity;
+  // Recomputed rather than read, so that it follows the bench objective (O(256)).
+  const best = bestThreshold(classes, polarity, objective).threshold;
+  return {
+    image: {
+      id: record.id,
+      dataset: record.dataset || fallbackDataset,
+      source: record.source,
+      width: record.width,
+      height: record.height,
+      truthPolarity: polarity,
+      bestThreshold: best,
+      histogram: record.histogram,
+    },
+    histogram: createHistogram(record.histogram, range),
+    classes,
+    drd: null,
+    local: new Map(),
+  };
+}

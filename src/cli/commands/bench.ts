@@ -1,0 +1,102 @@
+/**
+ * `autothresh bench`: compare threshold methods against ground truth, on images + masks and/or
+ * labelled records, and print (or write) the results.
+ */
+import { Command } from 'commander';
+import { z } from 'zod';
+import { AutothreshError } from '../../errors.js';
+import type { CliContext } from '../io.js';
+import { optionTypes, parseOptions } from '../options.js';
+
+const OBJECTIVES = ['fmeasure', 'accuracy', 'iou', 'mcc', 'balanced-accuracy'] as const;
+
+/** Repeatable options collect their values in order. */
+const collect = (value: string, previous: string[] | undefined): string[] =>
+  [...(previous ?? []), value];
+
+export function benchCommand(context: CliContext): Command {
+  return new Command('bench')
+    .description(
+      'Score threshold methods against ground truth (foreground = mask value > 0): ' +
+        'F-measure, precision, recall, accuracy, IoU, MCC, PSNR, DRD and |t − best t|, per ' +
+        'image, per dataset and overall, with bootstrap intervals and wins/ties/losses ' +
+        'against Otsu. Global methods are scored exactly from class histograms, local ' +
+        'methods on pixels.',
+    )
+    .option('--images <dir>', 'folder of images (repeatable; pairs with --masks in order)',
+      collect)
+    .option('--masks <dir>', 'folder of ground-truth masks, same file names (repeatable)',
+      collect)
+    .option('--roi <dir>', 'folder of region-of-interest masks: only pixels inside are scored '
+      + '(repeatable, one per --images)', collect)
+    .option('--data <file>', 'labelled records (.jsonl or .jsonl.gz, from `autothresh label`; '
+      + 'repeatable)', collect)
+    .option('--methods <list>', 'comma-separated methods (default: learned, every global method '
+      + 'but multi-otsu, sauvola, adaptive-gaussian, oracle)')
+    .option('--model <dir>', 'model folder for learned (repeatable: one row per model)',
+      collect)
+    .option('--polarity <mode>', 'classical methods\' foreground side: truth (from the ground '
+      + 'truth) or auto (the model\'s polarity head)', 'truth')
+    .option('--objective <name>', `what the oracle maximizes: ${OBJECTIVES.join(', ')}`, 'fmeasure')
+    .option('--json', 'print JSON Lines (settings, one object per image and method, summaries)')
+    .option('--csv', 'print CSV, one row per image and method')
+    .option('--markdown', 'print the summary tables as Markdown')
+    .option('--html <file>', 'also write a self-contained HTML report (charts, gallery)')
+    .option('--seed <n>', 'seed of the bootstrap resampling', '1')
+    .option('--resamples <n>', 'bootstrap resamples', '1000')
+    .option('--concurrency <n>', 'images read at once (default: CPU cores)')
+    .option('-q, --quiet', 'no progress bar or notes on stderr')
+    .action(async (raw: Record<string, unknown>) => {
+      const options = parseBenchOptions(raw);
+      const { runBenchCommand } = await import('./bench-run.js');
+      await runBenchCommand(context, options);
+    });
+}
+
+const BenchOptionsSchema = z.object({
+  images: z.array(z.string().min(1)).default([]),
+  masks: z.array(z.string().min(1)).default([]),
+  roi: z.array(z.string().min(1)).default([]),
+  data: z.array(z.string().min(1)).default([]),
+  methods: z.string().optional(),
+  model: z.array(z.string().min(1)).default([]),
+  polarity: optionTypes.choice(['truth', 'auto']),
+  objective: optionTypes.choice(OBJECTIVES),
+  json: z.boolean().default(false),
+  csv: z.boolean().default(false),
+  markdown: z.boolean().default(false),
+  html: z.string().min(1).optional(),
+  seed: optionTypes.integer(0, 2 ** 32 - 1),
+  resamples: optionTypes.integer(10, 1_000_000),
+  concurrency: optionTypes.integer(1, 64).optional(),
+  quiet: z.boolean().default(false),
+});
+
+export type BenchCommandOptions = z.output<typeof BenchOptionsSchema> & {
+  methodNames: string[] | undefined;
+};
+
+function parseBenchOptions(raw: Record<string, unknown>): BenchCommandOptions {
+  const options = parseOptions(BenchOptionsSchema, raw);
+  const usage = (message: string) => new AutothreshError('autothresh.usage', message);
+  if (options.images.length === 0 && options.data.length === 0) {
+    throw usage('bench: expected --images <dir> with --masks <dir>, or --data <file.jsonl>');
+  }
+  if (options.images.length !== options.masks.length) {
+    throw usage(`option --masks: expected one per --images (${options.images.length}), ` +
+      `received ${options.masks.length}`);
+  }
+  if (options.roi.length > 0 && options.roi.length !== options.images.length) {
+    throw usage(`option --roi: expected one per --images (${options.images.length}), ` +
+      `received ${options.roi.length}`);
+  }
+  const formats = ['json', 'csv', 'markdown'].filter((name) => options[name as 'json']);
+  if (formats.length > 1) {
+    throw usage(`options --${formats.join(', --')}: expected at most one output format`);
+  }
+  const methodNames = options.methods?.split(',').map((name) => name.trim()).filter(Boolean);
+  if (methodNames !== undefined && methodNames.length === 0) {
+    throw usage('option --methods: expected a comma-separated list of method names');
+  }
+  return { ...options, methodNames };
+}

@@ -1,0 +1,180 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { drdOf } from '../../src/bench/drd.js';
+import { confusionOfMasks, metricsOfConfusion } from '../../src/bench/metrics.js';
+import type { BenchResult } from '../../src/bench/results.js';
+import { runBench } from '../../src/bench/runner.js';
+import { isAutothreshError } from '../../src/errors.js';
+import { recordFromClasses } from '../../src/label/label.js';
+import { binarizeWithMap, localThresholdMap } from '../../src/methods/local/index.js';
+import { DEFAULT_MODEL_DIRECTORY } from '../../src/model/index.js';
+import { writeBenchDataset, type BenchDataset } from '../helpers/bench-data.js';
+import { temporaryDirectory, writeRaw } from '../helpers/images.js';
+import { classHistograms, loadMetricFixtures, thresholdMask } from './metric-fixtures.js';
+
+const GLOBALS = ['otsu', 'li', 'yen', 'isodata', 'triangle', 'mean', 'moments', 'max-entropy'];
+
+let dataset: BenchDataset;
+let result: BenchResult;
+
+beforeAll(async () => {
+  dataset = await writeBenchDataset();
+  result = await runBench({
+    images: [{ images: dataset.images, masks: dataset.masks }],
+    methods: [...GLOBALS, 'sauvola', 'oracle'],
+  });
+});
+
+describe('runBench on image input', () => {
+  const fixtures = loadMetricFixtures();
+
+  it('when the crops are read then every image and method has a result', () => {
+    expect(result.images.map((image) => image.id).sort()).toEqual(fixtures.map((f) => f.name));
+    expect(result.images.every((image) => image.dataset === 'docs')).toBe(true);
+    expect(result.results).toHaveLength(fixtures.length * (GLOBALS.length + 2));
+    expect(result.failures).toEqual([]);
+  });
+
+  it('when global methods are scored from histograms then they equal a pixel pass', () => {
+    for (const row of result.results.filter((item) => item.kind !== 'local')) {
+      const image = result.images[row.image];
+      const fixture = fixtures.find((item) => item.name === image.id)!;
+      const predicted = thresholdMask(fixture.gray, row.threshold!, row.polarity!);
+      const expected = metricsOfConfusion(confusionOfMasks(fixture.truth, predicted));
+      for (const [key, value] of Object.entries(expected)) {
+        expect(row.metrics![key as keyof typeof expected], `${row.method} ${key}`)
+          .toBeCloseTo(value, 12);
+      }
+      const drd = drdOf(fixture.truth, predicted, fixture.width, fixture.height)!;
+      expect(Math.abs(row.metrics!.drd! - drd)).toBeLessThan(1e-9 * Math.max(1, drd));
+      expect(row.metrics!.thresholdError).toBe(Math.abs(row.threshold! - image.bestThreshold));
+    }
+  });
+
+  it('when a local method is scored then it equals binarizing its map on the pixels', () => {
+    for (const row of result.results.filter((item) => item.kind === 'local')) {
+      const fixture = fixtures.find((item) => item.name === result.images[row.image].id)!;
+      const image = {
+        width: fixture.width, height: fixture.height, bitDepth: 8 as const,
+        data: fixture.gray, included: null,
+      };
+      const predicted = binarizeWithMap(image, localThresholdMap('sauvola', image), row.polarity!);
+      const expected = metricsOfConfusion(confusionOfMasks(fixture.truth, predicted));
+      expect(row.metrics!.fmeasure).toBeCloseTo(expected.fmeasure, 12);
+      expect(row.metrics!.psnr).toBeCloseTo(expected.psnr, 12);
+      expect(row.metrics!.drd!)
+        .toBeCloseTo(drdOf(fixture.truth, predicted, fixture.width, fixture.height)!, 9);
+      expect(row.threshold).toBeNull();
+      expect(row.metrics!.thresholdError).toBeNull();
+    }
+  });
+
+  it('when the oracle is scored then no global threshold beats it and it is the brute-force best',
+    () => {
+      for (const [index, image] of result.images.entries()) {
+        const fixture = fixtures.find((item) => item.name === image.id)!;
+        let best = -1;
+        for (let t = 0; t < 256; t++) {
+          const predicted = thresholdMask(fixture.gray, t, 'dark');
+          const { fmeasure } = metricsOfConfusion(confusionOfMasks(fixture.truth, predicted));
+          best = Math.max(best, fmeasure);
+        }
+        const rows = result.results.filter((row) => row.image === index && row.kind !== 'local');
+        const oracle = rows.find((row) => row.kind === 'oracle')!;
+        expect(oracle.metrics!.fmeasure).toBeCloseTo(best, 12);
+        for (const row of rows) expect(row.metrics!.fmeasure).toBeLessThanOrEqual(best + 1e-12);
+      }
+    });
+
+  it('when the same images come as labelled records then global metrics agree, DRD is null',
+    async () => {
+      const file = join(temporaryDirectory(), 'docs.jsonl');
+      const lines = fixtures.map((fixture) => JSON.stringify(recordFromClasses({
+        id: fixture.name, source: `docs/images/${fixture.name}.png`, dataset: 'docs',
+        imageSha256: '0'.repeat(64), width: fixture.width, height: fixture.height,
+        classes: classHistograms(fixture.gray, fixture.truth), objective: 'fmeasure',
+      })));
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const fromRecords = await runBench({
+        data: [file], methods: [...GLOBALS, 'sauvola', 'oracle'],
+      });
+      expect(fromRecords.notes.join(' ')).toMatch(/need pixels/);
+      expect(fromRecords.results.some((row) => row.kind === 'local')).toBe(false);
+      for (const row of fromRecords.results) {
+        const id = fromRecords.images[row.image].id;
+        const twin = result.results.find((item) =>
+          item.method === row.method && result.images[item.image].id === id)!;
+        expect(row.threshold).toBe(twin.threshold);
+        expect(row.metrics!.fmeasure).toBeCloseTo(twin.metrics!.fmeasure, 12);
+        expect(row.metrics!.psnr).toBeCloseTo(twin.metrics!.psnr, 12);
+        expect(row.metrics!.drd).toBeNull();
+      }
+    });
+});
+
+describe('runBench details', () => {
+  it('when a region of interest is given then errors outside it are not counted', async () => {
+    // 16×8 image: text (value 30) in column 2 of every row, background 220; one dark speck
+    // (value 30, background in truth) at column 12, outside the ROI (left half).
+    const root = temporaryDirectory();
+    const width = 16;
+    const gray = new Uint8Array(width * 8).fill(220);
+    const mask = new Uint8Array(width * 8);
+    const roi = new Uint8Array(width * 8);
+    for (let y = 0; y < 8; y++) {
+      gray[y * width + 2] = 30;
+      mask[y * width + 2] = 255;
+      for (let x = 0; x < 8; x++) roi[y * width + x] = 255;
+    }
+    gray[3 * width + 12] = 30;
+    for (const [folder, pixels] of [['images', gray], ['masks', mask], ['roi', roi]] as const) {
+      mkdirSync(join(root, 'set', folder), { recursive: true });
+      await writeRaw(join(root, 'set', folder, 'a.png'), pixels, width, 8, 1);
+    }
+    const source = { images: join(root, 'set', 'images'), masks: join(root, 'set', 'masks') };
+    const whole = await runBench({ images: [source], methods: ['otsu'] });
+    const inside = await runBench({
+      images: [{ ...source, roi: join(root, 'set', 'roi') }], methods: ['otsu'],
+    });
+    // Whole image: 8 text pixels found, 1 false (the speck): precision 8/9, 128 pixels.
+    expect(whole.results[0].metrics!.precision).toBeCloseTo(8 / 9, 12);
+    expect(whole.results[0].metrics!.accuracy).toBeCloseTo(127 / 128, 12);
+    // Inside the ROI (64 pixels) the binarization is perfect.
+    expect(inside.results[0].metrics!.precision).toBe(1);
+    expect(inside.results[0].metrics!.accuracy).toBe(1);
+    expect(inside.results[0].metrics!.psnr).toBeCloseTo(10 * Math.log10(64), 12);
+    expect(inside.settings.roi).toBe(true);
+  });
+
+  it('when a mask has the wrong size then that image fails and the others are scored', async () => {
+    const broken = await writeBenchDataset();
+    const [first] = loadMetricFixtures();
+    await writeRaw(join(broken.masks, `${first.name}.png`), new Uint8Array(100), 10, 10, 1);
+    const outcome = await runBench({
+      images: [{ images: broken.images, masks: broken.masks }], methods: ['otsu'],
+    });
+    expect(outcome.failures).toHaveLength(1);
+    expect(outcome.failures[0].file).toContain(first.name);
+    expect(outcome.failures[0].message).toMatch(/mask is 10×10 pixels/);
+    expect(outcome.images).toHaveLength(loadMetricFixtures().length - 1);
+  });
+
+  it('when an explicitly given model folder does not exist then the run fails', async () => {
+    const error = await runBench({
+      images: [{ images: dataset.images, masks: dataset.masks }],
+      methods: ['learned', 'otsu'], models: [join(temporaryDirectory(), 'missing')],
+    }).catch((caught: unknown) => caught);
+    expect(isAutothreshError(error, 'autothresh.model')).toBe(true);
+  });
+
+  it('when learned comes from the default set then a missing shipped model only drops it',
+    async () => {
+      const outcome = await runBench({
+        images: [{ images: dataset.images, masks: dataset.masks }],
+      });
+      const hasModel = existsSync(join(DEFAULT_MODEL_DIRECTORY, 'model.json'));
+      expect(outcome.methods.some((method) => method.name === 'learned')).toBe(hasModel);
+      if (!hasModel) expect(outcome.notes.join(' ')).toMatch(/learned: skipped/);
+    });
+});
