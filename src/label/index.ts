@@ -16,4 +16,3 @@ export * from './label-folder.js';
 export * from './stats.js';
 export * from './split.js';
 export * from './synth.js';
-export * from './plain-png.js';

@@ -9,6 +9,7 @@
  * that `resume` continues without duplicates.
  */
 import { stat } from 'node:fs/promises';
+import pMap from 'p-map';
 import { AutothreshError, errorMessage } from '../errors.js';
 import { augmentImage, type AugmentOptions } from './augment.js';
 import { classHistogramsOfPixels } from './class-histograms.js';
@@ -86,7 +87,8 @@ export async function labelFolder(options: LabelFolderOptions): Promise<LabelFol
   const results: Array<LabelRecord[] | null> = new Array(todo.length).fill(null);
   const checkpoint = createCheckpoint(options, existing, results);
   let skipped = problems.length + unique.skipped;
-  await forEachLimit(todo, options.concurrency ?? 2, async (pair, index) => {
+  // Several pairs in flight: libvips decodes some while JavaScript counts others.
+  await pMap(todo, async (pair, index) => {
     try {
       results[index] = await labelOne(pair, options);
     } catch (error) {
@@ -95,7 +97,7 @@ export async function labelFolder(options: LabelFolderOptions): Promise<LabelFol
     }
     options.onPairDone?.();
     await checkpoint.maybeWrite();
-  });
+  }, { concurrency: options.concurrency ?? 2 });
 
   const records = await checkpoint.writeFinal();
   return {
@@ -207,18 +209,4 @@ function createCheckpoint(
       return collect().length;
     },
   };
-}
-
-/** Runs `task` on every item with at most `limit` in flight. */
-async function forEachLimit<T>(
-  items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      await task(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

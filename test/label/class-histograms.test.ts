@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { histogramOf } from '../../src/histogram/count.js';
 import { createGrayImage } from '../../src/image/gray-image.js';
 import { classHistogramsOf, labelPixels } from '../../src/label/class-histograms.js';
+import { createRandom } from '../../src/util/random.js';
 import { loadSample, SAMPLE_NAMES } from './helpers.js';
 
 interface FixtureRecord { name: string; foreground: number[]; background: number[] }
@@ -64,6 +65,43 @@ describe('classHistogramsOf', () => {
     expect(Array.from(classes.foreground)).toEqual(foreground);
     expect(Array.from(classes.background)).toEqual(background);
     expect(classes.range).toEqual(histogramOf(image).range);
+  });
+
+  it('when arrays are unaligned, odd-sized or the mask 16-bit then counts pixel by pixel', () => {
+    const random = createRandom(11);
+    for (const [width, height] of [[1, 1], [3, 1], [7, 5], [64, 33]]) {
+      const size = width * height;
+      // One spare element in front, so that `subarray(1)` starts off a 4-byte boundary.
+      const grayStore = new Uint8Array(size + 1);
+      const wideStore = new Uint16Array(size + 1);
+      for (let i = 0; i <= size; i++) {
+        grayStore[i] = random.integer(0, 255);
+        const large = random.integer(0, 3) === 0;
+        wideStore[i] = large ? random.integer(0, 65535) : random.integer(0, 2);
+      }
+      const narrowStore = Uint8Array.from(wideStore, (value) => value & 255);
+      for (const threshold of [0, 1, 1.5, 200, -3, 65535, 1e9]) {
+        for (const shift of [0, 1]) {
+          const gray = grayStore.subarray(shift, shift + size);
+          const masks = [narrowStore, wideStore];
+          for (const maskData of masks.map((store) => store.subarray(shift, shift + size))) {
+            const foreground = new Array(256).fill(0);
+            const background = new Array(256).fill(0);
+            for (let i = 0; i < size; i++) {
+              (maskData[i] > threshold ? foreground : background)[gray[i]]++;
+            }
+            const classes = classHistogramsOf(
+              createGrayImage(width, height, gray),
+              createGrayImage(width, height, maskData),
+              { maskThreshold: threshold },
+            );
+            const label = `${width}×${height} shift ${shift} threshold ${threshold}`;
+            expect(Array.from(classes.foreground), label).toEqual(foreground);
+            expect(Array.from(classes.background), label).toEqual(background);
+          }
+        }
+      }
+    }
   });
 
   it('when mask and image sizes differ then throws autothresh.mask', () => {
