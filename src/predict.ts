@@ -22,7 +22,7 @@ import {
 } from './methods/global/index.js';
 import {
   LOCAL_METHOD_NAMES,
-  localThresholdMap,
+  localThresholdMask,
   type LocalMethodName,
 } from './methods/local/index.js';
 
@@ -71,10 +71,10 @@ export interface ThresholdedImage {
   result: ThresholdResult;
   image: GrayImage;
   /**
-   * Where each pixel is cut, in the image's own units: one value for global methods, one per
-   * pixel for local methods. A pixel is "above" when its value is greater.
+   * Where pixels are cut: for global methods the threshold in the image's own units (a pixel is
+   * "above" when its value is greater); for local methods the per-pixel answer, 1 = above.
    */
-  cut: number | ArrayLike<number>;
+  cut: number | { above: Uint8Array };
 }
 
 /** Decodes `file` and thresholds it. */
@@ -113,7 +113,7 @@ export async function thresholdDecoded(
     file: image.source, width: image.width, height: image.height, bitDepth: image.bitDepth,
     method: options.method, warnings,
   };
-  if (isLocal(options.method)) return thresholdLocal(image, histogram, options, base);
+  if (isLocal(options.method)) return thresholdLocal(image, options, base);
   return thresholdGlobal(image, histogram, options, base);
 }
 
@@ -190,17 +190,20 @@ function countAtOrBelow(histogram: Histogram, threshold: number): number {
 
 async function thresholdLocal(
   image: GrayImage,
-  _histogram: Histogram,
   options: ThresholdOptions,
   base: ResultBase,
 ): Promise<ThresholdedImage> {
-  const map = localThresholdMap(options.method as LocalMethodName, image, options.params ?? {});
-  const { counted, above } = countAbove(image, map);
+  // The bright-side mask is "value > local threshold" (0 on left-out pixels); the map itself
+  // is never held whole, which matters on 100-megapixel images.
+  const above = localThresholdMask(
+    options.method as LocalMethodName, image, options.params ?? {}, 'bright',
+  );
+  const { counted, aboveCount } = countAbove(image, above);
   // Smaller-class rule: the side with fewer counted pixels is the foreground.
   const polarity = options.polarity === undefined || options.polarity === 'auto'
-    ? (counted - above <= above ? 'dark' : 'bright')
+    ? (counted - aboveCount <= aboveCount ? 'dark' : 'bright')
     : options.polarity;
-  const foreground = polarity === 'dark' ? counted - above : above;
+  const foreground = polarity === 'dark' ? counted - aboveCount : aboveCount;
   return {
     result: {
       ...base,
@@ -210,20 +213,18 @@ async function thresholdLocal(
       foregroundFraction: counted === 0 ? 0 : foreground / counted,
     },
     image,
-    cut: map,
+    cut: { above },
   };
 }
 
-function countAbove(image: GrayImage, map: ArrayLike<number>): { counted: number; above: number } {
-  const { data, included } = image;
+function countAbove(image: GrayImage, above: Uint8Array): { counted: number; aboveCount: number } {
+  const { included } = image;
+  let aboveCount = 0;
+  for (let i = 0; i < above.length; i++) aboveCount += above[i];
+  if (included === null) return { counted: above.length, aboveCount };
   let counted = 0;
-  let above = 0;
-  for (let i = 0; i < data.length; i++) {
-    if (included !== null && included[i] === 0) continue;
-    counted++;
-    if (data[i] > map[i]) above++;
-  }
-  return { counted, above };
+  for (let i = 0; i < included.length; i++) counted += included[i] === 0 ? 0 : 1;
+  return { counted, aboveCount };
 }
 
 /** Binarized image: 255 where value > threshold, 0 elsewhere (OpenCV THRESH_BINARY). */
@@ -249,7 +250,8 @@ function pixelsAbove(
   if (typeof cut === 'number') {
     for (let i = 0; i < data.length; i++) pixels[i] = data[i] > cut ? aboveValue : belowValue;
   } else {
-    for (let i = 0; i < data.length; i++) pixels[i] = data[i] > cut[i] ? aboveValue : belowValue;
+    const { above } = cut;
+    for (let i = 0; i < data.length; i++) pixels[i] = above[i] === 1 ? aboveValue : belowValue;
   }
   if (included !== null && excludedValue !== aboveValue) {
     for (let i = 0; i < data.length; i++) if (included[i] === 0) pixels[i] = excludedValue;

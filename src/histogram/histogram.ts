@@ -8,6 +8,12 @@
  */
 import { AutothreshError } from '../errors.js';
 
+/**
+ * Which side of a threshold t is the foreground: `dark` → values in bins ≤ t,
+ * `bright` → values in bins > t.
+ */
+export type Polarity = 'dark' | 'bright';
+
 /** Number of bins of every histogram in autothresh. */
 export const BIN_COUNT = 256;
 

@@ -11,7 +11,8 @@
 import type { Histogram, ReadonlyCounts } from '../histogram/histogram.js';
 import { BIN_COUNT } from '../histogram/histogram.js';
 
-export type Polarity = 'dark' | 'bright';
+export type { Polarity } from '../histogram/histogram.js';
+import type { Polarity } from '../histogram/histogram.js';
 
 export const OBJECTIVE_NAMES = [
   'fmeasure', 'accuracy', 'iou', 'mcc', 'balanced-accuracy',

@@ -168,6 +168,30 @@ describe('autothresh predict', () => {
   });
 });
 
+describe('autothresh predict with local methods', () => {
+  it('when sauvola runs then threshold is null and the binarization is written', async () => {
+    const out = join(folder, 'local');
+    const outcome = await runCli('predict', '--method', 'sauvola', '--window', '5', '--json',
+      '--out', out, bimodal);
+    expect(outcome.code).toBe(0);
+    const [record] = jsonLines(outcome.stdout);
+    expect(record).toMatchObject({ method: 'sauvola', threshold: null, value: null });
+    expect(existsSync(join(out, 'bimodal.png'))).toBe(true);
+  });
+
+  it('when a local parameter is invalid then it is a usage error before any image', async () => {
+    const outcome = await runCli('predict', '--method', 'sauvola', '--window', '4', bimodal);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(/window must be an odd integer ≥ 3/);
+  });
+
+  it('when a global method is given a parameter it does not take then it says so', async () => {
+    const outcome = await runCli('predict', '--method', 'otsu', '--window', '5', bimodal);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(/option --window: method otsu takes no parameter/);
+  });
+});
+
 describe('the built binary', () => {
   it('when run as a process then --version, --help and exit codes work end to end', () => {
     expect(spawnCli('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);

@@ -14,6 +14,8 @@ import {
   type MethodName,
   type ThresholdResult,
 } from '../../predict.js';
+import { isLocalMethodName, LOCAL_METHODS } from '../../methods/local/index.js';
+import { resolveParams } from '../../methods/local/params.js';
 import { createProgress } from '../../util/progress.js';
 import { closestName } from '../suggest.js';
 import { expandInputs } from '../inputs.js';
@@ -27,6 +29,7 @@ export async function runPredict(
   options: PredictOptions,
 ): Promise<void> {
   const method = checkMethod(options.method);
+  checkParameters(method, options.params);
   const { io } = context;
   const { files, problems } = await expandInputs(inputs);
   for (const problem of problems) {
@@ -65,6 +68,28 @@ function checkMethod(name: string): MethodName {
     'autothresh.usage',
     `option --method: unknown method "${name}"${hint}; run \`autothresh methods\` for the list`,
   );
+}
+
+/** Global methods take only their own parameter; local methods check theirs themselves. */
+const GLOBAL_PARAMETERS: Readonly<Record<string, string>> = {
+  percentile: 'fraction',
+  'multi-otsu': 'classes',
+};
+
+function checkParameters(method: MethodName, params: Record<string, number>): void {
+  if (isLocalMethodName(method)) {
+    // Checked once here, so a bad value is a usage error rather than a failure of every image.
+    resolveParams(method, LOCAL_METHODS[method].parameters, params);
+    return;
+  }
+  for (const name of Object.keys(params)) {
+    if (GLOBAL_PARAMETERS[method] === name) continue;
+    const own = GLOBAL_PARAMETERS[method];
+    throw new AutothreshError(
+      'autothresh.usage',
+      `option --${name}: method ${method} takes ${own === undefined ? 'no parameter' : `only --${own}`}`,
+    );
+  }
 }
 
 async function processFile(

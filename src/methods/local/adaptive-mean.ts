@@ -1,0 +1,126 @@
+/**
+ * Adaptive mean threshold: the mean of the window minus a constant, as OpenCV's
+ * `adaptiveThreshold` with `ADAPTIVE_THRESH_MEAN_C`.
+ *
+ * Reference: OpenCV, `cv::adaptiveThreshold` (imgproc, "Miscellaneous Image Transformations"),
+ * https://docs.opencv.org/4.6.0/d7/d1b/group__imgproc__misc.html
+ *
+ * Threshold, in the image's units:
+ *     T(x, y) = round(mean of the window centred on (x, y)) − ceil(c)
+ * OpenCV computes the mean as an 8-bit image (rounded to the nearest integer; the window holds
+ * an odd number of pixels, so there is never a half to break) and compares
+ * `value − mean > −ceil(c)` through a lookup table; `value > T` here is the same comparison, so
+ * the bright side of the map equals OpenCV's THRESH_BINARY output pixel for pixel. 16-bit images
+ * follow the same rule in 16-bit units (OpenCV itself takes 8-bit images only).
+ *
+ * Border: the edge pixel is repeated (OpenCV's `BORDER_REPLICATE | BORDER_ISOLATED`).
+ * Window: odd side ≥ 3; larger than the image, it is clamped (see `window.ts`).
+ * Cost: O(1) per pixel whatever the window (running window sums). The mask has its own fused
+ * path ({@link adaptiveMeanThresholdMask}), which compares while it slides the window.
+ */
+import type { GrayImage } from '../../image/gray-image.js';
+import { checkPolarity, type Polarity } from './binarize.js';
+import { resolveParams, type LocalParams, type ThresholdMap, windowParameter } from './params.js';
+import { type ThresholdRowVisitor, thresholdMapFromRows } from './threshold-rows.js';
+import { windowShape } from './window.js';
+import { forEachColumnSumsRow, forEachWindowRow } from './window-sums.js';
+
+export const ADAPTIVE_MEAN_PARAMETERS = [
+  windowParameter(11, ' (OpenCV blockSize)'),
+  {
+    name: 'c',
+    description: 'constant subtracted from the window mean, in gray levels; rounded up (OpenCV)',
+    defaultValue: 2,
+    rule: 'finite',
+  },
+] as const;
+
+/** Thresholds of the adaptive mean method, row by row (see the module comment). */
+export function adaptiveMeanThresholdRows(
+  image: GrayImage,
+  params: LocalParams,
+  visitRow: ThresholdRowVisitor,
+): void {
+  const { window, c } = resolveParams('adaptive-mean', ADAPTIVE_MEAN_PARAMETERS, params);
+  const shape = windowShape(window, image);
+  const inverseCount = 1 / (shape.width * shape.height);
+  const offset = Math.ceil(c);
+  const thresholds = new Float32Array(image.width);
+
+  // The pixel count is odd, so sum / count is never a half: rounding half up is exact rounding
+  // (and truncating with | 0 is flooring, the sums being ≥ 0).
+  forEachWindowRow(image, shape, 'replicate', false, (y, sums) => {
+    for (let x = 0; x < sums.length; x++) {
+      thresholds[x] = ((sums[x] * inverseCount + 0.5) | 0) - offset;
+    }
+    visitRow(y, thresholds);
+  });
+}
+
+/** Threshold map of the adaptive mean method (see the module comment). */
+export function adaptiveMeanThresholdMap(image: GrayImage, params: LocalParams = {}): ThresholdMap {
+  return thresholdMapFromRows(image, adaptiveMeanThresholdRows, params);
+}
+
+/**
+ * Foreground mask of the adaptive mean method (1 = foreground), the same as binarizing its
+ * threshold map under `polarity` but without the map: each pixel is compared as the window
+ * slides, in integers (`value + ceil(c) > round(mean)` is `value > T`). Excluded pixels are 0.
+ */
+export function adaptiveMeanThresholdMask(
+  image: GrayImage,
+  params: LocalParams,
+  polarity: Polarity,
+): Uint8Array {
+  checkPolarity(polarity);
+  const { window, c } = resolveParams('adaptive-mean', ADAPTIVE_MEAN_PARAMETERS, params);
+  const { width, data, included } = image;
+  const shape = windowShape(window, image);
+  const inverseCount = 1 / (shape.width * shape.height);
+  const offset = Math.ceil(c);
+  const bright = polarity === 'bright';
+  const mask = new Uint8Array(width * image.height);
+
+  forEachColumnSumsRow(image, shape, 'replicate', false, (y, columnSums) => {
+    compareRow(data, y * width, columnSums, shape.width, inverseCount, offset, bright, mask);
+  });
+  if (included !== null) {
+    for (let i = 0; i < mask.length; i++) if (included[i] === 0) mask[i] = 0;
+  }
+  return mask;
+}
+
+/**
+ * One row of the fused mask: slides the window total along `columnSums` and compares each
+ * pixel, in integers. Bright: value + ceil(c) > round(mean); dark: the complement.
+ */
+function compareRow(
+  data: Uint8Array | Uint16Array,
+  rowStart: number,
+  columnSums: Float64Array,
+  windowWidth: number,
+  inverseCount: number,
+  offset: number,
+  bright: boolean,
+  mask: Uint8Array,
+): void {
+  const width = columnSums.length - windowWidth + 1;
+  const last = windowWidth - 1;
+  let total = 0;
+  for (let q = 0; q < last; q++) total += columnSums[q];
+  if (bright) {
+    for (let x = 0; x < width; x++) {
+      total += columnSums[x + last];
+      const mean = (total * inverseCount + 0.5) | 0;
+      mask[rowStart + x] = Number(data[rowStart + x] + offset > mean);
+      total -= columnSums[x];
+    }
+  } else {
+    for (let x = 0; x < width; x++) {
+      total += columnSums[x + last];
+      const mean = (total * inverseCount + 0.5) | 0;
+      mask[rowStart + x] = Number(data[rowStart + x] + offset <= mean);
+      total -= columnSums[x];
+    }
+  }
+}
