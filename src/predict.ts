@@ -135,8 +135,9 @@ async function thresholdGlobal(
   let learned: Pick<ThresholdResult, 'polarityConfidence' | 'quality'> = {};
 
   if (options.method === 'learned') {
-    const { predictThreshold } = await import('./model/index.js');
-    const model = await cachedModel(options.model);
+    // Model folders are read once per process (loadModel caches them).
+    const { loadModel, predictThreshold } = await import('./model/index.js');
+    const model = await (options.model === undefined ? loadModel() : loadModel(options.model));
     const prediction = predictThreshold(model, histogram);
     threshold = prediction.threshold;
     polarity ??= prediction.polarity;
@@ -165,21 +166,6 @@ async function thresholdGlobal(
     image,
     cut,
   };
-}
-
-const loadedModels = new Map<string, Promise<import('./model/index.js').ThresholdModel>>();
-
-/** Each model folder is read once per process, however many images use it. */
-async function cachedModel(directory: string | undefined) {
-  const key = directory ?? '';
-  let model = loadedModels.get(key);
-  if (model === undefined) {
-    const { loadModel } = await import('./model/index.js');
-    model = directory === undefined ? loadModel() : loadModel(directory);
-    loadedModels.set(key, model);
-    model.catch(() => loadedModels.delete(key));
-  }
-  return model;
 }
 
 function countAtOrBelow(histogram: Histogram, threshold: number): number {

@@ -9,7 +9,7 @@ import { markFailed, type CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
 
 /** Method used when `--method` is not given. */
-export const DEFAULT_METHOD = 'otsu';
+export const DEFAULT_METHOD = 'learned';
 
 /** Numeric method parameters that `predict` passes through to the method. */
 const PARAMETER_OPTIONS = [
