@@ -1,0 +1,112 @@
+/**
+ * The action of `autothresh train`, loaded on demand (it pulls in TensorFlow.js).
+ */
+import { readFileSync } from 'node:fs';
+import { FINE_TUNE_CONFIG } from '../../model/recipes.js';
+import { DEFAULT_TRAIN_CONFIG, type EpochLog, type TrainConfig } from '../../model/train.js';
+import { trainAndSave } from '../../model/workflow.js';
+import type { CliContext } from '../io.js';
+import type { TrainOptions } from './train.js';
+
+const VERSION: string = JSON.parse(
+  readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
+).version;
+
+/** The training configuration from the defaults (or the fine-tuning recipe) and the options. */
+export function configFromOptions(
+  options: Partial<TrainOptions>,
+  fineTuning: boolean,
+): TrainConfig {
+  const base = fineTuning ? FINE_TUNE_CONFIG : DEFAULT_TRAIN_CONFIG;
+  return {
+    ...base,
+    seed: options.seed ?? base.seed,
+    epochs: options.epochs ?? base.epochs,
+    batchSize: options.batchSize ?? base.batchSize,
+    learningRate: options.lr ?? base.learningRate,
+    hidden: options.hidden ?? base.hidden,
+    normalization: options.norm ?? base.normalization,
+    dropout: options.dropout ?? base.dropout,
+    loss: options.loss ?? base.loss,
+    featureSet: options.features ?? base.featureSet,
+    baseMethod: options.base ?? base.baseMethod,
+    patience: options.patience ?? base.patience,
+  };
+}
+
+/** One progress line per epoch, e.g. `epoch 3/60  loss 0.2143  τ 3.18  val F 0.8412 …`. */
+export function formatEpoch(log: EpochLog, run: number, runs: number): string {
+  const prefix = runs > 1 ? `run ${run + 1}/${runs}  ` : '';
+  const validation = log.validation === null
+    ? ''
+    : `  val F ${log.validation.fmeasure.toFixed(4)}  polarity ` +
+      `${log.validation.polarityAccuracy.toFixed(3)}  ` +
+      `|Δt| ${log.validation.thresholdMae.toFixed(1)}`;
+  return `${prefix}epoch ${log.epoch}/${log.epochs}  loss ${log.loss.toFixed(4)}  ` +
+    `τ ${log.temperature.toFixed(2)}${validation}  (${log.seconds.toFixed(1)} s)\n`;
+}
+
+function meanAndStd(values: readonly number[]): { mean: number; std: number } {
+  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+  const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) /
+    Math.max(values.length - 1, 1);
+  return { mean, std: Math.sqrt(variance) };
+}
+
+export async function runTrain(context: CliContext, options: TrainOptions): Promise<void> {
+  const fineTuning = options.init !== undefined;
+  const config = configFromOptions(options, fineTuning);
+  const started = performance.now();
+  const summary = await trainAndSave({
+    data: options.data,
+    validationFiles: options.val ?? [],
+    valSplit: options.valSplit ?? 0.15,
+    out: options.out,
+    config,
+    init: options.init ?? null,
+    runs: options.runs,
+    backend: options.backend,
+    toolVersion: VERSION,
+    onEpoch: (log, run) => {
+      if (!options.quiet) context.io.stderr(formatEpoch(log, run, options.runs));
+    },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const { mean, std } = meanAndStd(summary.runScores);
+  const validation = summary.model.metadata.validation;
+
+  if (options.json) {
+    context.io.stdout(`${JSON.stringify({
+      out: options.out,
+      backend: summary.backend,
+      trainRecords: summary.trainRecords,
+      validationRecords: summary.validationRecords,
+      validation,
+      runs: summary.runScores.length,
+      runScores: summary.runScores,
+      mean: summary.runScores.length > 0 ? mean : null,
+      std: summary.runScores.length > 1 ? std : null,
+      seconds,
+    })}\n`);
+    return;
+  }
+  const lines = [
+    `model written to ${options.out} (${summary.trainRecords} training records, ` +
+      `backend ${summary.backend}, ${seconds.toFixed(1)} s)`,
+  ];
+  if (validation !== null) {
+    lines.push(
+      `validation (${validation.records} records): F-measure ${validation.fmeasure.toFixed(4)}, ` +
+        `polarity ${(100 * validation.polarityAccuracy).toFixed(1)}%, ` +
+        `mean |threshold error| ${validation.thresholdMae.toFixed(1)} bins`,
+    );
+  }
+  if (summary.runScores.length > 1) {
+    lines.push(
+      `${summary.runScores.length} runs: validation F-measure ` +
+        `${mean.toFixed(4)} ± ${std.toFixed(4)} ` +
+        '(mean ± std over seeds)',
+    );
+  }
+  context.io.stdout(`${lines.join('\n')}\n`);
+}

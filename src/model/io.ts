@@ -1,0 +1,57 @@
+/**
+ * Model folders: `model.json` (the tfjs layers topology and weights manifest), `weights.bin`
+ * (little-endian float32 weights) and `metadata.json` (see `metadata.ts`). Every file is written
+ * atomically. tfjs's own `file://` handler needs the native tfjs-node binding, so saving goes
+ * through a small custom save handler and loading through `tf.io.fromMemory`.
+ */
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { AutothreshError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import {
+  METADATA_FILE, MODEL_FILE, WEIGHTS_FILE, readModelFiles, type ModelJson,
+} from './files.js';
+import type { ModelMetadata } from './metadata.js';
+
+/** Writes the network and its metadata into `directory` (created if needed). */
+export async function saveModel(
+  model: tf.LayersModel,
+  metadata: ModelMetadata,
+  directory: string,
+): Promise<void> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (saved) => {
+    artifacts = saved;
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  if (artifacts?.weightData === undefined || artifacts.weightSpecs === undefined) {
+    throw new AutothreshError('autothresh.write', `${directory}: the model produced no weights`);
+  }
+  const weightData = tf.io.concatenateArrayBuffers(
+    Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData],
+  );
+  const modelJson: ModelJson = {
+    format: 'layers-model',
+    generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+    convertedBy: null,
+    modelTopology: artifacts.modelTopology as object,
+    weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: artifacts.weightSpecs }],
+  };
+  await writeFileAtomic(join(directory, WEIGHTS_FILE), new Uint8Array(weightData));
+  await writeFileAtomic(join(directory, MODEL_FILE), `${JSON.stringify(modelJson)}\n`);
+  await writeFileAtomic(join(directory, METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`);
+}
+
+/** Loads a model folder as a trainable tfjs model (for fine-tuning and tests). */
+export async function loadTrainableModel(
+  directory: string,
+): Promise<{ model: tf.LayersModel; metadata: ModelMetadata }> {
+  const files = await readModelFiles(directory);
+  const model = await tf.loadLayersModel(tf.io.fromMemory({
+    modelTopology: files.modelJson.modelTopology as tf.io.ModelArtifacts['modelTopology'],
+    weightSpecs: files.modelJson.weightsManifest[0].weights as tf.io.WeightsManifestEntry[],
+    weightData: files.weights,
+  }));
+  return { model, metadata: files.metadata };
+}
+

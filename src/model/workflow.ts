@@ -1,0 +1,136 @@
+/**
+ * The steps behind `autothresh train`: read record files, split off validation records, train
+ * one or more seeds, save the model folder.
+ */
+import { readLabelRecords } from '../label/records-io.js';
+import type { LabelRecord } from '../label/schema.js';
+import { AutothreshError } from '../errors.js';
+import { createRandom } from '../util/random.js';
+import { loadTensorflow, type BackendName } from './backend.js';
+import { saveModel, loadTrainableModel } from './io.js';
+import { DEFAULT_MODEL_DIRECTORY } from './index.js';
+import { trainModel, type EpochLog, type TrainConfig, type TrainedModel } from './train.js';
+
+/** Reads and concatenates record files (JSONL or JSONL.gz), in the order given. */
+export async function readRecordFiles(files: readonly string[]): Promise<LabelRecord[]> {
+  const records: LabelRecord[] = [];
+  for (const file of files) records.push(...(await readLabelRecords(file)));
+  return records;
+}
+
+/**
+ * Splits records into training and validation by source image: all records of one image
+ * (originals, crops, photometric variants) fall on the same side. `fraction` of the images,
+ * drawn with the seeded generator, go to validation; of those, only original records are
+ * validated (augmented variants of validation images are dropped from both sides).
+ */
+export function splitBySource(
+  records: readonly LabelRecord[],
+  fraction: number,
+  seed: number,
+): { train: LabelRecord[]; validation: LabelRecord[] } {
+  const sources = [...new Set(records.map(sourceKey))].sort();
+  createRandom(seed).shuffle(sources);
+  const held = new Set(sources.slice(0, Math.round(sources.length * fraction)));
+  return {
+    train: records.filter((record) => !held.has(sourceKey(record))),
+    validation: records.filter((record) => held.has(sourceKey(record)) && isOriginal(record)),
+  };
+}
+
+function sourceKey(record: LabelRecord): string {
+  return `${record.dataset}\u0000${record.source}`;
+}
+
+/** True for a record of a whole, unmodified image (not a crop, variant or synthetic image). */
+export function isOriginal(record: LabelRecord): boolean {
+  const augmentation = record.augmentation;
+  return record.synthetic !== true &&
+    (augmentation === undefined ||
+      (augmentation.crop === undefined && augmentation.steps.length === 0));
+}
+
+export interface TrainRequest {
+  data: string[];
+  /** Validation records from files; when empty, `valSplit` of the images is held back. */
+  validationFiles: string[];
+  valSplit: number;
+  out: string;
+  config: TrainConfig;
+  /** Model folder to fine-tune (`default`: the shipped model), or null. */
+  init: string | null;
+  runs: number;
+  backend: BackendName;
+  toolVersion: string;
+  onEpoch?: (log: EpochLog, run: number) => void;
+}
+
+export interface TrainSummary {
+  model: TrainedModel;
+  /** Best validation score of each run (one per seed), in run order. */
+  runScores: number[];
+  trainRecords: number;
+  validationRecords: number;
+  backend: string;
+}
+
+/**
+ * Trains `runs` models with seeds seed, seed+1, …, and saves the first one (the one of `seed`)
+ * to `out`. Returns each run's validation score.
+ */
+export async function trainAndSave(request: TrainRequest): Promise<TrainSummary> {
+  const tf = await loadTensorflow(request.backend);
+  const records = await readRecordFiles(request.data);
+  if (records.length === 0) {
+    throw new AutothreshError(
+      'autothresh.dataset', `--data: no records in ${request.data.join(', ')}`,
+    );
+  }
+  const { train, validation, description } = await chooseValidation(request, records);
+
+  let first: TrainedModel | undefined;
+  const runScores: number[] = [];
+  for (let run = 0; run < request.runs; run++) {
+    const config = { ...request.config, seed: request.config.seed + run };
+    const init = request.init === null ? undefined : await loadInit(request.init);
+    const trained = await trainModel(config, {
+      train, validation, validationDescription: description, init,
+      backend: tf.getBackend(), toolVersion: request.toolVersion,
+      onEpoch: (log) => request.onEpoch?.(log, run),
+    });
+    runScores.push(trained.metadata.validation?.fmeasure ?? Number.NaN);
+    if (run === 0) {
+      await saveModel(trained.model, trained.metadata, request.out);
+      first = trained;
+    } else {
+      trained.model.dispose();
+    }
+  }
+  return {
+    model: first!,
+    runScores,
+    trainRecords: train.length,
+    validationRecords: validation.length,
+    backend: tf.getBackend(),
+  };
+}
+
+async function chooseValidation(
+  request: TrainRequest,
+  records: LabelRecord[],
+): Promise<{ train: LabelRecord[]; validation: LabelRecord[]; description: string }> {
+  if (request.validationFiles.length > 0) {
+    const validation = await readRecordFiles(request.validationFiles);
+    const description = `files ${request.validationFiles.join(', ')}`;
+    return { train: records, validation, description };
+  }
+  if (request.valSplit <= 0) return { train: records, validation: [], description: 'none' };
+  const split = splitBySource(records, request.valSplit, request.config.seed);
+  return { ...split, description: `${request.valSplit} of the source images (seeded)` };
+}
+
+async function loadInit(name: string) {
+  const directory = name === 'default' ? DEFAULT_MODEL_DIRECTORY : name;
+  const { model, metadata } = await loadTrainableModel(directory);
+  return { model, metadata, name };
+}
