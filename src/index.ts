@@ -1,12 +1,14 @@
 /**
  * autothresh as a library: decode images, build histograms, run classical and learned
- * thresholds, label datasets, train models and benchmark methods.
+ * thresholds, label datasets and benchmark methods. Training, which needs TensorFlow.js, has
+ * its own entry point (`src/train.ts`), so that neither the code nor the type declarations of
+ * this one mention TensorFlow.js.
  *
  * Convention everywhere: a threshold t is a bin (0..255) splitting bins ≤ t from bins > t;
  * polarity `dark` means the foreground is ≤ t, `bright` that it is > t.
  *
- * Training and benchmarking load TensorFlow.js and the report code only when called
- * (`trainModel`, `runBench`), so importing this module stays light.
+ * Benchmarking loads the report code only when called (`runBench`), so importing this module
+ * stays light.
  */
 
 // Errors
@@ -40,20 +42,11 @@ export {
 // Labelled data
 export * from './label/index.js';
 
-// The learned model (prediction needs no TensorFlow.js)
+// The learned model (prediction needs no TensorFlow.js; training: see `train.ts`)
 export {
   DEFAULT_MODEL_DIRECTORY, loadModel, predictThreshold, predictThresholds,
   type ModelMetadata, type ThresholdModel, type ThresholdPrediction,
 } from './model/index.js';
-export type { TrainConfig, TrainedModel, TrainInput } from './model/train.js';
-
-/** Trains a model (loads TensorFlow.js on first use). See `autothresh train`. */
-export async function trainModel(
-  ...args: Parameters<typeof import('./model/train.js').trainModel>
-): ReturnType<typeof import('./model/train.js').trainModel> {
-  const { trainModel: train } = await import('./model/train.js');
-  return train(...args);
-}
 
 // Benchmarking
 export {

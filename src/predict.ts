@@ -10,10 +10,11 @@
  */
 import { AutothreshError } from './errors.js';
 import { histogramOf, type HistogramRange } from './histogram/count.js';
-import { binUpperValue, occupiedRange, type Histogram } from './histogram/histogram.js';
+import {
+  binUpperValue, occupiedRange, type Histogram, type Polarity,
+} from './histogram/histogram.js';
 import { readImage, type DecodeOptions } from './image/decode.js';
 import type { DecodedImage, GrayImage } from './image/gray-image.js';
-import type { Polarity } from './label/objectives.js';
 import {
   GLOBAL_METHOD_NAMES,
   globalThreshold,
@@ -56,6 +57,8 @@ export interface ThresholdResult {
   value: number | null;
   /** multi-otsu only: all k−1 thresholds (bins), ascending. */
   thresholds?: number[];
+  /** multi-otsu only: `thresholds` in the image's own units (equal to them for 8-bit images). */
+  values?: number[];
   polarity: Polarity;
   /** learned only: probability of the reported polarity, in [0.5, 1]. */
   polarityConfidence?: number;
@@ -102,7 +105,10 @@ export async function thresholdDecoded(
     );
   }
   if (occupied.first === occupied.last) {
-    warnings.push(`${image.source}: image has a single gray value; threshold is that value`);
+    warnings.push(isLocal(options.method)
+      ? `${image.source}: image has a single gray value; local thresholds have no contrast to ` +
+        'work with, so the whole image falls on one side'
+      : `${image.source}: image has a single gray value; threshold is that value`);
   }
   if (image.bitDepth === 16) {
     const { min, max } = histogram.range;
@@ -117,7 +123,9 @@ export async function thresholdDecoded(
   return thresholdGlobal(image, histogram, options, base);
 }
 
-type ResultBase = Pick<ThresholdResult, 'file' | 'width' | 'height' | 'bitDepth' | 'method' | 'warnings'>;
+type ResultBase = Pick<
+  ThresholdResult, 'file' | 'width' | 'height' | 'bitDepth' | 'method' | 'warnings'
+>;
 
 function isLocal(method: MethodName): method is LocalMethodName {
   return (LOCAL_METHOD_NAMES as readonly string[]).includes(method);
@@ -158,7 +166,9 @@ async function thresholdGlobal(
       ...base,
       threshold,
       value: cut,
-      ...(thresholds ? { thresholds } : {}),
+      ...(thresholds
+        ? { thresholds, values: thresholds.map((bin) => binUpperValue(bin, histogram.range)) }
+        : {}),
       polarity,
       ...learned,
       foregroundFraction: foreground / histogram.total,
@@ -239,7 +249,8 @@ function pixelsAbove(
     const { above } = cut;
     for (let i = 0; i < data.length; i++) pixels[i] = above[i] === 1 ? aboveValue : belowValue;
   }
-  if (included !== null && excludedValue !== aboveValue) {
+  // Left-out pixels get `excludedValue` whichever side of the threshold their value lies.
+  if (included !== null) {
     for (let i = 0; i < data.length; i++) if (included[i] === 0) pixels[i] = excludedValue;
   }
   return pixels;

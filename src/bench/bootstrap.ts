@@ -40,35 +40,43 @@ export function resampleSums(
 ): ResampleSums {
   const resamples = options.resamples ?? 1000;
   const count = columns[0]?.length ?? 0;
+  const width = columns.length;
   const sums = columns.map(() => new Float64Array(resamples));
   const counts = columns.map(() => new Uint32Array(resamples));
   if (count === 0) return { sums, counts };
 
-  const active = columns.map((column) => column.some((value) => value === value));
-  const picks = new Uint32Array(count);
+  // Row-major copies, one row per image: the values (NaN as 0) and whether each is present, so
+  // that a drawn image adds its whole row without a branch.
+  const values = new Float64Array(count * width);
+  const present = new Float64Array(count * width);
+  let missing = false;
+  columns.forEach((column, c) => {
+    for (let k = 0; k < count; k++) {
+      const value = column[k];
+      if (value !== value) {
+        missing = true;
+        continue;
+      }
+      values[k * width + c] = value;
+      present[k * width + c] = 1;
+    }
+  });
+  const rowSums = new Float64Array(width);
+  const rowCounts = new Float64Array(width).fill(count); // every value drawn when none missing
   for (let r = 0; r < resamples; r++) {
-    for (let k = 0; k < count; k++) picks[k] = Math.floor(random.next() * count);
-    for (let c = 0; c < columns.length; c++) {
-      if (!active[c]) continue;
-      const [sum, drawn] = sumOfPicks(columns[c], picks);
-      sums[c][r] = sum;
-      counts[c][r] = drawn;
+    rowSums.fill(0);
+    if (missing) rowCounts.fill(0);
+    for (let k = 0; k < count; k++) {
+      const row = Math.floor(random.next() * count) * width;
+      for (let c = 0; c < width; c++) rowSums[c] += values[row + c];
+      if (missing) for (let c = 0; c < width; c++) rowCounts[c] += present[row + c];
+    }
+    for (let c = 0; c < width; c++) {
+      sums[c][r] = rowSums[c];
+      counts[c][r] = rowCounts[c];
     }
   }
   return { sums, counts };
-}
-
-/** Sum and count of the non-NaN values at the picked indices. */
-function sumOfPicks(column: Float64Array, picks: Uint32Array): [number, number] {
-  let sum = 0;
-  let count = 0;
-  for (let k = 0; k < picks.length; k++) {
-    const value = column[picks[k]];
-    if (value !== value) continue;
-    sum += value;
-    count++;
-  }
-  return [sum, count];
 }
 
 /** Adds `other` into `total` (same columns and resamples): the stratified union. */

@@ -12,10 +12,14 @@
  * every cell of the 5×5 block is compared with the *flipped pixel's* value B(x_k, y_k), not with
  * B at that cell: DRD_k is the weighted share of GT neighbours whose class the error contradicts.
  * W is the 5×5 normalized weight matrix: 1 / (distance to the centre), 0 at the centre, divided
- * by the sum of its 24 weights. Block cells outside the image contribute nothing. NUBN is the
- * number of non-uniform (holding both classes) 8×8 blocks of GT, tiled from the top-left corner;
- * as in the contests' evaluation tool, only complete blocks count (a partial block at the right
- * or bottom edge is ignored).
+ * by the sum of its 24 weights. NUBN is the number of non-uniform (holding both classes) 8×8
+ * blocks of GT, tiled from the top-left corner.
+ *
+ * Two conventions the paper leaves open, chosen here (and in the independent NumPy reference of
+ * scripts/fixtures/make-metric-fixtures.py): block cells outside the image contribute nothing
+ * (no padding value is assumed), and only complete 8×8 blocks count in NUBN (a partial block at
+ * the right or bottom edge is ignored). On the shared document images the second choice changes
+ * NUBN by at most one block in a thousand (see the whole-image fixtures).
  *
  * Because B(x_k, y_k) = 1 − GT(x_k, y_k) at an error, DRD_k depends on GT alone: it is the
  * {@link flipWeightAt} of the pixel. So the DRD of every global threshold comes exactly from two

@@ -5,19 +5,17 @@
  *
  * Image input (`--images` + `--masks`, optional `--roi`) reads each image and mask once; every
  * global method is later scored exactly from these 256-bin summaries, without touching pixels
- * again. Local methods are the only per-pixel cost. Labelled records (`--data`) already hold the
- * class histograms; they carry no pixels, so no DRD and no local methods.
+ * again. Local methods are the only per-pixel cost. Labelled records (`--data`, see
+ * `records.ts`) already hold the class histograms; they carry no pixels, so no DRD and no local
+ * methods.
  *
  * Scored pixels: those the image includes (not fully transparent) and, with a region of
  * interest, those inside it (ROI mask value > 0). The methods still see the whole image (its
  * histogram, its pixels): the region only limits where errors are counted.
  */
-import { basename, extname } from 'node:path';
 import { AutothreshError, errorMessage } from '../errors.js';
 import { histogramOf } from '../histogram/count.js';
-import {
-  createHistogram, EIGHT_BIT_RANGE, type Histogram, type ValueRange,
-} from '../histogram/histogram.js';
+import type { Histogram, ValueRange } from '../histogram/histogram.js';
 import { decodeImage, readInputFile } from '../image/decode.js';
 import type { DecodedImage, GrayImage } from '../image/gray-image.js';
 import { binsOf } from '../label/class-histograms.js';
@@ -25,12 +23,10 @@ import {
   bestThreshold, polarityOfClasses, type Confusion, type Objective, type Polarity,
 } from '../label/objectives.js';
 import { datasetNameOf, findPairs, sourceOf } from '../label/pairs.js';
-import { readLabelRecords } from '../label/records-io.js';
-import type { LabelRecord } from '../label/schema.js';
 import {
   binarizeWithMap, localThresholdMap, type LocalMethodName, type LocalParams,
 } from '../methods/local/index.js';
-import { drdClassHistograms, flipWeightAt, type DrdClassHistograms } from './drd.js';
+import { drdClassHistograms, drdSumOf, type DrdClassHistograms } from './drd.js';
 import { complementConfusion, confusionOfMasks } from './metrics.js';
 import type { BenchImage } from './results.js';
 
@@ -75,15 +71,23 @@ export interface InputProblem {
   message: string;
 }
 
-/** Lists the pairs of every source; images without a mask (or ROI) become problems. */
+/**
+ * Lists the pairs of every source; images without a mask (or ROI), and folders without any
+ * image, become problems. Warnings: files left out, masks sharing a name.
+ */
 export async function listPairs(
   sources: readonly ImageSource[],
-): Promise<{ pairs: PairInput[]; problems: InputProblem[] }> {
+): Promise<{ pairs: PairInput[]; problems: InputProblem[]; warnings: string[] }> {
   const pairs: PairInput[] = [];
   const problems: InputProblem[] = [];
+  const warnings: string[] = [];
   for (const source of sources) {
     const found = await findPairs(source.images, source.masks);
     problems.push(...found.problems);
+    warnings.push(...found.warnings);
+    if (found.pairs.length === 0 && found.problems.length === 0) {
+      problems.push({ file: source.images, message: 'no image files in this folder' });
+    }
     const regions = source.roi === undefined ? null : await findPairs(source.images, source.roi);
     const roiById = new Map(regions?.pairs.map((pair) => [pair.id, pair.maskPath]));
     const dataset = datasetNameOf(source.images);
@@ -104,7 +108,7 @@ export async function listPairs(
       });
     }
   }
-  return { pairs, problems };
+  return { pairs, problems, warnings };
 }
 
 /** Decoded pixels of a pair, as scoring sees them. */
@@ -186,6 +190,7 @@ export async function preparePair(
   const drd = drdClassHistograms(bins, truth, image.width, image.height, scored);
   const local = runLocalMethods(pixels, drd, options);
   const histogram = histogramOf(image);
+  const bestThresholds = bestThresholdsOf(classes, options.objective);
   return {
     image: {
       id: pair.id,
@@ -194,7 +199,8 @@ export async function preparePair(
       width: image.width,
       height: image.height,
       truthPolarity,
-      bestThreshold: bestThreshold(classes, truthPolarity, options.objective).threshold,
+      bestThreshold: bestThresholds[truthPolarity],
+      bestThresholds,
       histogram: Array.from(histogram.counts),
       files: {
         image: pair.image,
@@ -207,6 +213,21 @@ export async function preparePair(
     drd,
     local,
   };
+}
+
+/**
+ * The best threshold under `objective` for each polarity (an O(256) search each), but for the
+ * one already `known` (an exact best threshold found by the same search, e.g. in labelling).
+ */
+export function bestThresholdsOf(
+  classes: { foreground: Float64Array; background: Float64Array },
+  objective: Objective,
+  known?: { polarity: Polarity; threshold: number },
+): Record<Polarity, number> {
+  const search = (polarity: Polarity) => known?.polarity === polarity
+    ? known.threshold
+    : bestThreshold(classes, polarity, objective).threshold;
+  return { dark: search('dark'), bright: search('bright') };
 }
 
 function classHistogramsOf(
@@ -248,7 +269,7 @@ function runLocalMethods(
       const map = localThresholdMap(name as LocalMethodName, image, options.localParams ?? {});
       const predicted = binarizeWithMap(image, map, 'dark');
       const confusion = confusionOfMasks(truth, predicted, scored);
-      const drdSum = mismatchWeight(truth, predicted, image.width, image.height, scored);
+      const drdSum = drdSumOf(truth, predicted, image.width, image.height, scored);
       outcomes.set(name, {
         dark: { confusion, drdSum },
         bright: { confusion: complementConfusion(confusion), drdSum: totalWeight - drdSum },
@@ -258,77 +279,4 @@ function runLocalMethods(
     }
   }
   return outcomes;
-}
-
-/** Σ DRD_k over the scored pixels where `predicted` differs from `truth`. */
-function mismatchWeight(
-  truth: Uint8Array,
-  predicted: Uint8Array,
-  width: number,
-  height: number,
-  scored: Uint8Array | null,
-): number {
-  let sum = 0;
-  for (let index = 0; index < truth.length; index++) {
-    if (predicted[index] === truth[index]) continue;
-    if (scored !== null && scored[index] === 0) continue;
-    sum += flipWeightAt(truth, width, height, index % width, Math.floor(index / width));
-  }
-  return sum;
-}
-
-/**
- * Reads labelled records. Records without class histograms (thresholds chosen by eye) cannot
- * be scored and are counted in `skipped`.
- */
-export async function readRecordFile(
-  path: string,
-  objective: Objective,
-): Promise<{ prepared: PreparedImage[]; skipped: number }> {
-  const records = await readLabelRecords(path);
-  const fallbackDataset = basename(path).replace(/\.jsonl(\.gz)?$/, '')
-    || basename(path, extname(path));
-  const prepared: PreparedImage[] = [];
-  let skipped = 0;
-  for (const record of records) {
-    const item = preparedFromRecord(record, objective, fallbackDataset);
-    if (item === null) skipped++;
-    else prepared.push(item);
-  }
-  return { prepared, skipped };
-}
-
-/** A record ready for scoring, or `null` when it has no class histograms. */
-export function preparedFromRecord(
-  record: LabelRecord,
-  objective: Objective,
-  fallbackDataset = 'unnamed',
-): PreparedImage | null {
-  if (record.foregroundHistogram === undefined || record.backgroundHistogram === undefined) {
-    return null;
-  }
-  const classes = {
-    foreground: Float64Array.from(record.foregroundHistogram),
-    background: Float64Array.from(record.backgroundHistogram),
-  };
-  const range = (record as { valueRange?: ValueRange }).valueRange ?? EIGHT_BIT_RANGE;
-  const polarity: Polarity = record.polarity;
-  // Recomputed rather than read, so that it follows the bench objective (O(256)).
-  const best = bestThreshold(classes, polarity, objective).threshold;
-  return {
-    image: {
-      id: record.id,
-      dataset: record.dataset || fallbackDataset,
-      source: record.source,
-      width: record.width,
-      height: record.height,
-      truthPolarity: polarity,
-      bestThreshold: best,
-      histogram: record.histogram,
-    },
-    histogram: createHistogram(record.histogram, range),
-    classes,
-    drd: null,
-    local: new Map(),
-  };
 }

@@ -33,8 +33,13 @@ export interface BenchImage {
   height: number;
   /** Polarity of the ground truth (from the class means, or the record's `polarity`). */
   truthPolarity: Polarity;
-  /** Best global threshold for the ground truth under the bench objective (the oracle's). */
+  /** Best global threshold for the ground truth under the bench objective and its polarity. */
   bestThreshold: number;
+  /**
+   * Best global threshold under the bench objective for each polarity: what a method that
+   * used that polarity is measured against (`|t − best t|`, and the oracle under `auto`).
+   */
+  bestThresholds: Record<Polarity, number>;
   /** The image histogram (256 counts) the global methods saw. */
   histogram: number[];
   /** Where the pixels are, for image input (the HTML gallery re-reads them). */
@@ -51,10 +56,15 @@ export interface ImageResult {
   threshold: number | null;
   /** Polarity the binarization used. */
   polarity: Polarity | null;
+  /** Best global threshold for that polarity (what `thresholdError` is measured against). */
+  bestThreshold: number | null;
   /** `null` when the method failed on this image (see `error`). */
   metrics: BinarizationMetrics | null;
   error?: string;
 }
+
+/** A result before the runner has placed its image in {@link BenchResult.images}. */
+export type MethodResult = Omit<ImageResult, 'image'>;
 
 /** Mean and bootstrap confidence interval of one metric over a group of images. */
 export interface MetricSummary {
@@ -114,6 +124,9 @@ export interface BenchResult {
   notes: string[];
   /** Inputs that could not be used: file and reason. */
   failures: { file: string; message: string }[];
-  /** Seconds spent reading and scoring, and images per second. */
-  timing: { seconds: number; imagesPerSecond: number };
+  /**
+   * Seconds spent reading and scoring, images (and records) per second, and the worker
+   * threads used (0: all work on the calling thread).
+   */
+  timing: { seconds: number; imagesPerSecond: number; workers: number };
 }

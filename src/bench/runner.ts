@@ -1,33 +1,38 @@
 /**
- * The benchmark runner: read the inputs, score every method on every image, summarize.
+ * The benchmark runner: list the inputs, score every method on every image, summarize.
  *
  *   images + masks ──read once──▶ histograms, class histograms, DRD weights, local results
- *   labelled records ───────────▶ histograms, class histograms
- *                                      │
+ *   labelled records ──parse────▶ histograms, class histograms
+ *                                      │   (units of work.ts, on worker threads for large runs)
  *                                      ▼
- *        every global method, the model (one batch) and the oracle, scored in O(256) each
+ *        every global method, the model (one batch per unit) and the oracle, O(256) each
  *                                      ▼
  *                    per-image results ──▶ means, bootstrap intervals, wins vs Otsu
  *
- * Images are read concurrently (decoding runs on libuv's threads while JavaScript computes the
- * previous image's local methods), and memory stays small: only 256-bin summaries are kept.
+ * Large runs (at least {@link POOL_MIN_IMAGES} images or {@link POOL_MIN_RECORDS} records) use
+ * one worker thread per core: an image or a chunk of records is one task. Small runs stay on
+ * the calling thread, where starting threads would cost more than it saves. Either way the
+ * results are the same, in input order, and memory stays small: only 256-bin summaries are kept.
  */
 import { availableParallelism } from 'node:os';
 import pMap from 'p-map';
 import { AutothreshError, errorMessage } from '../errors.js';
-import type { Objective, Polarity } from '../label/objectives.js';
+import type { Objective } from '../label/objectives.js';
 import type { LocalParams } from '../methods/local/index.js';
-import {
-  loadModel, predictThresholds, type ThresholdModel, type ThresholdPrediction,
-} from '../model/index.js';
+import { loadModel } from '../model/index.js';
+import { datasetNameOf } from '../label/pairs.js';
 import type { Progress } from '../util/progress.js';
-import {
-  listPairs, preparePair, readRecordFile, type ImageSource, type InputProblem, type PreparedImage,
-} from './inputs.js';
+import { qualifyGroupNames, recordGroupNames } from './datasets.js';
+import { listPairs, type ImageSource, type InputProblem, type PairInput } from './inputs.js';
 import { selectMethods } from './methods.js';
+import { createBenchPool, type BenchPool } from './pool.js';
+import { duplicateIdLines, readRecordChunks, type RecordChunk } from './records.js';
 import type { BenchResult, ImageResult, MethodSpec } from './results.js';
-import { scoreImage } from './score.js';
 import { summarize, type SummaryOptions } from './summary.js';
+import {
+  scorePairs, scoreRecordChunk, type PairOutcome, type RecordChunkOutcome, type ScoredImage,
+  type ScoreSettings,
+} from './work.js';
 
 export interface BenchOptions {
   /** Image folders with their masks (and optional ROI masks). */
@@ -38,13 +43,21 @@ export interface BenchOptions {
   methods?: readonly string[];
   /** Model folders for `learned` (default: the shipped model). */
   models?: readonly string[];
-  /** Polarity of the non-learned methods: from the ground truth or from the model. */
+  /**
+   * Polarity of every row but the model's: from the ground truth, or from the first model's
+   * polarity head (`auto`; the oracle then gives the best threshold for that polarity).
+   */
   polarity?: 'truth' | 'auto';
   /** What the oracle maximizes (and what "best threshold" means). Default `fmeasure`. */
   objective?: Objective;
   /** Parameters of the local methods (their defaults otherwise). */
   localParams?: LocalParams;
-  /** Images read at once. Default: the number of CPU cores. */
+  /**
+   * Worker threads. Default: one per CPU core for a large run, none for a small one (see the
+   * module comment). 0 keeps all work on the calling thread.
+   */
+  workers?: number;
+  /** Images read at once on the calling thread (without workers). Default: CPU cores. */
   concurrency?: number;
   /** Bootstrap and comparison settings. */
   summary?: SummaryOptions;
@@ -52,69 +65,99 @@ export interface BenchOptions {
   progress?: (total: number, label: string) => Progress;
 }
 
+/** Runs with at least this many images, or records, use worker threads by default. */
+export const POOL_MIN_IMAGES = 8;
+export const POOL_MIN_RECORDS = 1000;
+
 const SILENT: Progress = { tick: () => {}, stop: () => {} };
 
-/** Runs a benchmark. Throws `autothresh.noImages` when no input could be scored. */
+/**
+ * Runs a benchmark. Inputs that cannot be used (an image without a mask, an invalid record
+ * line, an empty folder) are listed in `failures`; throws `autothresh.noImages` when nothing
+ * could be scored.
+ */
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const started = performance.now();
-  const objective = options.objective ?? 'fmeasure';
-  const polarity = options.polarity ?? 'truth';
   const notes: string[] = [];
-  const selection = selectMethods(options.methods, options.models);
-  const models = await loadModels(selection.methods, selection.learnedByDefault, notes);
-  const methods = selection.methods.filter(
-    (method) => method.kind !== 'learned' || models.has(method.name),
-  );
-  const polarityModel = polarity === 'auto' ? await modelForPolarity(models, notes) : null;
-
-  const { prepared, failures } = await readInputs(options, methods, objective, notes);
-  if (prepared.length === 0) {
+  const settings = await scoreSettings(options, notes);
+  const inputs = await listInputs(options);
+  notes.push(...inputs.warnings);
+  const workers = options.workers ?? defaultWorkers(inputs);
+  const { scored, failures } = await scoreInputs(inputs, settings, options, workers, notes);
+  if (scored.length === 0) {
     const first = failures[0];
     const why = first === undefined ? '' : ` (${failures.length} failed; first: ` +
       `${first.file}: ${first.message})`;
     throw new AutothreshError('autothresh.noImages', `bench: no image or record to score${why}`);
   }
-  const results = scoreAll(prepared, methods, models, polarityModel, { objective, polarity });
 
-  const images = prepared.map((item) => item.image);
+  const { methods } = settings;
+  const images = scored.map((item) => item.image);
+  const results: ImageResult[] = [];
+  scored.forEach((item, image) => {
+    for (const row of item.results) results.push({ image, ...row });
+  });
   const summaries = summarize(images, methods, results, options.summary);
+  const reference = options.summary?.reference ?? 'otsu';
+  if (!methods.some((method) => method.name === reference)) {
+    notes.push(`W/T/L: not computed, ${reference} (the reference) is not among the methods; ` +
+      `add it to --methods to compare against it`);
+  }
   const seconds = (performance.now() - started) / 1000;
   return {
     settings: {
-      polarity,
-      objective,
+      polarity: settings.polarity,
+      objective: settings.objective,
       resamples: options.summary?.resamples ?? 1000,
       seed: options.summary?.seed ?? 1,
       level: options.summary?.level ?? 0.95,
       tieTolerance: options.summary?.tieTolerance ?? 1e-9,
-      reference: options.summary?.reference ?? 'otsu',
+      reference,
       roi: (options.images ?? []).some((source) => source.roi !== undefined),
     },
-    methods,
+    methods: [...methods],
     images,
     results,
     summaries,
     notes,
     failures,
-    timing: { seconds, imagesPerSecond: images.length / Math.max(seconds, 1e-9) },
+    timing: { seconds, imagesPerSecond: images.length / Math.max(seconds, 1e-9), workers },
+  };
+}
+
+/** The methods (with a model for every learned row) and what every unit of work needs. */
+async function scoreSettings(options: BenchOptions, notes: string[]): Promise<ScoreSettings> {
+  const polarity = options.polarity ?? 'truth';
+  const selection = selectMethods(options.methods, options.models);
+  const models = await loadModels(selection.methods, selection.learnedByDefault, notes);
+  const methods = selection.methods.filter(
+    (method) => method.kind !== 'learned' || models[method.name] !== undefined,
+  );
+  return {
+    objective: options.objective ?? 'fmeasure',
+    polarity,
+    methods,
+    models,
+    polarityModel: polarity === 'auto' ? await modelForPolarity(methods, notes) : null,
+    ...(options.localParams === undefined ? {} : { localParams: options.localParams }),
   };
 }
 
 /**
- * Loads the model of every learned row. A missing shipped model drops the default `learned`
- * row with a note; a model asked for explicitly must load.
+ * Loads the model of every learned row (to fail early; threads load their own copy) and
+ * returns the folder of each. A missing shipped model drops the default `learned` row with a
+ * note; a model asked for explicitly must load.
  */
 async function loadModels(
   methods: readonly MethodSpec[],
   learnedByDefault: boolean,
   notes: string[],
-): Promise<Map<string, ThresholdModel>> {
-  const models = new Map<string, ThresholdModel>();
-  const learned = methods.filter((method) => method.kind === 'learned');
-  if (learned.length === 0) return models;
-  for (const row of learned) {
+): Promise<Record<string, string>> {
+  const models: Record<string, string> = {};
+  for (const row of methods.filter((method) => method.kind === 'learned')) {
     try {
-      models.set(row.name, await loadModel(row.method === 'default' ? undefined : row.method));
+      await loadModel(row.method);
+      models[row.name] = row.method;
     } catch (error) {
       if (!learnedByDefault) throw error;
       const reason = errorMessage(error);
@@ -124,16 +167,12 @@ async function loadModels(
   return models;
 }
 
-async function modelForPolarity(
-  models: Map<string, ThresholdModel>,
-  notes: string[],
-): Promise<ThresholdModel> {
-  const first = models.values().next();
-  if (!first.done) return first.value;
+/** The folder of the model whose polarity head `auto` uses: the first learned row's. */
+async function modelForPolarity(methods: readonly MethodSpec[], notes: string[]): Promise<string> {
+  const first = methods.find((method) => method.kind === 'learned');
+  if (first !== undefined) return first.method;
   try {
-    const model = await loadModel();
-    notes.push('polarity auto: from the shipped model');
-    return model;
+    await loadModel('default');
   } catch (error) {
     throw new AutothreshError(
       'autothresh.usage',
@@ -141,94 +180,176 @@ async function modelForPolarity(
         `(${errorMessage(error)}); use --polarity truth or give --model`,
     );
   }
+  notes.push('polarity auto: from the shipped model');
+  return 'default';
 }
 
-async function readInputs(
-  options: BenchOptions,
-  methods: readonly MethodSpec[],
-  objective: Objective,
-  notes: string[],
-): Promise<{ prepared: PreparedImage[]; failures: InputProblem[] }> {
-  const localMethods = methods.filter((method) => method.kind === 'local').map((m) => m.method);
-  const { pairs, problems } = await listPairs(options.images ?? []);
-  const failures: InputProblem[] = [...problems];
-  const progress = options.progress?.(pairs.length, 'bench') ?? SILENT;
+/** What a run reads: image pairs, record chunks, and the inputs that cannot be used. */
+interface Inputs {
+  sources: readonly ImageSource[];
+  pairs: PairInput[];
+  /** Per pair, the index of its `--images` source. */
+  pairSources: number[];
+  /** Per `--data` file (in order): its chunks (none when it cannot be read). */
+  files: { file: string; chunks: RecordChunk[] }[];
+  problems: InputProblem[];
+  /** Notes from listing (files left out, masks sharing a name). */
+  warnings: string[];
+  records: number;
+}
 
-  const fromImages = await pMap(pairs, async (pair) => {
-    try {
-      return await preparePair(pair, { objective, localMethods, localParams: options.localParams });
-    } catch (error) {
-      const message = errorMessage(error).replace(`${pair.image}: `, '');
-      failures.push({ file: pair.image, message });
-      return null;
-    } finally {
-      progress.tick();
-    }
-  }, { concurrency: options.concurrency ?? availableParallelism() });
-  progress.stop();
-
-  const prepared = fromImages.filter((item): item is PreparedImage => item !== null);
+async function listInputs(options: BenchOptions): Promise<Inputs> {
+  const sources = options.images ?? [];
+  const inputs: Inputs = {
+    sources, pairs: [], pairSources: [], files: [], problems: [], warnings: [], records: 0,
+  };
+  for (const [index, source] of sources.entries()) {
+    const { pairs, problems, warnings } = await listPairs([source]);
+    inputs.pairs.push(...pairs);
+    inputs.pairSources.push(...pairs.map(() => index));
+    inputs.problems.push(...problems);
+    inputs.warnings.push(...warnings);
+  }
   for (const file of options.data ?? []) {
-    const { prepared: records, skipped } = await readRecordFile(file, objective);
-    prepared.push(...records);
-    if (skipped > 0) notes.push(`${file}: ${skipped} record(s) without class histograms skipped`);
+    const read = await readRecordChunks(file);
+    if ('problem' in read) inputs.problems.push(read.problem);
+    const chunks = 'chunks' in read ? read.chunks : [];
+    inputs.files.push({ file, chunks });
+    inputs.records += chunks.reduce((sum, chunk) => sum + chunk.lines, 0);
   }
-  if (localMethods.length > 0 && (options.data ?? []).length > 0) {
-    notes.push(`local methods (${localMethods.join(', ')}) need pixels: not run on records`);
-  }
-  return { prepared, failures };
+  return inputs;
 }
 
-function scoreAll(
-  prepared: readonly PreparedImage[],
-  methods: readonly MethodSpec[],
-  models: ReadonlyMap<string, ThresholdModel>,
-  polarityModel: ThresholdModel | null,
-  settings: { objective: Objective; polarity: 'truth' | 'auto' },
-): ImageResult[] {
-  const predictions = predictAll(prepared, models);
-  const autoPolarities: (Polarity | null)[] = polarityModel === null
-    ? prepared.map(() => null)
-    : predictBatch(prepared, polarityModel).map((prediction) => prediction?.polarity ?? null);
+function defaultWorkers(inputs: Inputs): number {
+  const large = inputs.pairs.length >= POOL_MIN_IMAGES || inputs.records >= POOL_MIN_RECORDS;
+  const cores = availableParallelism();
+  return large && cores > 1 ? cores : 0;
+}
 
-  const results: ImageResult[] = [];
-  prepared.forEach((item, index) => {
-    const forImage = new Map<string, ThresholdPrediction>();
-    for (const [name, batch] of predictions) {
-      const prediction = batch[index];
-      if (prediction !== null) forImage.set(name, prediction);
+/** Scores every input (on the pool when `workers` > 0) and names the datasets. */
+async function scoreInputs(
+  inputs: Inputs,
+  settings: ScoreSettings,
+  options: BenchOptions,
+  workers: number,
+  notes: string[],
+): Promise<{ scored: ScoredImage[]; failures: InputProblem[] }> {
+  const progress = options.progress?.(inputs.pairs.length + inputs.records, 'bench') ?? SILENT;
+  const pool = workers > 0 ? createBenchPool(workers) : null;
+  let pairOutcomes: PairOutcome[];
+  let fileOutcomes: RecordChunkOutcome[][];
+  try {
+    [pairOutcomes, fileOutcomes] = await Promise.all([
+      scoreAllPairs(inputs.pairs, settings, pool, options.concurrency, progress),
+      Promise.all(inputs.files.map(({ chunks }) =>
+        scoreAllChunks(chunks, settings, pool, progress))),
+    ]);
+  } finally {
+    progress.stop();
+    await pool?.destroy();
+  }
+
+  const failures = [...inputs.problems];
+  const fromImages: ScoredImage[] = [];
+  const imageSources: number[] = [];
+  pairOutcomes.forEach((outcome, index) => {
+    if ('failure' in outcome) failures.push(outcome.failure);
+    else {
+      fromImages.push(outcome.scored);
+      imageSources.push(inputs.pairSources[index]);
     }
-    results.push(...scoreImage(item, index, methods, {
-      ...settings,
-      predictions: forImage,
-      autoPolarity: autoPolarities[index],
-    }));
   });
-  return results;
+  const fromFiles = inputs.files.map(({ file }, index) =>
+    recordsOfFile(file, fileOutcomes[index], failures, notes));
+  const localMethods = settings.methods.filter((method) => method.kind === 'local');
+  if (localMethods.length > 0 && fromFiles.some((items) => items.length > 0)) {
+    const names = localMethods.map((method) => method.name).join(', ');
+    notes.push(`local methods (${names}) need pixels: not run on records`);
+  }
+  nameDatasets(inputs, { items: fromImages, sources: imageSources }, fromFiles, notes);
+  return { scored: [...fromImages, ...fromFiles.flat()], failures };
 }
 
-function predictAll(
-  prepared: readonly PreparedImage[],
-  models: ReadonlyMap<string, ThresholdModel>,
-): Map<string, (ThresholdPrediction | null)[]> {
-  const predictions = new Map<string, (ThresholdPrediction | null)[]>();
-  for (const [name, model] of models) predictions.set(name, predictBatch(prepared, model));
-  return predictions;
+/** A file's scored records in line order; invalid lines and repeated ids become failures. */
+function recordsOfFile(
+  file: string,
+  outcomes: readonly RecordChunkOutcome[],
+  failures: InputProblem[],
+  notes: string[],
+): ScoredImage[] {
+  const skipped = outcomes.reduce((sum, outcome) => sum + outcome.skipped, 0);
+  if (skipped > 0) notes.push(`${file}: ${skipped} record(s) without class histograms skipped`);
+  const scored = outcomes.flatMap((outcome) => outcome.scored.map((item, index) => ({
+    item, line: outcome.lines[index],
+  })));
+  const duplicates = duplicateIdLines(
+    scored.map(({ item, line }) => ({ id: item.image.id, line })),
+  );
+  const invalid = [...outcomes.flatMap((outcome) => outcome.invalid), ...duplicates]
+    .sort((a, b) => a.line - b.line);
+  failures.push(...invalid.map(({ line, message }) => ({ file: `${file}:${line}`, message })));
+  const dropped = new Set(duplicates.map(({ line }) => line));
+  return scored.filter(({ line }) => !dropped.has(line)).map(({ item }) => item);
 }
 
-/** One forward pass for all images; empty histograms (nothing to predict) give `null`. */
-function predictBatch(
-  prepared: readonly PreparedImage[],
-  model: ThresholdModel,
-): (ThresholdPrediction | null)[] {
-  const usable = prepared
-    .map((item, index) => ({ item, index }))
-    .filter(({ item }) => item.histogram.total > 0);
-  const outputs: (ThresholdPrediction | null)[] = prepared.map(() => null);
-  if (usable.length === 0) return outputs;
-  const batch = predictThresholds(model, usable.map(({ item }) => item.histogram));
-  usable.forEach(({ index }, k) => {
-    outputs[index] = batch[k];
+async function scoreAllPairs(
+  pairs: readonly PairInput[],
+  settings: ScoreSettings,
+  pool: BenchPool | null,
+  concurrency: number | undefined,
+  progress: Progress,
+): Promise<PairOutcome[]> {
+  const outcomes = await pMap(pairs, async (pair) => {
+    const [outcome] = pool === null
+      ? await scorePairs([pair], settings)
+      : await pool.scorePairs([pair], settings);
+    progress.tick();
+    return outcome;
+  }, { concurrency: pool === null ? concurrency ?? availableParallelism() : Infinity });
+  return outcomes;
+}
+
+async function scoreAllChunks(
+  chunks: readonly RecordChunk[],
+  settings: ScoreSettings,
+  pool: BenchPool | null,
+  progress: Progress,
+): Promise<RecordChunkOutcome[]> {
+  return pMap(chunks, async (chunk) => {
+    const outcome = pool === null
+      ? await scoreRecordChunk(chunk, settings)
+      : await pool.scoreRecordChunk(chunk, settings);
+    progress.tick(chunk.lines);
+    return outcome;
+  }, { concurrency: pool === null ? 1 : Infinity });
+}
+
+/** Sets each image's dataset: folder name, record file name or record dataset, qualified. */
+function nameDatasets(
+  inputs: Inputs,
+  fromImages: { items: readonly ScoredImage[]; sources: readonly number[] },
+  fromFiles: readonly ScoredImage[][],
+  notes: string[],
+): void {
+  const recordNames = inputs.files.map(({ file }, index) =>
+    recordGroupNames(file, fromFiles[index].map((item) => item.image.dataset)));
+  const { renamed, notes: qualified } = qualifyGroupNames([
+    ...inputs.sources.map((source) => ({
+      input: source.images, names: [datasetNameOf(source.images)],
+    })),
+    ...inputs.files.map(({ file }, index) => ({
+      input: file, names: [...new Set(recordNames[index].values())],
+    })),
+  ]);
+  notes.push(...qualified);
+
+  fromImages.items.forEach(({ image }, index) => {
+    image.dataset = renamed[fromImages.sources[index]].get(image.dataset)!;
   });
-  return outputs;
+  fromFiles.forEach((items, index) => {
+    const names = renamed[inputs.sources.length + index];
+    for (const { image } of items) {
+      image.dataset = names.get(recordNames[index].get(image.dataset)!)!;
+    }
+  });
 }

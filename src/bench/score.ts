@@ -6,75 +6,84 @@
  * DRD-weighted class histograms, in O(256) each. Local methods were run on the pixels while the
  * image was read; here they only pick the outcome of the polarity in use.
  *
- * Polarity: the oracle always uses the ground truth's; the model its own polarity head. Other
- * methods use the ground truth's (`truth`, the default) or the model's prediction (`auto`).
+ * Polarity (a threshold t splits bins ≤ t from bins > t; `dark`: foreground ≤ t, `bright`:
+ * foreground > t). The model always uses its own polarity head. Every other row, the oracle
+ * included, uses the polarity in force for the run:
+ * - `truth` (default): the ground truth's (the side whose mean gray value is lower is `dark`);
+ * - `auto`: the polarity head of the first model, as a user without ground truth would get it.
+ *   The oracle is then the best threshold *for that polarity*: the ceiling of a global method
+ *   that is told the model's polarity.
+ * `|t − best t|` is measured against the best threshold for the polarity the row used, so a
+ * wrong polarity shows in the F-measure, not as a large threshold error.
  */
 import { errorMessage } from '../errors.js';
-import { confusionAt, type Objective, type Polarity } from '../label/objectives.js';
+import { confusionAt, type Polarity } from '../label/objectives.js';
 import { globalThreshold } from '../methods/global/index.js';
 import type { ThresholdPrediction } from '../model/index.js';
 import { drdAtThreshold } from './drd.js';
 import type { PreparedImage } from './inputs.js';
 import { metricsOfConfusion, type BinarizationMetrics } from './metrics.js';
-import type { ImageResult, MethodSpec } from './results.js';
+import type { MethodResult, MethodSpec } from './results.js';
 
 export interface ScoreContext {
-  objective: Objective;
   polarity: 'truth' | 'auto';
   /** Model predictions for this image, by learned row name. */
   predictions: ReadonlyMap<string, ThresholdPrediction>;
-  /** Polarity for the non-learned methods in `auto` mode (the first model's). */
+  /** Polarity of every non-learned row in `auto` mode (the first model's); `null`: none. */
   autoPolarity: Polarity | null;
 }
 
 /** Results of every method on one image (local methods: none for records without pixels). */
 export function scoreImage(
   prepared: PreparedImage,
-  index: number,
   methods: readonly MethodSpec[],
   context: ScoreContext,
-): ImageResult[] {
-  const results: ImageResult[] = [];
+): MethodResult[] {
+  const polarity = context.polarity === 'auto' && context.autoPolarity !== null
+    ? context.autoPolarity
+    : prepared.image.truthPolarity;
+  const results: MethodResult[] = [];
   for (const method of methods) {
-    const result = scoreMethod(prepared, index, method, context);
+    const result = method.kind === 'local'
+      ? scoreLocal(prepared, method, polarity)
+      : scoreHistogramMethod(prepared, method, polarity, context);
     if (result !== null) results.push(result);
   }
   return results;
 }
 
-function scoreMethod(
+/** A local method's outcome under the polarity in force (it ran once on the pixels). */
+function scoreLocal(
   prepared: PreparedImage,
-  index: number,
   method: MethodSpec,
+  polarity: Polarity,
+): MethodResult | null {
+  const outcome = prepared.local.get(method.method);
+  if (outcome === undefined) return null;
+  const base = baseOf(prepared, method, polarity);
+  if ('error' in outcome) return failed(base, outcome.error);
+  const chosen = outcome[polarity];
+  const metrics: BinarizationMetrics = {
+    ...metricsOfConfusion(chosen.confusion),
+    drd: prepared.drd === null || prepared.drd.blocks === 0
+      ? null
+      : chosen.drdSum / prepared.drd.blocks,
+    thresholdError: null,
+  };
+  return { ...base, threshold: null, metrics };
+}
+
+function scoreHistogramMethod(
+  prepared: PreparedImage,
+  method: MethodSpec,
+  sharedPolarity: Polarity,
   context: ScoreContext,
-): ImageResult | null {
-  const { truthPolarity } = prepared.image;
-  const sharedPolarity = context.polarity === 'auto' && context.autoPolarity !== null
-    ? context.autoPolarity
-    : truthPolarity;
-  const base = { image: index, method: method.name, kind: method.kind };
-
-  if (method.kind === 'local') {
-    const outcome = prepared.local.get(method.method);
-    if (outcome === undefined) return null;
-    if ('error' in outcome) return failed(base, sharedPolarity, outcome.error);
-    const chosen = outcome[sharedPolarity];
-    const metrics: BinarizationMetrics = {
-      ...metricsOfConfusion(chosen.confusion),
-      drd: prepared.drd === null || prepared.drd.blocks === 0
-        ? null
-        : chosen.drdSum / prepared.drd.blocks,
-      thresholdError: null,
-    };
-    return { ...base, threshold: null, polarity: sharedPolarity, metrics };
-  }
-
+): MethodResult | null {
   let threshold: number;
-  let polarity: Polarity = sharedPolarity;
+  let polarity = sharedPolarity;
   try {
     if (method.kind === 'oracle') {
-      threshold = prepared.image.bestThreshold;
-      polarity = truthPolarity;
+      threshold = prepared.image.bestThresholds[polarity];
     } else if (method.kind === 'learned') {
       const prediction = context.predictions.get(method.name);
       if (prediction === undefined) return null;
@@ -84,12 +93,19 @@ function scoreMethod(
       threshold = globalThreshold(method.method, prepared.histogram);
     }
   } catch (error) {
-    return failed(base, polarity, errorMessage(error));
+    return failed(baseOf(prepared, method, polarity), errorMessage(error));
   }
-  return { ...base, threshold, polarity, metrics: globalMetrics(prepared, threshold, polarity) };
+  return {
+    ...baseOf(prepared, method, polarity),
+    threshold,
+    metrics: globalMetrics(prepared, threshold, polarity),
+  };
 }
 
-/** Every metric of global threshold t under `polarity`, exactly from the histograms. */
+/**
+ * Every metric of global threshold t under `polarity`, exactly from the histograms; the
+ * threshold error is measured against the best threshold for `polarity`.
+ */
 export function globalMetrics(
   prepared: PreparedImage,
   threshold: number,
@@ -98,14 +114,21 @@ export function globalMetrics(
   return {
     ...metricsOfConfusion(confusionAt(prepared.classes, threshold, polarity)),
     drd: prepared.drd === null ? null : drdAtThreshold(prepared.drd, threshold, polarity),
-    thresholdError: Math.abs(threshold - prepared.image.bestThreshold),
+    thresholdError: Math.abs(threshold - prepared.image.bestThresholds[polarity]),
   };
 }
 
-function failed(
-  base: Pick<ImageResult, 'image' | 'method' | 'kind'>,
-  polarity: Polarity,
-  message: string,
-): ImageResult {
-  return { ...base, threshold: null, polarity, metrics: null, error: message };
+type ResultBase = Pick<MethodResult, 'method' | 'kind' | 'polarity' | 'bestThreshold'>;
+
+function baseOf(prepared: PreparedImage, method: MethodSpec, polarity: Polarity): ResultBase {
+  return {
+    method: method.name,
+    kind: method.kind,
+    polarity,
+    bestThreshold: prepared.image.bestThresholds[polarity],
+  };
+}
+
+function failed(base: ResultBase, message: string): MethodResult {
+  return { ...base, threshold: null, metrics: null, error: message };
 }

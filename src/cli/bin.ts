@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import { watchStdout } from './io.js';
 import { run } from './program.js';
 
+// Nobody reads the results any more (`autothresh predict … | head -1`): stop quietly.
+watchStdout(() => process.exit(process.exitCode ?? 0));
 process.exitCode = await run(process.argv);

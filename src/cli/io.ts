@@ -9,13 +9,37 @@ export interface CliIO {
   readonly stderrIsTTY: boolean;
 }
 
+let stdoutClosed = false;
+
+/** The real streams. Once stdout's reader has gone, further results are dropped. */
 export const processIO: CliIO = {
-  stdout: (text) => void process.stdout.write(text),
+  stdout: (text) => {
+    if (!stdoutClosed) process.stdout.write(text);
+  },
   stderr: (text) => void process.stderr.write(text),
   get stderrIsTTY() {
     return Boolean(process.stderr.isTTY);
   },
 };
+
+/** True for the error of writing to a pipe whose reader has closed (`… | head -1`). */
+export function isClosedOutput(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
+/**
+ * Calls `onClosed` (once) when stdout's reader goes away, instead of letting the write error
+ * end the process with a stack trace; other stdout errors are rethrown.
+ */
+export function watchStdout(onClosed: () => void): void {
+  process.stdout.on('error', (error) => {
+    if (!isClosedOutput(error)) throw error;
+    if (stdoutClosed) return;
+    stdoutClosed = true;
+    onClosed();
+  });
+}
 
 /** Exit codes of the CLI. */
 export const EXIT_OK = 0;

@@ -29,26 +29,44 @@ export function parseOptions<Schema extends z.ZodType>(
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
+  // An empty string given to a text option (`--out ""`).
+  if (issue.code === 'too_small' && issue.origin === 'string') return 'expected a non-empty value';
   // Custom messages (set in schemas with { message }) are already phrased as "expected …".
   return issue.message.replace(/^Invalid input: /, '').replace(/^Invalid option: /, '');
 }
 
+/** "an integer from 2 to 5", "an integer ≥ 0" (no upper end shown when there is none). */
+function rangeText(kind: string, min: number, max: number): string {
+  const hasMin = min > -Number.MAX_VALUE && min > Number.MIN_SAFE_INTEGER;
+  const hasMax = max < Number.MAX_VALUE && max < Number.MAX_SAFE_INTEGER;
+  if (hasMin && hasMax) return `expected ${kind} from ${min} to ${max}`;
+  if (hasMin) return `expected ${kind} ≥ ${min}`;
+  if (hasMax) return `expected ${kind} ≤ ${max}`;
+  return `expected ${kind}`;
+}
+
+/** `--k ""` must not read as 0 (which `Number("")` is). */
+const blankToNaN = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? Number.NaN : value;
+
 /** Common zod pieces for option strings. */
 export const optionTypes = {
   /** An integer given as a string, within [min, max]. */
-  integer: (min: number, max: number = Number.MAX_SAFE_INTEGER) =>
-    z.coerce
-      .number({ message: `expected an integer from ${min} to ${max}` })
-      .refine((value) => Number.isInteger(value) && value >= min && value <= max, {
-        message: `expected an integer from ${min} to ${max}`,
-      }),
+  integer: (min: number, max: number = Number.MAX_SAFE_INTEGER) => {
+    const message = rangeText('an integer', min, max);
+    return z.preprocess(blankToNaN, z.coerce
+      .number({ message })
+      .refine((value) => Number.isInteger(value) && value >= min && value <= max, { message }));
+  },
   /** A finite number given as a string, within [min, max]. */
-  number: (min = -Number.MAX_VALUE, max = Number.MAX_VALUE) =>
-    z.coerce
-      .number({ message: `expected a number from ${min} to ${max}` })
-      .refine((value) => Number.isFinite(value) && value >= min && value <= max, {
-        message: `expected a number from ${min} to ${max}`,
-      }),
+  number: (min = -Number.MAX_VALUE, max = Number.MAX_VALUE) => {
+    const message = rangeText('a number', min, max);
+    return z.preprocess(blankToNaN, z.coerce
+      .number({ message })
+      .refine((value) => Number.isFinite(value) && value >= min && value <= max, { message }));
+  },
+  /** A non-empty string (a path, a name). */
+  text: () => z.string().min(1, { message: 'expected a non-empty value' }),
   /** One of a fixed list. */
   choice: <const Values extends readonly [string, ...string[]]>(values: Values) =>
     z.enum(values, { message: `expected one of ${values.join(', ')}` }),

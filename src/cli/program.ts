@@ -2,34 +2,63 @@
  * The `autothresh` command-line program: global options, the subcommands, and how errors turn
  * into one-line messages and exit codes (0 all good, 1 some inputs failed, 2 usage error).
  *
- * Subcommand modules import only commander and zod at load time; each action loads the heavy
- * parts it needs (sharp, TensorFlow.js) on demand, so that `autothresh predict` starts fast.
+ * Start-up cost matters (`autothresh predict one.png` should answer in well under half a
+ * second): only the module of the command being run is imported (see `commands/index.ts`),
+ * and that module loads the heavy parts (sharp, methods, the model) when its action runs.
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AutothreshError, errorMessage } from '../errors.js';
 import { setVerbose } from '../util/log.js';
 import { COMMANDS } from './commands/index.js';
-import { EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, processIO, type CliContext, type CliIO } from './io.js';
+import {
+  EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, isClosedOutput, processIO, type CliContext, type CliIO,
+} from './io.js';
 
-export const VERSION: string = JSON.parse(
-  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-).version;
+/** The package version (read on demand: only `--version` and `--help` need it). */
+export function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
 
-export function createProgram(context: CliContext): Command {
+/**
+ * The program for one run. `commandName` is the subcommand about to run (or whose help is
+ * asked for): only its module is loaded, the others are listed by name and summary.
+ */
+export async function createProgram(
+  context: CliContext,
+  commandName: string | undefined,
+): Promise<Command> {
   const program = new Command('autothresh')
     .description('Pick binarization thresholds for images, learned from labelled data.')
-    .version(VERSION, '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .option('--verbose', 'log the choices the tool makes (backend, ranges) on stderr')
     .showSuggestionAfterError(true)
     .hook('preAction', (root) => setVerbose(Boolean(root.opts().verbose)));
 
-  for (const makeCommand of COMMANDS) program.addCommand(makeCommand(context));
+  for (const entry of COMMANDS) {
+    program.addCommand(entry.name === commandName
+      ? (await entry.load())(context)
+      : new Command(entry.name).description(entry.summary));
+  }
   applyToAll(program, context.io);
   return program;
 }
 
-/** exitOverride and output routing are not inherited by `addCommand`: set them everywhere. */
+/**
+ * The subcommand named by `args` (arguments after node and the script): the first one that is
+ * not an option (the only global options take no value), or the one after `help`.
+ */
+export function commandNameOf(args: readonly string[]): string | undefined {
+  const words = args.filter((arg) => !arg.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+/**
+ * exitOverride and output routing are not inherited by `addCommand`: set them everywhere.
+ * Help texts are reflowed by commander to the terminal width, so a line break written into a
+ * description would cut a sentence in the middle of the help: they are turned into spaces.
+ */
 function applyToAll(command: Command, io: CliIO): void {
   command.exitOverride();
   command.configureOutput({
@@ -37,19 +66,27 @@ function applyToAll(command: Command, io: CliIO): void {
     writeErr: (text) => io.stderr(text),
     outputError: (text, write) => write(text),
   });
+  command.description(oneParagraph(command.description()));
+  for (const option of command.options) option.description = oneParagraph(option.description);
   for (const child of command.commands) applyToAll(child, io);
 }
 
 /** Runs the CLI on `argv` (as `process.argv`: node, script, args…) and returns the exit code. */
 export async function run(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   const context: CliContext = { io, exitCode: EXIT_OK };
-  const program = createProgram(context);
   try {
+    const program = await createProgram(context, commandNameOf(argv.slice(2)));
     await program.parseAsync([...argv]);
     return context.exitCode;
   } catch (error) {
+    // stdout closed early (`autothresh predict … | head -1`): nothing left to say.
+    if (isClosedOutput(error)) return context.exitCode;
     return reportError(error, io);
   }
+}
+
+function oneParagraph(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ');
 }
 
 function reportError(error: unknown, io: CliIO): number {

@@ -2,7 +2,9 @@
  * Counting a gray image into a {@link Histogram}.
  */
 import type { GrayImage } from '../image/gray-image.js';
-import { BIN_COUNT, createHistogram, EIGHT_BIT_RANGE, type Histogram, type ValueRange } from './histogram.js';
+import {
+  BIN_COUNT, createHistogram, EIGHT_BIT_RANGE, type Histogram, type ValueRange,
+} from './histogram.js';
 
 /**
  * How the 256 bins of a 16-bit image are placed:
@@ -25,15 +27,27 @@ export function histogramOf(image: GrayImage, rangeMode: HistogramRange = 'data'
 function count8(image: GrayImage): Float64Array {
   const counts = new Float64Array(BIN_COUNT);
   const { data, included } = image;
-  if (included === null) {
-    // Integer counters are faster than Float64 in the hot loop, and exact below 2^32 per bin.
-    const fast = new Uint32Array(BIN_COUNT);
-    for (let i = 0; i < data.length; i++) fast[data[i]]++;
-    counts.set(fast);
-    return counts;
+  // Integer counters are faster than Float64 in the hot loop, and exact below 2^32 per bin.
+  const fast = new Uint32Array(BIN_COUNT);
+  if (data instanceof Uint8Array) {
+    if (included === null) countBytes(data, fast);
+    else countIncludedBytes(data, included, fast);
+  } else {
+    for (let i = 0; i < data.length; i++) {
+      if (included === null || included[i] !== 0) fast[data[i]]++;
+    }
   }
-  for (let i = 0; i < data.length; i++) if (included[i] !== 0) counts[data[i]]++;
+  counts.set(fast);
   return counts;
+}
+
+/** Kept apart so that the loop sees only one array type (V8 then keeps it monomorphic). */
+function countBytes(data: Uint8Array, counts: Uint32Array): void {
+  for (let i = 0; i < data.length; i++) counts[data[i]]++;
+}
+
+function countIncludedBytes(data: Uint8Array, included: Uint8Array, counts: Uint32Array): void {
+  for (let i = 0; i < data.length; i++) counts[data[i]] += included[i] === 0 ? 0 : 1;
 }
 
 function dataRange16(image: GrayImage): ValueRange {

@@ -17,11 +17,15 @@ export type Polarity = 'dark' | 'bright';
 /** Number of bins of every histogram in autothresh. */
 export const BIN_COUNT = 256;
 
-/** Read-only view of the bin counts (a `Float64Array` underneath; never mutate it). */
+/**
+ * The bin counts of a histogram: a frozen plain array, so that writing to it throws in strict
+ * code (and does nothing elsewhere) instead of silently changing the counts behind `total`.
+ */
 export interface ReadonlyCounts extends Iterable<number> {
   readonly [bin: number]: number;
   readonly length: number;
-  slice(start?: number, end?: number): Float64Array;
+  /** A mutable copy of bins `start`..`end - 1`. */
+  slice(start?: number, end?: number): number[];
 }
 
 /**
@@ -35,11 +39,13 @@ export interface ValueRange {
   readonly bitDepth: 8 | 16;
 }
 
+/** A 256-bin histogram; the object, its counts and its range are frozen. */
 export interface Histogram {
   /** 256 non-negative counts (may be fractional for derived, e.g. noise-convolved, histograms). */
   readonly counts: ReadonlyCounts;
-  /** Sum of the counts. */
+  /** Sum of the counts, at most 2^53 (`Number.MAX_SAFE_INTEGER`) so that it stays exact. */
   readonly total: number;
+  /** The native values the bins cover. */
   readonly range: ValueRange;
 }
 
@@ -47,32 +53,54 @@ export const EIGHT_BIT_RANGE: ValueRange = Object.freeze({ min: 0, max: 255, bit
 
 /**
  * Builds a histogram from 256 counts (copied, so later changes to `counts` do not leak in).
- * Throws `autothresh.invalidHistogram` for a wrong length or a negative / non-finite count.
+ * Throws `autothresh.invalidHistogram` for a wrong length, a negative or non-finite count, a
+ * total above 2^53 (`Number.MAX_SAFE_INTEGER`, beyond which sums of counts are no longer exact),
+ * or an invalid range.
  */
 export function createHistogram(
   counts: ArrayLike<number>,
   range: ValueRange = EIGHT_BIT_RANGE,
 ): Histogram {
   if (counts.length !== BIN_COUNT) {
-    throw new AutothreshError(
-      'autothresh.invalidHistogram',
-      `histogram: expected ${BIN_COUNT} counts, received ${counts.length}`,
-    );
+    throw invalidHistogram(`expected ${BIN_COUNT} counts, received ${counts.length}`);
   }
-  const copy = new Float64Array(BIN_COUNT);
+  const copy = new Array<number>(BIN_COUNT);
   let total = 0;
   for (let bin = 0; bin < BIN_COUNT; bin++) {
     const count = counts[bin];
-    if (!Number.isFinite(count) || count < 0) {
-      throw new AutothreshError(
-        'autothresh.invalidHistogram',
-        `histogram: count of bin ${bin} must be a finite number ≥ 0, received ${count}`,
+    if (typeof count !== 'number' || !Number.isFinite(count) || count < 0) {
+      throw invalidHistogram(
+        `count of bin ${bin} must be a finite number ≥ 0, received ${count}`,
       );
     }
     copy[bin] = count;
     total += count;
   }
-  return Object.freeze({ counts: copy as ReadonlyCounts, total, range });
+  if (total > Number.MAX_SAFE_INTEGER) {
+    throw invalidHistogram(`total count must be at most 2^53 - 1, received ${total}`);
+  }
+  return Object.freeze({
+    counts: Object.freeze(copy) as ReadonlyCounts,
+    total,
+    range: checkedRange(range),
+  });
+}
+
+function checkedRange(range: ValueRange): ValueRange {
+  const { min, max, bitDepth } = range;
+  const top = bitDepth === 16 ? 65535 : 255;
+  if ((bitDepth !== 8 && bitDepth !== 16) || !Number.isInteger(min) || !Number.isInteger(max) ||
+    min < 0 || min > max || max > top) {
+    throw invalidHistogram(
+      `range must be integers 0 ≤ min ≤ max ≤ ${top} with bitDepth 8 or 16, ` +
+        `received ${JSON.stringify(range)}`,
+    );
+  }
+  return range === EIGHT_BIT_RANGE ? range : Object.freeze({ min, max, bitDepth });
+}
+
+function invalidHistogram(detail: string): AutothreshError {
+  return new AutothreshError('autothresh.invalidHistogram', `histogram: ${detail}`);
 }
 
 /** Index of the first and last bin with a positive count, or `null` for an empty histogram. */

@@ -2,26 +2,39 @@
  * Reading image files into {@link DecodedImage}s.
  *
  * sharp (libvips) decodes PNG, JPEG, TIFF, WebP, GIF and AVIF; BMP, which sharp does not read,
- * goes through fast-bmp. Whatever the file holds (gray, gray+alpha, RGB, RGBA, CMYK, palette),
+ * is decoded by `bmp.ts`. Whatever the file holds (gray, gray+alpha, RGB, RGBA, CMYK, palette),
  * the result is one gray channel of 8 or 16 bits (see `gray.ts` for the formula) with EXIF
- * orientation applied, so that pixel positions match what viewers show and what the tool writes.
+ * orientation applied, so that pixel positions match what viewers show and what the tool writes,
+ * plus an inclusion mask when fully transparent pixels are left out.
+ *
+ * Memory: JavaScript holds the gray plane (1 or 2 bytes a pixel), the inclusion mask (1 byte a
+ * pixel, only when some pixel is transparent) and, for colour or alpha images, at most
+ * {@link STRIP_BYTES} of decoded pixels. Images whose decoded pixels fit in that budget are
+ * decoded once and converted in JavaScript (faster than libvips' matrix product). Larger 8-bit
+ * images are turned to gray inside libvips (an exact integer version of the formula, see
+ * {@link grayInLibvips}), their alpha channel read in a second decoding pass; larger 16-bit
+ * colour images (sharp has no 16-bit matrix product) and CMYK images (whose ICC conversion to
+ * sRGB sharp applies only to its output) are decoded in strips of rows, libvips decoding the
+ * file up to each strip, so they cost a few decoding passes.
  */
 import { readFile, stat } from 'node:fs/promises';
-import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
-import { decode as decodeBmp } from 'fast-bmp';
+import type { Metadata, Sharp, SharpOptions } from 'sharp';
 import { AutothreshError, errorMessage } from '../errors.js';
-import { LUMA_WEIGHTS, toGray } from './gray.js';
+import { decodeBmpPixels, isBmp, readBmpHeader } from './bmp.js';
+import { convertToGray, LUMA_WEIGHTS } from './gray.js';
+import { loadSharp } from './sharp.js';
 import type { DecodedImage } from './gray-image.js';
 
 /**
  * Largest image (width × height) decoded by default: 2^28 pixels, about 268 megapixels.
- * A 100-megapixel RGB image needs about 300 MB for its decoded pixels; beyond this limit memory,
- * not the decoder, becomes the problem. Raise it with `maxPixels` (CLI: `--max-pixels`).
+ * Beyond this, memory rather than the decoder becomes the problem. Raise it with `maxPixels`
+ * (CLI: `--max-pixels`). libvips' own pixel limit is switched off: this one replaces it, and
+ * it is checked on the header, before any pixel is decoded.
  */
 export const DEFAULT_MAX_PIXELS = 2 ** 28;
 
-// Each file is decoded once: libvips' operation cache would only hold memory.
-sharp.cache(false);
+/** Most bytes of decoded colour/alpha pixels held at once (see the module comment). */
+export const STRIP_BYTES = 2 ** 26;
 
 export interface DecodeOptions {
   /** Page (frame) of a multi-page TIFF/GIF/WebP to decode, 0-based. Default 0. */
@@ -30,6 +43,8 @@ export interface DecodeOptions {
   includeTransparent?: boolean;
   /** Refuse images with more pixels than this. Default {@link DEFAULT_MAX_PIXELS}. */
   maxPixels?: number;
+  /** Most bytes of decoded pixels held at once; default {@link STRIP_BYTES} (for tests). */
+  stripBytes?: number;
 }
 
 /** Reads and decodes an image file. Errors name the file and what is wrong with it. */
@@ -55,7 +70,9 @@ export async function readInputFile(file: string): Promise<Buffer> {
     }
     throw new AutothreshError('autothresh.decode', `${file}: cannot read (${errorMessage(error)})`);
   }
-  if (size === 0) throw new AutothreshError('autothresh.decode', `${file}: file is empty (0 bytes)`);
+  if (size === 0) {
+    throw new AutothreshError('autothresh.decode', `${file}: file is empty (0 bytes)`);
+  }
   return readFile(file);
 }
 
@@ -73,8 +90,28 @@ export async function decodeImage(
   return decodeWithSharp(buffer, source, options, maxPixels);
 }
 
-function isBmp(buffer: Uint8Array): boolean {
-  return buffer.length > 2 && buffer[0] === 0x42 && buffer[1] === 0x4d;
+function checkPixelLimit(source: string, width: number, height: number, maxPixels: number): void {
+  if (width * height <= maxPixels) return;
+  throw new AutothreshError(
+    'autothresh.unsupportedImage',
+    `${source}: image has ${width}×${height} = ${width * height} pixels, more than the limit ` +
+      `of ${maxPixels} (raise it with --max-pixels)`,
+  );
+}
+
+/** What the header says, before any pixel is decoded. */
+interface SharpLayout {
+  readonly page: number;
+  readonly pageCount: number;
+  /** Size after EXIF orientation. */
+  readonly width: number;
+  readonly height: number;
+  readonly sixteen: boolean;
+  readonly colour: boolean;
+  /** CMYK input: its conversion to sRGB needs the ICC transform of the output stage. */
+  readonly cmyk: boolean;
+  readonly alpha: boolean;
+  readonly format: string;
 }
 
 async function decodeWithSharp(
@@ -83,103 +120,199 @@ async function decodeWithSharp(
   options: DecodeOptions,
   maxPixels: number,
 ): Promise<DecodedImage> {
-  const page = options.page ?? 0;
   const warnings: string[] = [];
+  const layout = await readLayout(buffer, source, options);
+  if (layout.pageCount > 1 && options.page === undefined) {
+    warnings.push(`${source}: file has ${layout.pageCount} pages; using page 0 ` +
+      '(choose with --page)');
+  }
+  checkPixelLimit(source, layout.width, layout.height, maxPixels);
 
-  // Header first: format, size, page count, bit depth, before any pixel is decoded.
-  let metadata: Metadata;
+  let planes: { gray: Uint8Array | Uint16Array; included: Uint8Array | null };
   try {
-    metadata = await sharp(buffer, { limitInputPixels: false }).metadata();
+    planes = await decodePlanes(buffer, layout, options);
   } catch (error) {
     throw decodeError(source, error);
   }
-  const pageCount = metadata.pages ?? 1;
-  if (!Number.isInteger(page) || page < 0 || page >= pageCount) {
-    throw new AutothreshError(
-      'autothresh.invalidParameter',
-      `${source}: page ${page} does not exist (the file has ${pageCount} page(s), numbered 0–${pageCount - 1})`,
-    );
-  }
-  if (pageCount > 1 && options.page === undefined) {
-    warnings.push(`${source}: file has ${pageCount} pages; using page 0 (choose with --page)`);
-  }
-  const width = metadata.width ?? 0;
-  const height = metadata.height ?? 0;
-  if (width * height > maxPixels) {
-    throw new AutothreshError(
-      'autothresh.unsupportedImage',
-      `${source}: image has ${width}×${height} = ${(width * height / 1e6).toFixed(1)} megapixels, ` +
-        `more than the limit of ${(maxPixels / 1e6).toFixed(1)} (raise it with --max-pixels)`,
-    );
-  }
-
-  // Pixels: oriented, sRGB (CMYK and palettes converted by libvips), 8 or 16 bits.
-  const sixteen = is16Bit(metadata.depth);
-  let raw: { data: Buffer; info: OutputInfo };
-  try {
-    const pipeline = sharp(buffer, { page, limitInputPixels: false, failOn: 'error' }).autoOrient();
-    const colourspace = outputColourspace(metadata, sixteen);
-    if (colourspace === 'srgb' && !metadata.hasAlpha) lumaInLibvips(pipeline);
-    else pipeline.toColourspace(colourspace);
-    raw = await pipeline.raw(sixteen ? { depth: 'ushort' } : undefined).toBuffer({
-      resolveWithObject: true,
-    });
-  } catch (error) {
-    throw decodeError(source, error);
-  }
-
-  const { info } = raw;
-  const pixels = sixteen
-    ? new Uint16Array(raw.data.buffer, raw.data.byteOffset, raw.data.length / 2)
-    : new Uint8Array(raw.data.buffer, raw.data.byteOffset, raw.data.length);
-  const { gray, included } = toGray(pixels, info.channels, options.includeTransparent ?? false);
+  const { gray: data, included } = planes;
   return {
-    width: info.width,
-    height: info.height,
-    bitDepth: sixteen ? 16 : 8,
-    data: gray,
-    included,
-    source,
-    format: metadata.format,
-    pageCount,
-    page,
-    warnings,
+    width: layout.width, height: layout.height, bitDepth: layout.sixteen ? 16 : 8,
+    data, included, source, format: layout.format, pageCount: layout.pageCount,
+    page: layout.page, warnings,
   };
 }
 
-/**
- * libvips converts to 8-bit sRGB unless told otherwise: keep gray inputs gray (1 channel) and
- * 16-bit inputs 16-bit; CMYK and palette inputs become sRGB.
- */
-function outputColourspace(metadata: Metadata, sixteen: boolean): string {
-  const gray = metadata.space === 'b-w' || metadata.space === 'grey16' ||
-    (metadata.channels <= 2 && metadata.space !== 'cmyk' && !metadata.isPalette);
-  if (gray) return sixteen ? 'grey16' : 'b-w';
-  return sixteen ? 'rgb16' : 'srgb';
+/** The gray plane and inclusion mask, by the cheapest route that fits the memory budget. */
+async function decodePlanes(
+  buffer: Uint8Array,
+  layout: SharpLayout,
+  options: DecodeOptions,
+): Promise<{ gray: Uint8Array | Uint16Array; included: Uint8Array | null }> {
+  const pixels = layout.width * layout.height;
+  const channels = (layout.colour ? 3 : 1) + (layout.alpha ? 1 : 0);
+  const keepAlpha = layout.alpha && !(options.includeTransparent ?? false);
+  const budget = options.stripBytes ?? STRIP_BYTES;
+  if (channels === 1) {
+    // The decoded buffer is the gray plane: no copy, no conversion.
+    return { gray: toTyped(await decodeRows(buffer, layout), layout.sixteen), included: null };
+  }
+  if (!layout.sixteen && !layout.cmyk && pixels * channels > budget) {
+    const [gray, alpha] = await Promise.all([
+      grayInLibvips(buffer, layout),
+      keepAlpha ? alphaInLibvips(buffer, layout) : null,
+    ]);
+    return { gray, included: alpha === null ? null : alphaToIncluded(alpha) };
+  }
+  const gray = layout.sixteen ? new Uint16Array(pixels) : new Uint8Array(pixels);
+  const included = keepAlpha ? new Uint8Array(pixels) : null;
+  const leftOut = await decodeInStrips(buffer, layout, { gray, included }, channels, budget);
+  return { gray, included: leftOut > 0 ? included : null };
 }
 
-/**
- * 8-bit colour without alpha: libvips computes the luma itself, so that only one gray byte per
- * pixel ever reaches JavaScript (a 100-megapixel RGB image needs 100 MB, not 400 MB). The
- * weights are those of `gray.ts` over 2^16; every partial sum is an integer multiple of 2^-16
- * below 2^8, exact in float, and adding 0.5 before libvips truncates to uchar gives the same
- * rounding as the integer formula: identical results for all 2^24 colours (tested).
- */
-function lumaInLibvips(pipeline: Sharp): void {
-  const weights: [number, number, number] = [
-    LUMA_WEIGHTS[0] / 65536, LUMA_WEIGHTS[1] / 65536, LUMA_WEIGHTS[2] / 65536,
-  ];
-  pipeline
-    .toColourspace('srgb')
-    .recomb([weights, weights, weights])
-    .linear(1, 0.5)
-    .extractChannel(0)
-    .toColourspace('b-w');
+async function readLayout(
+  buffer: Uint8Array,
+  source: string,
+  options: DecodeOptions,
+): Promise<SharpLayout> {
+  const first = await readMetadata(buffer, source, 0);
+  const page = options.page ?? 0;
+  const pageCount = first.pages ?? 1;
+  if (!Number.isInteger(page) || page < 0 || page >= pageCount) {
+    throw new AutothreshError(
+      'autothresh.invalidParameter',
+      `${source}: page ${page} does not exist (the file has ${pageCount} page(s), ` +
+        `numbered 0–${pageCount - 1})`,
+    );
+  }
+  // Pages of a TIFF may differ in size: read the chosen page's own header.
+  const metadata = page === 0 ? first : await readMetadata(buffer, source, page);
+  // EXIF orientations 5–8 turn the image by 90°.
+  const turned = (metadata.orientation ?? 1) >= 5;
+  const storedWidth = metadata.width ?? 0;
+  const storedHeight = metadata.pageHeight ?? metadata.height ?? 0;
+  return {
+    page,
+    pageCount,
+    width: turned ? storedHeight : storedWidth,
+    height: turned ? storedWidth : storedHeight,
+    sixteen: is16Bit(metadata.depth),
+    colour: !isGray(metadata),
+    cmyk: metadata.space === 'cmyk',
+    alpha: metadata.hasAlpha === true,
+    format: metadata.format ?? 'unknown',
+  };
+}
+
+/** The header of page `page` (size, bands, colour space, pages, orientation). */
+async function readMetadata(buffer: Uint8Array, source: string, page: number): Promise<Metadata> {
+  try {
+    return await loadSharp()(buffer, { page, limitInputPixels: false }).metadata();
+  } catch (error) {
+    throw decodeError(source, error);
+  }
+}
+
+/** Gray inputs stay gray; CMYK and palette inputs are converted to sRGB by libvips. */
+function isGray(metadata: Metadata): boolean {
+  return metadata.space === 'b-w' || metadata.space === 'grey16' ||
+    ((metadata.channels ?? 3) <= 2 && metadata.space !== 'cmyk' && !metadata.isPalette);
 }
 
 function is16Bit(depth: string | undefined): boolean {
   return depth === 'ushort' || depth === 'short' || depth === 'uint' || depth === 'int' ||
     depth === 'float' || depth === 'double';
+}
+
+/**
+ * A pipeline decoding the chosen page, oriented. With `output` (the default) pixels come out as
+ * sRGB or gray of the input's bit depth, CMYK and palette inputs converted to sRGB; without,
+ * the caller sets the colour space (see {@link grayInLibvips}).
+ */
+function orientedPipeline(buffer: Uint8Array, layout: SharpLayout, output = true): Sharp {
+  const input: SharpOptions = {
+    page: layout.page, limitInputPixels: false, failOn: 'error', sequentialRead: true,
+  };
+  const pipeline = loadSharp()(buffer, input).autoOrient();
+  if (!output) return pipeline;
+  if (layout.colour) return pipeline.toColourspace(layout.sixteen ? 'rgb16' : 'srgb');
+  return pipeline.toColourspace(layout.sixteen ? 'grey16' : 'b-w');
+}
+
+/** Rows `top`..`top + rows - 1` (default: all) of the oriented page, raw, interleaved. */
+async function decodeRows(
+  buffer: Uint8Array,
+  layout: SharpLayout,
+  top = 0,
+  rows = layout.height,
+): Promise<Buffer> {
+  const pipeline = orientedPipeline(buffer, layout);
+  if (rows < layout.height) pipeline.extract({ left: 0, top, width: layout.width, height: rows });
+  return pipeline.raw(layout.sixteen ? { depth: 'ushort' } : undefined).toBuffer();
+}
+
+/**
+ * 8-bit gray plane computed by libvips, so that only one byte a pixel reaches JavaScript. The
+ * weights are those of `gray.ts` over 2^16; every partial sum is an integer multiple of 2^-16
+ * below 2^8, exact in float, and adding 0.5 before libvips truncates to uchar gives the same
+ * rounding as the integer formula: identical results for all 2^24 colours (tested). Gray+alpha
+ * inputs just lose their alpha channel.
+ */
+async function grayInLibvips(buffer: Uint8Array, layout: SharpLayout): Promise<Uint8Array> {
+  // No output colour space: converting the one-band result "to b-w" is a slow no-op.
+  const pipeline = orientedPipeline(buffer, layout, false);
+  if (layout.colour) {
+    const row = LUMA_WEIGHTS.map((weight) => weight / 65536) as [number, number, number];
+    pipeline.pipelineColourspace('srgb').removeAlpha().recomb([row, row, row]).linear(1, 0.5);
+  }
+  const raw = await pipeline.extractChannel(0).raw().toBuffer();
+  return new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
+}
+
+/** 8-bit alpha plane (the last channel), extracted by libvips. */
+async function alphaInLibvips(buffer: Uint8Array, layout: SharpLayout): Promise<Uint8Array> {
+  const raw = await orientedPipeline(buffer, layout, false)
+    .extractChannel(layout.colour ? 3 : 1).raw().toBuffer();
+  return new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
+}
+
+/** Turns an alpha plane into the inclusion mask in place; `null` when nothing is left out. */
+function alphaToIncluded(alpha: Uint8Array): Uint8Array | null {
+  let leftOut = 0;
+  for (let i = 0; i < alpha.length; i++) {
+    const counted = alpha[i] > 0 ? 1 : 0;
+    alpha[i] = counted;
+    leftOut += 1 - counted;
+  }
+  return leftOut > 0 ? alpha : null;
+}
+
+/** Decodes strips of at most `stripBytes` and converts each into `target`. */
+async function decodeInStrips(
+  buffer: Uint8Array,
+  layout: SharpLayout,
+  target: Parameters<typeof convertToGray>[2],
+  channels: number,
+  stripBytes: number,
+): Promise<number> {
+  const rowBytes = layout.width * channels * (layout.sixteen ? 2 : 1);
+  const rowsPerStrip = Math.max(1, Math.floor(stripBytes / rowBytes));
+  let leftOut = 0;
+  for (let top = 0; top < layout.height; top += rowsPerStrip) {
+    const rows = Math.min(rowsPerStrip, layout.height - top);
+    const raw = await decodeRows(buffer, layout, top, rows);
+    if (raw.length !== rows * rowBytes) {
+      const given = raw.length / rows / layout.width;
+      throw new Error(`expected ${channels} channels, libvips gave ${given}`);
+    }
+    leftOut += convertToGray(toTyped(raw, layout.sixteen), channels, target, top * layout.width);
+  }
+  return leftOut;
+}
+
+function toTyped(raw: Buffer, sixteen: boolean): Uint8Array | Uint16Array {
+  return sixteen
+    ? new Uint16Array(raw.buffer, raw.byteOffset, raw.length / 2)
+    : new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
 }
 
 function decodeBmpImage(
@@ -188,43 +321,25 @@ function decodeBmpImage(
   options: DecodeOptions,
   maxPixels: number,
 ): DecodedImage {
-  let decoded: ReturnType<typeof decodeBmp>;
-  try {
-    decoded = decodeBmp(buffer);
-  } catch (error) {
-    throw decodeError(source, error);
-  }
-  const { width, height, channels } = decoded;
-  if (width * height > maxPixels) {
+  if (options.page !== undefined && options.page !== 0) {
     throw new AutothreshError(
-      'autothresh.unsupportedImage',
-      `${source}: image has ${width}×${height} pixels, more than the limit (raise it with --max-pixels)`,
+      'autothresh.invalidParameter',
+      `${source}: page ${options.page} does not exist (the file has 1 page(s), numbered 0–0)`,
     );
   }
-  const data = (decoded as unknown as { data: Uint8Array }).data;
-  if (!(data instanceof Uint8Array) || data.length < width * height * channels) {
-    throw new AutothreshError('autothresh.decode', `${source}: BMP pixel data is truncated`);
-  }
-  const pixels = expandBits(data, width, height, channels, decoded.bitsPerPixel);
-  const { gray, included } = toGray(pixels, channels, options.includeTransparent ?? false);
+  const header = readBmpHeader(buffer, source);
+  checkPixelLimit(source, header.width, header.height, maxPixels);
+  const { gray, included } = decodeBmpPixels(
+    buffer, header, source, options.includeTransparent ?? false,
+  );
   return {
-    width, height, bitDepth: 8, data: gray, included, source, format: 'bmp',
-    pageCount: 1, page: 0, warnings: [],
+    width: header.width, height: header.height, bitDepth: 8, data: gray, included, source,
+    format: 'bmp', pageCount: 1, page: 0, warnings: [],
   };
 }
 
-/** 1-bit BMPs come back as 0/1 values: scale them to 0/255 like other decoders. */
-function expandBits(
-  data: Uint8Array, width: number, height: number, channels: number, bitsPerPixel: number,
-): Uint8Array {
-  const length = width * height * channels;
-  if (bitsPerPixel !== 1) return data.subarray(0, length);
-  const scaled = new Uint8Array(length);
-  for (let i = 0; i < length; i++) scaled[i] = data[i] ? 255 : 0;
-  return scaled;
-}
-
 function decodeError(source: string, error: unknown): AutothreshError {
+  if (error instanceof AutothreshError) return error;
   const detail = errorMessage(error)
     .replace(/^Input (buffer|file) (contains|has) /i, '')
     .replace(/^Input buffer /i, '');

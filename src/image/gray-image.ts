@@ -44,7 +44,9 @@ export function createGrayImage(
     throw new RangeError(`image data: expected ${width * height} values, received ${data.length}`);
   }
   if (included !== null && included.length !== data.length) {
-    throw new RangeError(`included mask: expected ${data.length} values, received ${included.length}`);
+    throw new RangeError(
+      `included mask: expected ${data.length} values, received ${included.length}`,
+    );
   }
   const bitDepth = data instanceof Uint16Array ? 16 : 8;
   return { width, height, bitDepth, data, included };

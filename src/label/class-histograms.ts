@@ -41,6 +41,11 @@ export interface LabelledPixels {
   readonly width: number;
   readonly height: number;
   readonly bins: Uint8Array;
+  /**
+   * The gray values of a 16-bit image (crops are binned again on their own value range, as
+   * `histogramOf` bins a cropped image); null for 8-bit images, whose bins are their values.
+   */
+  readonly values: Uint16Array | null;
   readonly classes: Uint8Array;
   readonly range: ValueRange;
   /** Number of foreground pixels. */
@@ -147,7 +152,10 @@ export function labelPixels(
       classes[i] = EXCLUDED;
     }
   }
-  return { width: image.width, height: image.height, bins, classes, range, foregroundCount };
+  const values = image.bitDepth === 16 ? image.data as Uint16Array : null;
+  return {
+    width: image.width, height: image.height, bins, values, classes, range, foregroundCount,
+  };
 }
 
 /** Histogram bin of every pixel, with the bin mapping of `histogramOf(image, rangeMode)`. */

@@ -12,6 +12,8 @@ export * from './tiles.js';
 export * from './photometric.js';
 export * from './pixel-variants.js';
 export * from './augment.js';
+export * from './label-run.js';
+export * from './resume.js';
 export * from './label-folder.js';
 export * from './stats.js';
 export * from './split.js';

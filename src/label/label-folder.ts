@@ -1,24 +1,30 @@
 /**
  * Labelling a folder of images against a folder of masks into one record file, with optional
- * augmentation, per-pair error reporting, periodic atomic checkpoints and resuming.
+ * augmentation, per-pair error reporting and resuming.
  *
- * Output order: records already in the file (when resuming), then the new pairs in file-name
- * order, each image's own record followed by its augmented records. Every write replaces the
- * whole file atomically (temporary file + rename); during a run the file is rewritten at most
- * every `checkpointSeconds`, always with whole images, so an interrupted run leaves a valid file
- * that `resume` continues without duplicates.
+ * Writing: records are appended, image by image and in file-name order, to a partial file beside
+ * the output (`<output>.partial`, plain JSON Lines whatever the output's extension). When the run
+ * ends, the partial file becomes the output in one atomic step (a rename; for `.gz` outputs the
+ * text is compressed into a temporary file, which is renamed). The output is therefore always
+ * either the previous file or the complete new one, never half-written, and each image costs one
+ * append rather than a rewrite of everything so far.
+ *
+ * Resuming (`resume`) reads the output and the partial file an interrupted run left, keeps the
+ * whole images (see `resume.ts`), writes them to a new partial file and labels the rest. The
+ * output holds the kept records first, then the new ones in file-name order, so a run
+ * interrupted and resumed gives the same bytes as one that was not.
  */
-import { stat } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import pMap from 'p-map';
 import { AutothreshError, errorMessage } from '../errors.js';
-import { augmentImage, type AugmentOptions } from './augment.js';
-import { classHistogramsOfPixels } from './class-histograms.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import {
-  classHistogramsOfPair, labelledPixelsOf, loadPair, recordFromClasses,
-} from './label.js';
+  labelPairRecords, labelSettings, recordIdOf, type LabelSettings,
+} from './label-run.js';
 import type { Objective } from './objectives.js';
-import { datasetNameOf, findPairs, sourceOf, type ImageMaskPair } from './pairs.js';
-import { readLabelRecordsLenient, writeLabelRecords } from './records-io.js';
+import { findPairs, sourceOf, type ImageMaskPair } from './pairs.js';
+import { encodeRecordText, formatLabelRecord } from './records-io.js';
+import { readResumeState, type ResumeState } from './resume.js';
 import type { LabelRecord } from './schema.js';
 
 export interface LabelFolderOptions {
@@ -30,6 +36,8 @@ export interface LabelFolderOptions {
   maskThreshold?: number;
   /** Collection name; default from the images folder (see `datasetNameOf`). */
   dataset?: string;
+  /** Put before every id (e.g. `dibco2009/`). Default none. */
+  idPrefix?: string;
   /** Random crops per image. */
   crops?: number;
   /** Photometric variants per record and pixel-level variants per image (0 for none). */
@@ -38,14 +46,14 @@ export interface LabelFolderOptions {
   seed?: number;
   /** Mark every record `synthetic: true` (images made by `synth`). */
   synthetic?: boolean;
-  /** Keep the valid records already in `output` and skip their images. */
+  /** Keep the whole images already in `output` (and its partial file) and label the rest. */
   resume?: boolean;
   /** Pairs decoded at once. Default 2. */
   concurrency?: number;
-  /** Seconds between checkpoint writes. Default 10. */
-  checkpointSeconds?: number;
   /** Called for each pair that is skipped, with a `<file>: <what>` message. */
   onProblem?: (message: string) => void;
+  /** Called with notes that do not skip anything (files left out, 16-bit images). */
+  onWarning?: (message: string) => void;
   /** Called with the number of pairs to do, then once per pair done. */
   onStart?: (total: number) => void;
   onPairDone?: () => void;
@@ -61,86 +69,127 @@ export interface LabelFolderSummary {
   skipped: number;
   /** Images already labelled in the output and not redone (`resume`). */
   resumed: number;
+  /** Images found incomplete when resuming, labelled again. */
+  redone: number;
   /** Invalid lines dropped from the output when resuming. */
   droppedLines: number;
   /** Records in the output file. */
   records: number;
 }
 
+/** The file an interrupted run of `output` leaves behind. */
+export function partialPathOf(output: string): string {
+  return `${output}.partial`;
+}
+
 export async function labelFolder(options: LabelFolderOptions): Promise<LabelFolderSummary> {
   const report = options.onProblem ?? (() => {});
-  const { pairs, problems } = await findPairs(options.images, options.masks);
-  if (pairs.length + problems.length === 0) {
+  const warn = options.onWarning ?? (() => {});
+  const settings = labelSettings(options.images, {
+    objective: options.objective,
+    maskThreshold: options.maskThreshold,
+    crops: options.crops,
+    photometricVariants: options.photometric,
+    pixelVariants: options.pixelVariants,
+    seed: options.seed,
+    idPrefix: options.idPrefix,
+    dataset: options.dataset,
+    synthetic: options.synthetic,
+  });
+  const found = await findPairs(options.images, options.masks);
+  if (found.pairs.length + found.problems.length === 0) {
     throw new AutothreshError('autothresh.noImages', `${options.images}: no image files found`);
   }
-  for (const problem of problems) report(`${problem.file}: ${problem.message}`);
-  const unique = dropDuplicateIds(pairs, report);
+  found.warnings.forEach(warn);
+  for (const problem of found.problems) report(`${problem.file}: ${problem.message}`);
+  const unique = dropDuplicateIds(found.pairs, report);
 
-  // Resume: keep what the output already holds, skip the images it covers.
-  const { existing, droppedLines } = options.resume
-    ? await readExisting(options.output, report)
-    : { existing: [], droppedLines: 0 };
-  const done = new Set(existing.map((record) => record.id));
-  const todo = unique.pairs.filter((pair) => !done.has(pair.id));
+  // Resume: keep the whole images the output and the partial file hold, skip their pairs.
+  const partial = partialPathOf(options.output);
+  const state: ResumeState = options.resume
+    ? await readResumeState([options.output, partial], settings, report)
+    : { kept: [], droppedLines: 0, incompleteImages: 0 };
+  if (!options.resume && await stat(partial).then(() => true, () => false)) {
+    warn(`${partial}: left by an interrupted run; starting over (--resume continues it)`);
+  }
+  const { todo, clashes } = pairsToDo(unique.pairs, state.kept, options.images, settings, report);
 
+  const writer = await RecordAppender.start(partial, state.kept);
   options.onStart?.(todo.length);
-  const results: Array<LabelRecord[] | null> = new Array(todo.length).fill(null);
-  const checkpoint = createCheckpoint(options, existing, results);
-  let skipped = problems.length + unique.skipped;
-  // Several pairs in flight: libvips decodes some while JavaScript counts others.
-  await pMap(todo, async (pair, index) => {
-    try {
-      results[index] = await labelOne(pair, options);
-    } catch (error) {
-      skipped++;
-      report(describeFailure(pair, error));
-    }
-    options.onPairDone?.();
-    await checkpoint.maybeWrite();
-  }, { concurrency: options.concurrency ?? 2 });
-
-  const records = await checkpoint.writeFinal();
+  const labelled = await labelInOrder(todo, settings, writer, options);
+  const records = await writer.finish(options.output);
   return {
     output: options.output,
-    images: pairs.length + problems.length,
-    labelled: results.filter((result) => result !== null).length,
-    skipped,
-    resumed: unique.pairs.length - todo.length,
-    droppedLines,
+    images: found.pairs.length + found.problems.length,
+    labelled,
+    skipped: found.problems.length + unique.skipped + clashes + todo.length - labelled,
+    resumed: unique.pairs.length - todo.length - clashes,
+    redone: state.incompleteImages,
+    droppedLines: state.droppedLines,
     records,
   };
 }
 
-/** The record of one pair and its augmented records. */
-async function labelOne(pair: ImageMaskPair, options: LabelFolderOptions): Promise<LabelRecord[]> {
-  const loaded = await loadPair(pair.imagePath, pair.maskPath);
-  const maskThreshold = options.maskThreshold ?? 0;
-  const augment: AugmentOptions = {
-    crops: options.crops ?? 0,
-    photometric: options.photometric ?? 0,
-    pixelVariants: options.pixelVariants ?? 0,
-    seed: options.seed ?? 1,
-    objective: options.objective ?? 'fmeasure',
-  };
-  const augmenting = (augment.crops ?? 0) + (augment.photometric ?? 0) +
-    (augment.pixelVariants ?? 0) > 0;
-  // Per-pixel classes only when augmenting; otherwise one counting pass is enough.
-  const pixels = augmenting ? labelledPixelsOf(loaded, maskThreshold) : null;
-  const base = recordFromClasses({
-    id: pair.id,
-    source: sourceOf(pair.imagePath, options.images),
-    dataset: options.dataset ?? datasetNameOf(options.images),
-    imageSha256: loaded.imageSha256,
-    maskSha256: loaded.maskSha256,
-    width: loaded.image.width,
-    height: loaded.image.height,
-    classes: pixels === null
-      ? classHistogramsOfPair(loaded, maskThreshold)
-      : classHistogramsOfPixels(pixels),
-    objective: augment.objective as Objective,
-    ...(options.synthetic ? { synthetic: true } : {}),
-  });
-  return pixels === null ? [base] : [base, ...await augmentImage(base, pixels, augment)];
+/**
+ * Labels `todo`, a few pairs in flight (libvips decodes some while JavaScript counts others),
+ * appending each pair's records in order; a pair that fails is reported and skipped. Returns
+ * the number labelled. On an error that stops the run, the partial file is left for `--resume`.
+ */
+async function labelInOrder(
+  todo: readonly ImageMaskPair[],
+  settings: LabelSettings,
+  writer: RecordAppender,
+  options: LabelFolderOptions,
+): Promise<number> {
+  let labelled = 0;
+  try {
+    await pMap(todo, async (pair, index) => {
+      let records: LabelRecord[] = [];
+      try {
+        records = await labelPairRecords(pair, options.images, settings, options.onWarning);
+        labelled++;
+      } catch (error) {
+        options.onProblem?.(describeFailure(pair, error));
+      }
+      await writer.add(index, records);
+      options.onPairDone?.();
+    }, { concurrency: options.concurrency ?? 2 });
+  } catch (error) {
+    await writer.abandon();
+    throw error;
+  }
+  return labelled;
+}
+
+/**
+ * Pairs that kept records do not cover. A pair whose id belongs to a kept record of another
+ * image (`H01.png` labelled, now `H01.tif`) is reported and skipped: ids stay unique.
+ */
+function pairsToDo(
+  pairs: ImageMaskPair[],
+  kept: readonly LabelRecord[],
+  images: string,
+  settings: LabelSettings,
+  report: (message: string) => void,
+): { todo: ImageMaskPair[]; clashes: number } {
+  const sourceOfId = new Map<string, string>();
+  for (const record of kept) {
+    if (record.augmentation === undefined) sourceOfId.set(record.id, record.source);
+  }
+  const todo: ImageMaskPair[] = [];
+  let clashes = 0;
+  for (const pair of pairs) {
+    const id = recordIdOf(pair, settings);
+    const keptSource = sourceOfId.get(id);
+    if (keptSource === undefined) {
+      todo.push(pair);
+    } else if (keptSource !== sourceOf(pair.imagePath, images)) {
+      clashes++;
+      report(`${pair.imagePath}: id ${JSON.stringify(id)} is already labelled from ` +
+        `${keptSource}; image skipped`);
+    }
+  }
+  return { todo, clashes };
 }
 
 function describeFailure(pair: ImageMaskPair, error: unknown): string {
@@ -166,47 +215,80 @@ function dropDuplicateIds(
   return { pairs: kept, skipped: pairs.length - kept.length };
 }
 
-async function readExisting(
-  output: string, report: (message: string) => void,
-): Promise<{ existing: LabelRecord[]; droppedLines: number }> {
-  const exists = await stat(output).then(() => true, () => false);
-  if (!exists) return { existing: [], droppedLines: 0 };
-  const { records, invalid } = await readLabelRecordsLenient(output);
-  for (const line of invalid) {
-    report(`${output}:${line.line}: invalid record dropped (${line.message})`);
+/**
+ * Appends each pair's records to the partial file in pair order, whatever order the pairs
+ * finish in (a finished pair waits for the ones before it), one write per image.
+ */
+class RecordAppender {
+  private readonly waiting = new Map<number, LabelRecord[]>();
+  private next = 0;
+  private count: number;
+  private abandoned = false;
+  private writing: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly path: string,
+    private readonly handle: FileHandle,
+    keptCount: number,
+  ) {
+    this.count = keptCount;
   }
-  // Duplicate ids (should not happen) keep their first occurrence.
-  const seen = new Set<string>();
-  const existing = records.filter((record) => !seen.has(record.id) && seen.add(record.id));
-  return { existing, droppedLines: invalid.length + records.length - existing.length };
+
+  /** A new partial file holding `kept` (written whole first, atomically), open for appending. */
+  static async start(path: string, kept: readonly LabelRecord[]): Promise<RecordAppender> {
+    try {
+      await writeFileAtomic(path, kept.map(formatLabelRecord).join(''));
+      return new RecordAppender(path, await open(path, 'a'), kept.length);
+    } catch (error) {
+      throw writeError(path, error);
+    }
+  }
+
+  /** Records of pair number `index` (empty when it was skipped); ignored once abandoned. */
+  add(index: number, records: LabelRecord[]): Promise<void> {
+    if (this.abandoned) return Promise.resolve();
+    this.waiting.set(index, records);
+    let text = '';
+    while (this.waiting.has(this.next)) {
+      const ready = this.waiting.get(this.next) as LabelRecord[];
+      this.waiting.delete(this.next++);
+      text += ready.map(formatLabelRecord).join('');
+      this.count += ready.length;
+    }
+    if (text !== '') {
+      this.writing = this.writing.then(() => this.handle.write(text)).then(
+        () => undefined, (error: unknown) => { throw writeError(this.path, error); },
+      );
+    }
+    return this.writing;
+  }
+
+  /** Closes the partial file and puts it in place of `output`; returns the record count. */
+  async finish(output: string): Promise<number> {
+    await this.writing;
+    await this.handle.close();
+    try {
+      if (output.endsWith('.gz')) {
+        await writeFileAtomic(output, encodeRecordText(await readFile(this.path, 'utf8'), output));
+        await rm(this.path);
+      } else {
+        await rename(this.path, output);
+      }
+    } catch (error) {
+      throw writeError(output, error);
+    }
+    return this.count;
+  }
+
+  /** Closes the partial file after a failure, leaving it for `--resume`. */
+  async abandon(): Promise<void> {
+    this.abandoned = true;
+    await this.writing.catch(() => {});
+    await this.handle.close();
+  }
 }
 
-/** Periodic atomic rewrites of the output with every finished image. */
-function createCheckpoint(
-  options: LabelFolderOptions,
-  existing: LabelRecord[],
-  results: Array<LabelRecord[] | null>,
-): { maybeWrite(): Promise<void>; writeFinal(): Promise<number> } {
-  const interval = (options.checkpointSeconds ?? 10) * 1000;
-  let lastWrite = Date.now();
-  let writing: Promise<void> = Promise.resolve();
-  const collect = (): LabelRecord[] => [
-    ...existing, ...results.flatMap((result) => result ?? []),
-  ];
-  const write = (): Promise<void> => {
-    const records = collect();
-    writing = writing.then(() => writeLabelRecords(options.output, records));
-    return writing;
-  };
-  return {
-    async maybeWrite() {
-      if (Date.now() - lastWrite < interval) return;
-      lastWrite = Date.now();
-      await write();
-    },
-    async writeFinal() {
-      await write();
-      return collect().length;
-    },
-  };
+function writeError(path: string, error: unknown): AutothreshError {
+  if (error instanceof AutothreshError) return error;
+  return new AutothreshError('autothresh.write', `${path}: cannot write (${errorMessage(error)})`);
 }

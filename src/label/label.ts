@@ -10,12 +10,13 @@ import type { ValueRange } from '../histogram/histogram.js';
 import { decodeImage, readInputFile } from '../image/decode.js';
 import type { DecodedImage } from '../image/gray-image.js';
 import {
-  classHistogramsOf, countSum, labelPixels, type LabelledHistograms, type LabelledPixels,
+  BACKGROUND, classHistogramsOf, countSum, labelPixels, type LabelledHistograms,
+  type LabelledPixels,
 } from './class-histograms.js';
 import {
   bestThreshold, combinedCounts, polarityOfClasses, type Objective, type Polarity,
 } from './objectives.js';
-import { LABEL_SCHEMA_VERSION, type Augmentation, type LabelRecord } from './schema.js';
+import { LABEL_SCHEMA_VERSION, type Augmentation, type MaskLabelRecord } from './schema.js';
 
 export interface LabelOptions {
   /** What "best" means. Default `fmeasure`. */
@@ -85,13 +86,15 @@ export function sha256Of(data: Uint8Array): string {
 
 /**
  * Per-pixel bins and classes of a loaded pair (what crops and pixel-level variants need).
- * Errors (`autothresh.mask`) name the mask file: a size different from the image's, or no
- * foreground pixel at all.
+ * Errors (`autothresh.mask`) name the mask file: a size different from the image's, no
+ * foreground pixel at all, or no background pixel at all (a threshold needs both classes).
  */
 export function labelledPixelsOf(pair: LoadedPair, maskThreshold = 0): LabelledPixels {
   checkPairSizes(pair);
   const pixels = labelPixels(pair.image, pair.mask, { maskThreshold });
-  if (pixels.foregroundCount === 0) throw noForeground(pair, maskThreshold);
+  let background = 0;
+  for (const kind of pixels.classes) if (kind === BACKGROUND) background++;
+  checkBothClasses(pair, maskThreshold, pixels.foregroundCount, background);
   return pixels;
 }
 
@@ -99,7 +102,9 @@ export function labelledPixelsOf(pair: LoadedPair, maskThreshold = 0): LabelledP
 export function classHistogramsOfPair(pair: LoadedPair, maskThreshold = 0): LabelledHistograms {
   checkPairSizes(pair);
   const classes = classHistogramsOf(pair.image, pair.mask, { maskThreshold });
-  if (countSum(classes.foreground) === 0) throw noForeground(pair, maskThreshold);
+  checkBothClasses(
+    pair, maskThreshold, countSum(classes.foreground), countSum(classes.background),
+  );
   return classes;
 }
 
@@ -113,11 +118,17 @@ function checkPairSizes({ image, mask }: LoadedPair): void {
   }
 }
 
-function noForeground(pair: LoadedPair, maskThreshold: number): AutothreshError {
-  return new AutothreshError(
-    'autothresh.mask',
-    `${pair.mask.source}: mask has no foreground pixel (no value > ${maskThreshold})`,
-  );
+function checkBothClasses(
+  pair: LoadedPair, maskThreshold: number, foreground: number, background: number,
+): void {
+  const what = foreground === 0
+    ? `no foreground pixel (no value > ${maskThreshold})`
+    : background === 0
+      ? `no background pixel (every value > ${maskThreshold})`
+      : null;
+  if (what !== null) {
+    throw new AutothreshError('autothresh.mask', `${pair.mask.source}: mask has ${what}`);
+  }
 }
 
 /** Labels one image + mask pair (files of any decodable format). */
@@ -125,7 +136,7 @@ export async function labelPair(
   imagePath: string,
   maskPath: string,
   options: LabelOptions = {},
-): Promise<LabelRecord> {
+): Promise<MaskLabelRecord> {
   const pair = await loadPair(imagePath, maskPath);
   const classes = classHistogramsOfPair(pair, options.maskThreshold ?? 0);
   const name = basename(imagePath);
@@ -148,7 +159,7 @@ export interface RecordFields {
   source: string;
   dataset: string;
   imageSha256: string;
-  maskSha256?: string;
+  maskSha256: string;
   width: number;
   height: number;
   classes: Pick<LabelledHistograms, 'foreground' | 'background'> & { range?: ValueRange };
@@ -161,12 +172,17 @@ export interface RecordFields {
 
 /**
  * A mask label record from class histograms: polarity from the class means, exact best
- * threshold, its score and the range of thresholds within 0.5% of it.
+ * threshold, its score and `bestRange`, the lowest and highest threshold scoring within 0.5% of
+ * the best score (relative: `≥ best − |best| · 0.005`; not necessarily contiguous).
+ * Throws `autothresh.mask` when either class is empty.
  */
-export function recordFromClasses(fields: RecordFields): LabelRecord {
+export function recordFromClasses(fields: RecordFields): MaskLabelRecord {
   const { classes } = fields;
-  if (countSum(classes.foreground) <= 0) {
-    throw new AutothreshError('autothresh.mask', `${fields.source}: no foreground pixel`);
+  const named = [['foreground', classes.foreground], ['background', classes.background]] as const;
+  for (const [name, counts] of named) {
+    if (countSum(counts) <= 0) {
+      throw new AutothreshError('autothresh.mask', `${fields.source}: no ${name} pixel`);
+    }
   }
   const polarity = fields.polarity ?? polarityOfClasses(classes);
   const best = bestThreshold(classes, polarity, fields.objective);
@@ -177,7 +193,7 @@ export function recordFromClasses(fields: RecordFields): LabelRecord {
     source: fields.source,
     dataset: fields.dataset,
     imageSha256: fields.imageSha256,
-    ...(fields.maskSha256 === undefined ? {} : { maskSha256: fields.maskSha256 }),
+    maskSha256: fields.maskSha256,
     width: fields.width,
     height: fields.height,
     histogram: Array.from(combinedCounts(classes)),

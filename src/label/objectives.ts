@@ -56,7 +56,11 @@ export function confusionAt(
   );
 }
 
-function confusionFromSums(
+/**
+ * Confusion counts from the class counts at or below a threshold and the class totals (what a
+ * cumulative sum gives), under `polarity`: `dark` predicts the pixels ≤ t as foreground.
+ */
+export function confusionFromSums(
   foregroundAtOrBelow: number,
   backgroundAtOrBelow: number,
   foregroundTotal: number,
@@ -137,12 +141,21 @@ export interface BestThreshold {
   /** The best threshold; among exactly tied thresholds, the middle one (lower median). */
   threshold: number;
   score: number;
-  /** Lowest and highest threshold scoring within 0.5% (relative) of the best score. */
+  /**
+   * Lowest and highest threshold scoring within 0.5% of the best score, relative to it: every
+   * t with `score(t) ≥ best − |best| · 0.005` lies in the range. The range is not necessarily
+   * contiguous: thresholds inside it may score below that cut-off (a dip between two peaks).
+   */
   range: [number, number];
 }
 
 /** Relative tolerance that defines {@link BestThreshold.range}. */
 export const BEST_RANGE_TOLERANCE = 0.005;
+
+/** The lowest score counted in {@link BestThreshold.range}: `best − |best| · 0.005`. */
+export function bestRangeCutoff(best: number): number {
+  return best - Math.abs(best) * BEST_RANGE_TOLERANCE;
+}
 
 /** Exhaustive search over all 256 thresholds (exact; ties broken to the middle). */
 export function bestThreshold(
@@ -158,7 +171,7 @@ export function bestThreshold(
   for (let t = 0; t < BIN_COUNT; t++) if (scores[t] === best) tied.push(t);
   const threshold = tied[(tied.length - 1) >> 1];
 
-  const floor = best - Math.abs(best) * BEST_RANGE_TOLERANCE;
+  const floor = bestRangeCutoff(best);
   let low = threshold;
   let high = threshold;
   for (let t = 0; t < BIN_COUNT; t++) {
@@ -171,11 +184,12 @@ export function bestThreshold(
 }
 
 /**
- * Polarity of ground truth: `dark` when the mean gray value of the foreground is below that of
- * the background, else `bright`.
+ * Polarity of ground truth: `dark` when the mean gray value of the foreground is strictly below
+ * that of the background, else `bright` (equal means, which no threshold can separate better
+ * one way than the other, count as `bright`).
  */
 export function polarityOfClasses(classes: ClassHistograms): Polarity {
-  return meanBin(classes.foreground) <= meanBin(classes.background) ? 'dark' : 'bright';
+  return meanBin(classes.foreground) < meanBin(classes.background) ? 'dark' : 'bright';
 }
 
 function meanBin(counts: ArrayLike<number>): number {

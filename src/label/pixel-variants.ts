@@ -21,20 +21,31 @@ export type PixelStep =
   | { kind: 'jpeg'; value: number }
   | { kind: 'gradient'; value: number; angle: number };
 
-/** The pixels of `rect` (bins and classes), as a new labelled image. */
+/**
+ * The pixels of `rect` (bins, classes and 16-bit values if any), as a new labelled image. The
+ * bins are those of the whole image; see `augment.ts` for crops of 16-bit images.
+ */
 export function cropPixels(pixels: LabelledPixels, rect: CropRect): LabelledPixels {
-  const bins = new Uint8Array(rect.width * rect.height);
-  const classes = new Uint8Array(rect.width * rect.height);
-  for (let row = 0; row < rect.height; row++) {
-    const from = (rect.y + row) * pixels.width + rect.x;
-    bins.set(pixels.bins.subarray(from, from + rect.width), row * rect.width);
-    classes.set(pixels.classes.subarray(from, from + rect.width), row * rect.width);
-  }
+  const bins = cropArray(pixels.bins, pixels.width, rect);
+  const classes = cropArray(pixels.classes, pixels.width, rect);
+  const values = pixels.values === null ? null : cropArray(pixels.values, pixels.width, rect);
   let foregroundCount = 0;
   for (let i = 0; i < classes.length; i++) if (classes[i] === FOREGROUND) foregroundCount++;
   return {
-    width: rect.width, height: rect.height, bins, classes, range: pixels.range, foregroundCount,
+    width: rect.width, height: rect.height, bins, values, classes, range: pixels.range,
+    foregroundCount,
   };
+}
+
+function cropArray<T extends Uint8Array | Uint16Array>(
+  array: T, width: number, rect: CropRect,
+): T {
+  const cropped = new (array.constructor as new (length: number) => T)(rect.width * rect.height);
+  for (let row = 0; row < rect.height; row++) {
+    const from = (rect.y + row) * width + rect.x;
+    cropped.set(array.subarray(from, from + rect.width), row * rect.width);
+  }
+  return cropped;
 }
 
 /** Applies one pixel step to the gray values (bins) of an 8-bit labelled image. */

@@ -1,14 +1,18 @@
 /**
  * Reading and writing labelled-record files: JSON Lines (`.jsonl`), optionally gzip-compressed
  * (`.jsonl.gz`). Every line is validated against {@link LabelRecordSchema}; an invalid line is an
- * error naming the file, the line number and the field.
+ * error naming the file, the line number and the field. Ids are unique within a file (and within
+ * the files read together by {@link readLabelRecordFiles}): a repeated id is an invalid line.
+ * Lines of schema version 1 are read as the current version (see `schema.ts`).
  */
 import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { AutothreshError, errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { LabelRecordSchema, type LabelRecord } from './schema.js';
+import {
+  LABEL_SCHEMA_VERSION, LabelRecordSchema, READABLE_SCHEMA_VERSIONS, type LabelRecord,
+} from './schema.js';
 
 /** A line that failed validation. */
 export interface InvalidLine {
@@ -18,6 +22,8 @@ export interface InvalidLine {
 
 export interface ParsedRecords {
   records: LabelRecord[];
+  /** Line number (from 1) of each record. */
+  lines: number[];
   invalid: InvalidLine[];
 }
 
@@ -26,12 +32,53 @@ export interface ParsedRecords {
  * invalid line (`file:line: field: problem`) and `autothresh.fileNotFound` for a missing file.
  */
 export async function readLabelRecords(path: string): Promise<LabelRecord[]> {
-  const { records, invalid } = parseLabelRecords(await readRecordText(path));
-  if (invalid.length > 0) {
-    const { line, message } = invalid[0];
+  return (await readValidFile(path)).records;
+}
+
+async function readValidFile(path: string): Promise<ParsedRecords> {
+  const parsed = parseLabelRecords(await readRecordText(path));
+  if (parsed.invalid.length > 0) {
+    const { line, message } = parsed.invalid[0];
     throw new AutothreshError('autothresh.dataset', `${path}:${line}: ${message}`);
   }
-  return records;
+  return parsed;
+}
+
+/**
+ * Reads several record files as one list, in order. Throws like {@link readLabelRecords}, and
+ * also when two files hold the same id (`b.jsonl:7: duplicate id "x" (also a.jsonl:3)`).
+ */
+export async function readLabelRecordFiles(paths: readonly string[]): Promise<LabelRecord[]> {
+  const files = await Promise.all(paths.map(readValidFile));
+  const firstSeen = new Map<string, string>();
+  files.forEach(({ records, lines }, file) => {
+    records.forEach((record, index) => {
+      const here = `${paths[file]}:${lines[index]}`;
+      const first = firstSeen.get(record.id);
+      if (first !== undefined) {
+        const message = `${here}: duplicate id ${JSON.stringify(record.id)} (also ${first})`;
+        throw new AutothreshError('autothresh.dataset', message);
+      }
+      firstSeen.set(record.id, here);
+    });
+  });
+  return files.flatMap((file) => file.records);
+}
+
+/**
+ * Throws `autothresh.dataset` when two records share an id (`what` names the caller, e.g.
+ * `split`): summaries and splits of such a list would count one record twice.
+ */
+export function assertUniqueIds(records: readonly LabelRecord[], what: string): void {
+  const seen = new Set<string>();
+  for (const record of records) {
+    if (seen.has(record.id)) {
+      throw new AutothreshError(
+        'autothresh.dataset', `${what}: duplicate id ${JSON.stringify(record.id)} in the records`,
+      );
+    }
+    seen.add(record.id);
+  }
 }
 
 /** Reads a record file, keeping the valid lines and listing the invalid ones (for resuming). */
@@ -64,19 +111,33 @@ function isGzip(buffer: Uint8Array): boolean {
   return buffer.length >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
 }
 
-/** Parses JSON Lines text; blank lines are skipped. Line numbers count from 1. */
+/**
+ * Parses JSON Lines text; blank lines are skipped. Line numbers count from 1. A line whose id
+ * an earlier line already has is invalid (`duplicate id "x" (first on line 3)`).
+ */
 export function parseLabelRecords(text: string): ParsedRecords {
   const records: LabelRecord[] = [];
+  const lineNumbers: number[] = [];
   const invalid: InvalidLine[] = [];
+  const firstLineOf = new Map<string, number>();
   const lines = text.split('\n');
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index].trim();
     if (line === '') continue;
     const parsed = parseLine(line);
-    if (parsed.ok) records.push(parsed.record);
-    else invalid.push({ line: index + 1, message: parsed.message });
+    const first = parsed.ok ? firstLineOf.get(parsed.record.id) : undefined;
+    if (!parsed.ok) {
+      invalid.push({ line: index + 1, message: parsed.message });
+    } else if (first !== undefined) {
+      const id = JSON.stringify(parsed.record.id);
+      invalid.push({ line: index + 1, message: `duplicate id ${id} (first on line ${first})` });
+    } else {
+      firstLineOf.set(parsed.record.id, index + 1);
+      records.push(parsed.record);
+      lineNumbers.push(index + 1);
+    }
   }
-  return { records, invalid };
+  return { records, lines: lineNumbers, invalid };
 }
 
 function parseLine(
@@ -88,13 +149,26 @@ function parseLine(
   } catch (error) {
     return { ok: false, message: `not valid JSON (${errorMessage(error)})` };
   }
-  const result = LabelRecordSchema.safeParse(value);
+  const result = LabelRecordSchema.safeParse(migrate(value));
   if (result.success) return { ok: true, record: result.data };
-  return { ok: false, message: describeIssue(result.error.issues[0]) };
+  const kind = (value as { labelKind?: unknown } | null)?.labelKind;
+  return { ok: false, message: describeIssue(result.error.issues[0], kind) };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** A line of an older readable version, relabelled as the current one (same fields). */
+function migrate(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || !('schemaVersion' in value)) return value;
+  const version = (value as { schemaVersion: unknown }).schemaVersion;
+  const readable = (READABLE_SCHEMA_VERSIONS as readonly unknown[]).includes(version);
+  return readable ? { ...value, schemaVersion: LABEL_SCHEMA_VERSION } : value;
+}
+
+/** `field: problem`; a missing field of a mask label says that mask labels need it. */
+function describeIssue(issue: z.core.$ZodIssue, labelKind: unknown): string {
   const path = issue.path.length === 0 ? 'record' : issue.path.map(String).join('.');
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
+    return `${path}: missing${labelKind === 'mask' ? ' (required for mask labels)' : ''}`;
+  }
   return `${path}: ${issue.message}`;
 }
 
@@ -105,7 +179,11 @@ export function formatLabelRecord(record: LabelRecord): string {
 
 /** Records as JSON Lines text, gzip-compressed when `path` ends in `.gz`. */
 export function encodeLabelRecords(records: readonly LabelRecord[], path: string): string | Buffer {
-  const text = records.map(formatLabelRecord).join('');
+  return encodeRecordText(records.map(formatLabelRecord).join(''), path);
+}
+
+/** JSON Lines text as stored at `path`: gzip-compressed (level 9) when it ends in `.gz`. */
+export function encodeRecordText(text: string, path: string): string | Buffer {
   return path.endsWith('.gz') ? gzipSync(Buffer.from(text, 'utf8'), { level: 9 }) : text;
 }
 

@@ -8,6 +8,7 @@
 import { AutothreshError } from '../errors.js';
 import { createRandom } from '../util/random.js';
 import { seedFor } from './augment.js';
+import { assertUniqueIds } from './records-io.js';
 import type { LabelRecord } from './schema.js';
 
 export const SPLIT_NAMES = ['train', 'val', 'test'] as const;
@@ -25,6 +26,7 @@ export type Splits = Record<SplitName, LabelRecord[]>;
  * Splits `records` by source. Fractions must be ≥ 0 and sum to 1 (within 1e-6). Per dataset with
  * n sources, the train split gets round(n · train) sources, validation round(n · val) (never
  * more than remain), and test the rest. Records keep their input order within each split.
+ * Throws `autothresh.dataset` when two records share an id.
  */
 export function splitRecords(
   records: readonly LabelRecord[],
@@ -32,6 +34,7 @@ export function splitRecords(
   seed: number,
 ): Splits {
   checkFractions(fractions);
+  assertUniqueIds(records, 'split');
 
   // Sources per dataset, in a fixed order before shuffling.
   const sourcesByDataset = new Map<string, Set<string>>();

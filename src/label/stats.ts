@@ -9,6 +9,7 @@
 import { createHistogram } from '../histogram/histogram.js';
 import { globalThreshold } from '../methods/global/index.js';
 import { bestThreshold, confusionAt, score } from './objectives.js';
+import { assertUniqueIds } from './records-io.js';
 import type { LabelRecord } from './schema.js';
 
 /** Minimum, quartiles, 10th/90th percentiles, maximum and mean of a sample. */
@@ -51,7 +52,9 @@ export interface DatasetStats {
   datasets: GroupStats[];
 }
 
+/** Summaries per dataset and of all records. Throws `autothresh.dataset` on a repeated id. */
 export function datasetStats(records: readonly LabelRecord[]): DatasetStats {
+  assertUniqueIds(records, 'stats');
   const byDataset = new Map<string, LabelRecord[]>();
   for (const record of records) {
     const group = byDataset.get(record.dataset) ?? [];

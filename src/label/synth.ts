@@ -13,11 +13,15 @@
  *    to 0..255.
  * The mask is the drawn shapes before blur, so the labels are what the objects really are.
  * Only plain arithmetic is used (no platform-dependent library), so the same seed gives the
- * same pixels, and PNG encoding (sharp) the same bytes for the same sharp version.
+ * same pixels, and PNG encoding (sharp) the same bytes for the same sharp version. The object
+ * fraction aimed at is log-uniform in 0.5–58% for blobs and 0.5–30% for strokes; the fraction
+ * reached is at least the target and at most 60% ({@link MAX_FOREGROUND_FRACTION}).
  */
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { AutothreshError, errorMessage } from '../errors.js';
 import { createRandom, type Random } from '../util/random.js';
 import { seedFor } from './augment.js';
 
@@ -53,6 +57,16 @@ export interface SynthImage {
   mask: Uint8Array;
 }
 
+/** Smallest foreground fraction aimed at. */
+const MIN_FRACTION = 0.005;
+/**
+ * Largest foreground fraction aimed at, per shape: strokes (text) stay sparse; blobs aim at most
+ * at 58%, which leaves room under the cap for the last blob.
+ */
+const MAX_TARGET: Record<SynthShape, number> = { blobs: 0.58, strokes: 0.3 };
+/** No image has more foreground than this: a blob that would cross it is drawn smaller. */
+export const MAX_FOREGROUND_FRACTION = 0.6;
+
 /** Renders synthetic image number `index` (0-based) of the series seeded by `seed`. */
 export function synthesizeImage(index: number, seed: number): SynthImage {
   const id = `synth-${String(index + 1).padStart(5, '0')}`;
@@ -60,8 +74,7 @@ export function synthesizeImage(index: number, seed: number): SynthImage {
   const width = random.integer(128, 384);
   const height = random.integer(128, 384);
   const shape: SynthShape = random.next() < 0.5 ? 'blobs' : 'strokes';
-  const maxFraction = shape === 'blobs' ? 0.6 : 0.3;
-  const targetFraction = logUniform(random, 0.005, maxFraction);
+  const targetFraction = logUniform(random, MIN_FRACTION, MAX_TARGET[shape]);
 
   // Shapes: coverage grows until the target is reached.
   const levels = new Float32Array(width * height).fill(-1);
@@ -113,16 +126,42 @@ export function synthesizeImage(index: number, seed: number): SynthImage {
   };
 }
 
+export interface WriteSyntheticOptions {
+  /** Replace a folder that is not empty (by default that is refused). */
+  force?: boolean;
+  /** Called after each image. */
+  onImage?: () => void;
+}
+
 /**
  * Writes `count` synthetic pairs as `<dir>/images/<id>.png` and `<dir>/masks/<id>.png` (8-bit
- * gray PNG) and their parameters as `<dir>/params.jsonl`, every file atomically.
+ * gray PNG) and their parameters as `<dir>/params.jsonl`. Everything is written into a fresh
+ * folder beside `directory`, which then takes its place (renames), so the result never mixes
+ * files of two runs and an interrupted run leaves `directory` as it was. A `directory` that
+ * exists and is not empty is refused (`autothresh.usage`) unless `force`, which replaces it.
  */
 export async function writeSynthetic(
   directory: string,
   count: number,
   seed: number,
-  onImage?: () => void,
+  options: WriteSyntheticOptions = {},
 ): Promise<SynthParams[]> {
+  const exists = await checkOutputFolder(directory, options.force ?? false);
+  const staging = siblingPath(directory, 'tmp');
+  try {
+    const all = await renderInto(staging, count, seed, options.onImage);
+    await replaceFolder(directory, staging, exists);
+    return all;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+async function renderInto(
+  directory: string, count: number, seed: number, onImage?: () => void,
+): Promise<SynthParams[]> {
+  await mkdir(join(directory, 'images'), { recursive: true });
+  await mkdir(join(directory, 'masks'), { recursive: true });
   const all: SynthParams[] = [];
   for (let index = 0; index < count; index++) {
     const { params, image, mask } = synthesizeImage(index, seed);
@@ -130,14 +169,54 @@ export async function writeSynthetic(
       encodeGrayPng(image, params.width, params.height),
       encodeGrayPng(mask, params.width, params.height),
     ]);
-    await writeFileAtomic(join(directory, 'images', `${params.id}.png`), imagePng);
-    await writeFileAtomic(join(directory, 'masks', `${params.id}.png`), maskPng);
+    await writeFile(join(directory, 'images', `${params.id}.png`), imagePng);
+    await writeFile(join(directory, 'masks', `${params.id}.png`), maskPng);
     all.push(params);
     onImage?.();
   }
   const lines = all.map((params) => `${JSON.stringify(params)}\n`).join('');
-  await writeFileAtomic(join(directory, 'params.jsonl'), lines);
+  await writeFile(join(directory, 'params.jsonl'), lines);
   return all;
+}
+
+/** Whether `directory` exists; throws when it is a file, or a folder with files and no `force`. */
+async function checkOutputFolder(directory: string, force: boolean): Promise<boolean> {
+  let entries: string[];
+  try {
+    entries = await readdir(directory);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return false;
+    const what = code === 'ENOTDIR' ? 'exists and is not a folder' : errorMessage(error);
+    throw new AutothreshError('autothresh.usage', `${directory}: ${what}`);
+  }
+  if (entries.length > 0 && !force) {
+    throw new AutothreshError(
+      'autothresh.usage',
+      `${directory}: folder is not empty (${entries.length} entries); use --force to replace ` +
+        'it, or another folder',
+    );
+  }
+  return true;
+}
+
+/** Puts the folder `staging` in place of `directory` (whose old content is removed). */
+async function replaceFolder(directory: string, staging: string, exists: boolean): Promise<void> {
+  if (!exists) {
+    await mkdir(dirname(resolve(directory)), { recursive: true });
+    await rename(staging, directory);
+    return;
+  }
+  const old = siblingPath(directory, 'old');
+  await rename(directory, old);
+  await rename(staging, directory);
+  await rm(old, { recursive: true, force: true });
+}
+
+function siblingPath(directory: string, kind: string): string {
+  const folder = resolve(directory);
+  const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
+  return join(dirname(folder), `.${basename(folder)}.${tag}.${kind}`);
 }
 
 /** 8-bit one-channel PNG (deterministic settings: compression 9, no adaptive filtering). */
@@ -148,19 +227,24 @@ export function encodeGrayPng(pixels: Uint8Array, width: number, height: number)
     .toBuffer();
 }
 
-/** Draws shapes into `levels` (−1 = background) until `target` of the pixels are covered. */
+/**
+ * Draws shapes into `levels` (−1 = background) until `target` of the pixels are covered, never
+ * more than {@link MAX_FOREGROUND_FRACTION} of them.
+ */
 function drawShapes(
   levels: Float32Array, width: number, height: number, shape: SynthShape, target: number,
   nextLevel: () => number, random: Random,
 ): number {
   const wanted = Math.max(1, Math.round(target * width * height));
+  const cap = Math.floor(MAX_FOREGROUND_FRACTION * width * height);
   const size = Math.min(width, height);
   let covered = 0;
   for (let attempt = 0; attempt < 20_000 && covered < wanted; attempt++) {
     const level = nextLevel();
     covered += shape === 'blobs'
-      ? drawBlob(levels, width, height, level, blobRadius(size, target, random), random)
-      : drawTextLine(levels, width, height, level, wanted - covered, random);
+      ? drawBlob(levels, width, height, level, blobRadius(size, target, random), cap - covered,
+        random)
+      : drawTextLine(levels, width, height, level, Math.min(wanted, cap) - covered, random);
   }
   return covered;
 }
@@ -171,23 +255,51 @@ function blobRadius(size: number, target: number, random: Random): number {
   return Math.max(2, size * scale * random.uniform(0.5, 1.3));
 }
 
-/** A rotated ellipse with a wavy boundary; returns the number of newly covered pixels. */
+/** A blob's shape: a rotated ellipse with a wavy boundary. */
+interface Blob {
+  cx: number; cy: number; rx: number; ry: number; theta: number;
+  waves: number; waviness: number; phase: number;
+}
+
+/**
+ * Draws a blob, returning the number of newly covered pixels. A blob that would cover more than
+ * `room` new pixels is shrunk about its centre (halving its size, at most 12 times) until it
+ * fits; one that never fits is not drawn.
+ */
 function drawBlob(
   levels: Float32Array, width: number, height: number, level: number, radius: number,
-  random: Random,
+  room: number, random: Random,
 ): number {
-  const cx = random.uniform(0, width);
-  const cy = random.uniform(0, height);
-  const rx = radius * random.uniform(0.6, 1.4);
-  const ry = radius * random.uniform(0.6, 1.4);
-  const theta = random.uniform(0, Math.PI);
-  const waves = random.integer(2, 7);
-  const waviness = random.uniform(0, 0.25);
-  const phase = random.uniform(0, 2 * Math.PI);
+  const blob: Blob = {
+    cx: random.uniform(0, width),
+    cy: random.uniform(0, height),
+    rx: radius * random.uniform(0.6, 1.4),
+    ry: radius * random.uniform(0.6, 1.4),
+    theta: random.uniform(0, Math.PI),
+    waves: random.integer(2, 7),
+    waviness: random.uniform(0, 0.25),
+    phase: random.uniform(0, 2 * Math.PI),
+  };
+  for (let shrink = 0; shrink <= 12; shrink++) {
+    const pixels = blobPixels(blob, width, height);
+    const added = pixels.reduce((count, i) => count + (levels[i] < 0 ? 1 : 0), 0);
+    if (added <= room) {
+      for (const i of pixels) levels[i] = level;
+      return added;
+    }
+    blob.rx /= 2;
+    blob.ry /= 2;
+  }
+  return 0;
+}
+
+/** Indices of the pixels whose centres fall inside `blob`. */
+function blobPixels(blob: Blob, width: number, height: number): number[] {
+  const { cx, cy, rx, ry, waves, waviness, phase } = blob;
   const reach = Math.ceil(Math.max(rx, ry) * (1 + waviness)) + 1;
-  const cos = Math.cos(theta);
-  const sin = Math.sin(theta);
-  let added = 0;
+  const cos = Math.cos(blob.theta);
+  const sin = Math.sin(blob.theta);
+  const inside: number[] = [];
   for (let y = Math.max(0, Math.floor(cy - reach)); y < Math.min(height, cy + reach); y++) {
     for (let x = Math.max(0, Math.floor(cx - reach)); x < Math.min(width, cx + reach); x++) {
       const dx = x + 0.5 - cx;
@@ -195,13 +307,10 @@ function drawBlob(
       const u = (dx * cos + dy * sin) / rx;
       const v = (-dx * sin + dy * cos) / ry;
       const boundary = 1 + waviness * Math.sin(waves * Math.atan2(v, u) + phase);
-      if (u * u + v * v > boundary * boundary) continue;
-      const i = y * width + x;
-      if (levels[i] < 0) added++;
-      levels[i] = level;
+      if (u * u + v * v <= boundary * boundary) inside.push(y * width + x);
     }
   }
-  return added;
+  return inside;
 }
 
 /**
@@ -226,22 +335,28 @@ function drawTextLine(
         const dy = -random.uniform(0, glyph);
         return [x + random.uniform(0, glyph * 0.8) - slant * dy, baseline + dy];
       };
-      added += drawCurve(levels, width, height, level, pen, point(), point(), point());
+      added += drawCurve(
+        levels, width, height, level, pen, [point(), point(), point()], budget - added,
+      );
     }
     x += glyph * random.uniform(0.7, 1.2) + (random.next() < 0.15 ? glyph : 0);
   }
   return added;
 }
 
+/**
+ * A quadratic Bézier curve (start, control, finish) drawn with a round pen; stops once `budget`
+ * new pixels are covered.
+ */
 function drawCurve(
   levels: Float32Array, width: number, height: number, level: number, pen: number,
-  start: [number, number], control: [number, number], finish: [number, number],
+  [start, control, finish]: Array<[number, number]>, budget: number,
 ): number {
   const length = Math.hypot(control[0] - start[0], control[1] - start[1]) +
     Math.hypot(finish[0] - control[0], finish[1] - control[1]);
   const steps = Math.max(2, Math.ceil(length * 2));
   let added = 0;
-  for (let step = 0; step <= steps; step++) {
+  for (let step = 0; step <= steps && added < budget; step++) {
     const t = step / steps;
     const a = (1 - t) * (1 - t);
     const b = 2 * (1 - t) * t;

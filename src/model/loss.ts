@@ -76,6 +76,8 @@ export interface LossOptions {
   temperature: number;
   /** Whether the threshold head is a correction to a base classical threshold. */
   hasBase: boolean;
+  /** Objectives of the records (default: all); only these soft scores are computed. */
+  objectives?: readonly Objective[];
 }
 
 const EPSILON = 1e-9;
@@ -129,7 +131,7 @@ function thresholdHeadLoss(
 ): tf.Scalar {
   const huber = huberLoss(threshold, targets.bestThreshold);
   if (options.loss === 'huber') return weightedMean(huber, targets.weight);
-  const soft = tf.sub(1, softScore(threshold, targets, options.temperature));
+  const soft = tf.sub(1, softScore(threshold, targets, options.temperature, options.objectives));
   return weightedMean(tf.where(tf.greater(targets.hasClasses, 0.5), soft, huber), targets.weight);
 }
 
@@ -165,18 +167,26 @@ export function softConfusion(
   return { tp, fp, fn, tn };
 }
 
-/** Soft score [B] of each record's objective (see the module comment). */
+/**
+ * Soft score [B] of each record's objective (see the module comment). `objectives` lists the
+ * objectives that occur among the records; with a single one, every record is taken to have it
+ * and the one-hot `targets.objective` is not read.
+ */
 export function softScore(
   threshold: tf.Tensor1D,
   targets: Pick<LossTargets, 'foreground' | 'background' | 'dark' | 'objective'>,
   temperature: number,
+  objectives: readonly Objective[] = OBJECTIVE_NAMES,
 ): tf.Tensor1D {
   return tf.tidy(() => {
     const { tp, fp, fn, tn } = softConfusion(
       threshold, targets.foreground, targets.background, targets.dark, temperature,
     );
-    const scores = OBJECTIVE_NAMES.map((objective) => objectiveScore(objective, tp, fp, fn, tn));
-    return tf.sum(tf.mul(tf.stack(scores, 1), targets.objective), 1) as tf.Tensor1D;
+    if (objectives.length === 1) return objectiveScore(objectives[0], tp, fp, fn, tn);
+    const scores = objectives.map((objective) => objectiveScore(objective, tp, fp, fn, tn));
+    const columns = objectives.map((objective) => OBJECTIVE_NAMES.indexOf(objective));
+    const chosen = tf.gather(targets.objective, columns, 1);
+    return tf.sum(tf.mul(tf.stack(scores, 1), chosen), 1) as tf.Tensor1D;
   });
 }
 

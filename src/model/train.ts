@@ -34,7 +34,7 @@ import {
   type ModelMetadata,
 } from './metadata.js';
 import { BIN_COUNT } from '../histogram/histogram.js';
-import { OBJECTIVE_NAMES } from '../label/objectives.js';
+import { OBJECTIVE_NAMES, type Objective } from '../label/objectives.js';
 
 export interface TrainConfig {
   seed: number;
@@ -153,6 +153,7 @@ async function fitModel(
   const random = createRandom(config.seed);
   const optimizer = tf.train.adam(config.learningRate);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  const objectives = recordObjectives(input.train);
   const history: EpochLog[] = [];
   let bestScore = -Infinity;
   let bestWeights: tf.Tensor[] | null = null;
@@ -161,7 +162,9 @@ async function fitModel(
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
     const started = performance.now();
     const temperature = annealedTemperature(config, epoch);
-    const loss = runEpoch(model, optimizer, variables, config, train, temperature, random);
+    const loss = runEpoch(
+      model, optimizer, variables, config, train, { temperature, objectives }, random,
+    );
     await tf.nextFrame();
 
     // Validation: exact scores of the integer thresholds and predicted polarities.
@@ -207,7 +210,7 @@ function runEpoch(
   variables: tf.Variable[],
   config: TrainConfig,
   train: Examples,
-  temperature: number,
+  { temperature, objectives }: { temperature: number; objectives: readonly Objective[] },
   random: Random,
 ): number {
   const order = random.shuffle(Array.from({ length: train.count }, (_, index) => index));
@@ -226,6 +229,7 @@ function runEpoch(
           weights: config.headWeights,
           temperature,
           hasBase: config.baseMethod !== 'none',
+          objectives,
         });
       }, true, variables) as tf.Scalar;
     });
@@ -301,6 +305,12 @@ export function predictExamples(
   });
   return Array.from({ length: examples.count }, (_, index) =>
     decodeHeads(outputs, index * 3, baseMethod === 'none' ? null : examples.baseThreshold[index]));
+}
+
+/** The objectives the records are labelled with, in the order of OBJECTIVE_NAMES. */
+function recordObjectives(records: readonly LabelRecord[]): Objective[] {
+  const present = new Set(records.map((record) => record.objective ?? 'fmeasure'));
+  return OBJECTIVE_NAMES.filter((objective) => present.has(objective));
 }
 
 function bestEpoch(history: readonly EpochLog[]): EpochLog | null {

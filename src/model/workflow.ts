@@ -2,7 +2,7 @@
  * The steps behind `autothresh train`: read record files, split off validation records, train
  * one or more seeds, save the model folder.
  */
-import { readLabelRecords } from '../label/records-io.js';
+import { readLabelRecordFiles } from '../label/records-io.js';
 import type { LabelRecord } from '../label/schema.js';
 import { AutothreshError } from '../errors.js';
 import { createRandom } from '../util/random.js';
@@ -11,11 +11,12 @@ import { saveModel, loadTrainableModel } from './io.js';
 import { DEFAULT_MODEL_DIRECTORY } from './index.js';
 import { trainModel, type EpochLog, type TrainConfig, type TrainedModel } from './train.js';
 
-/** Reads and concatenates record files (JSONL or JSONL.gz), in the order given. */
+/**
+ * Reads and concatenates record files (JSONL or JSONL.gz), in the order given; an id repeated
+ * within or across the files is refused.
+ */
 export async function readRecordFiles(files: readonly string[]): Promise<LabelRecord[]> {
-  const records: LabelRecord[] = [];
-  for (const file of files) records.push(...(await readLabelRecords(file)));
-  return records;
+  return readLabelRecordFiles(files);
 }
 
 /**

@@ -52,8 +52,11 @@ export function describeRun(result: BenchResult): string {
   const datasets = new Set(result.images.map((image) => image.dataset)).size;
   const { settings } = result;
   const level = Math.round(settings.level * 100);
-  return `${result.images.length} images in ${datasets} dataset(s); ` +
-    `polarity ${settings.polarity}; ` +
+  const polarity = settings.polarity === 'auto'
+    ? 'polarity auto (every row but the model takes the side the model predicts; |t−t*| and ' +
+      'the oracle use the best threshold for that side)'
+    : 'polarity truth (every row but the model takes the ground truth\'s side)';
+  return `${result.images.length} images in ${datasets} dataset(s); ${polarity}; ` +
     `oracle objective ${settings.objective}; ${level}% intervals from ${settings.resamples} ` +
     `bootstrap resamples (seed ${settings.seed}); W/T/L = per-image F-measure against ` +
     `${settings.reference} (ties within ${settings.tieTolerance})` +

@@ -3,8 +3,10 @@
  * page before it). It reads the data from the page's `bench-data` JSON block:
  * - a bar chart of the mean F-measure per method, with bootstrap interval whiskers, for the
  *   dataset chosen in a selector (all images by default);
- * - a scatter of predicted versus best (oracle) threshold, one series per featured method;
- * - one histogram per featured image, with the featured methods' thresholds as vertical lines.
+ * - a scatter of predicted versus best threshold, one series per featured method;
+ * - histograms with the featured methods' thresholds as vertical lines: a chart for the image
+ *   chosen in a selector (any image; with a table of every histogram method's threshold and
+ *   F-measure), and cards for the most disputed images.
  * Animations are off, so the charts are complete as soon as the page has loaded.
  */
 export const CLIENT_SCRIPT = String.raw`
@@ -150,19 +152,47 @@ export const CLIENT_SCRIPT = String.raw`
       responsive: true,
       maintainAspectRatio: false,
       scales: {
-        x: { min: 0, max: 255, title: { display: true, text: 'best threshold (oracle), bin' } },
+        x: {
+          min: 0, max: 255,
+          title: { display: true, text: 'best threshold for the polarity used, bin' }
+        },
         y: { min: 0, max: 255, title: { display: true, text: 'predicted threshold, bin' } }
       }
     }
   });
 
-  data.histograms.forEach(function (histogram, index) {
-    new Chart(document.getElementById('histogram-' + index), {
+  // Histograms: one chart per shown image, with the featured methods' thresholds as lines.
+  var rowsByMethod = {};
+  data.thresholds.forEach(function (row) { rowsByMethod[row.method] = row; });
+
+  function histogramPoints(image) {
+    return image.counts.map(function (count, offset) {
+      return { x: image.first + offset, y: count };
+    });
+  }
+
+  function thresholdLinesOf(index) {
+    var lines = [];
+    data.featured.forEach(function (name) {
+      var row = rowsByMethod[name];
+      var threshold = row ? row.values[index] : null;
+      if (threshold === null || threshold === undefined) return;
+      var method = data.methods.filter(function (item) { return item.name === name; })[0];
+      lines.push({
+        threshold: threshold, colour: colours[name], label: name + ' ' + threshold,
+        dashed: method.kind === 'oracle'
+      });
+    });
+    return lines;
+  }
+
+  function histogramChart(canvas, index) {
+    return new Chart(canvas, {
       type: 'line',
       data: {
         datasets: [{
           label: 'pixels',
-          data: histogram.counts.map(function (count, bin) { return { x: bin, y: count }; }),
+          data: histogramPoints(data.images[index]),
           borderColor: '#555',
           backgroundColor: 'rgba(90, 90, 90, 0.35)',
           borderWidth: 1,
@@ -178,10 +208,75 @@ export const CLIENT_SCRIPT = String.raw`
           x: { type: 'linear', min: 0, max: 255, title: { display: true, text: 'bin' } },
           y: { beginAtZero: true, ticks: { maxTicksLimit: 4 } }
         },
-        plugins: { legend: { display: false }, thresholdLines: { lines: histogram.lines } }
+        plugins: { legend: { display: false }, thresholdLines: { lines: thresholdLinesOf(index) } }
       }
     });
-  });
+  }
+
+  for (var card = 0; card < data.cards; card++) {
+    histogramChart(document.getElementById('histogram-' + card), data.order[card]);
+  }
+
+  // The selector: any image of the chosen dataset, most disputed first.
+  var datasetChoice = document.getElementById('histogram-dataset');
+  var imageChoice = document.getElementById('histogram-image');
+  var explorer = histogramChart(document.getElementById('histogram-explorer'), data.order[0]);
+
+  function imageLabel(index) {
+    var image = data.images[index];
+    var spread = data.spreads[index];
+    return image.dataset + ' / ' + image.id +
+      (spread === null ? '' : ' (spread ' + (100 * spread).toFixed(2) + ')');
+  }
+
+  function fillImages() {
+    var dataset = datasetChoice.value;
+    imageChoice.textContent = '';
+    data.order.forEach(function (index) {
+      if (dataset !== data.allDatasets && data.images[index].dataset !== dataset) return;
+      var option = document.createElement('option');
+      option.value = String(index);
+      option.textContent = imageLabel(index);
+      imageChoice.appendChild(option);
+    });
+    showImage(Number(imageChoice.value));
+  }
+
+  function showImage(index) {
+    explorer.data.datasets[0].data = histogramPoints(data.images[index]);
+    explorer.options.plugins.thresholdLines.lines = thresholdLinesOf(index);
+    explorer.update();
+    var rows = data.thresholds
+      .filter(function (row) { return row.values[index] !== null; })
+      .sort(function (a, b) { return b.fmeasures[index] - a.fmeasures[index]; });
+    var body = document.getElementById('histogram-table');
+    body.textContent = '';
+    rows.forEach(function (row) {
+      var line = document.createElement('tr');
+      [row.method, String(row.values[index]), (100 * row.fmeasures[index]).toFixed(2)]
+        .forEach(function (text, column) {
+          var cell = document.createElement('td');
+          cell.textContent = text;
+          if (column > 0) cell.className = 'num';
+          line.appendChild(cell);
+        });
+      body.appendChild(line);
+    });
+  }
+
+  function step(offset) {
+    var next = imageChoice.selectedIndex + offset;
+    if (next < 0 || next >= imageChoice.options.length) return;
+    imageChoice.selectedIndex = next;
+    showImage(Number(imageChoice.value));
+  }
+
+  datasetChoice.addEventListener('change', fillImages);
+  imageChoice.addEventListener('change', function () { showImage(Number(imageChoice.value)); });
+  document.getElementById('histogram-previous')
+    .addEventListener('click', function () { step(-1); });
+  document.getElementById('histogram-next').addEventListener('click', function () { step(1); });
+  fillImages();
 
   window.benchReportReady = true;
 })();

@@ -5,23 +5,28 @@
  *
  * Sections: settings and notes; mean F-measure per method (bar chart with bootstrap whiskers,
  * per dataset); the overview and per-dataset tables; predicted versus best threshold (scatter);
- * histograms of the most disputed images with the featured thresholds marked; a gallery of
- * input / ground truth / binarizations for the most disputed images that have pixels.
+ * every image's histogram with the featured thresholds marked (a selector, one chart drawn at a
+ * time, and cards for the most disputed images); a gallery of input / ground truth /
+ * binarizations for the most disputed images that have pixels.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { ALL_DATASETS, type BenchResult, type MethodSpec } from '../bench/results.js';
+import { ALL_DATASETS, type BenchResult } from '../bench/results.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { describeRun, datasetsOf } from './format.js';
-import { buildGallery, featuredMethods, mostDisputed, type GalleryEntry } from './gallery.js';
+import { buildGallery, type GalleryEntry } from './gallery.js';
 import { CLIENT_SCRIPT } from './html-client.js';
+import { reportData, type ReportData } from './html-data.js';
 import { datasetTable, overviewTable, type Table } from './tables.js';
 
 export interface HtmlOptions {
   /** Gallery images (most disputed first). Default 6. */
   galleryCount?: number;
-  /** Histograms shown (most disputed first). Default 12. */
+  /**
+   * Histogram cards drawn at once (most disputed first). Default 12. Every image's histogram
+   * is also in the page, shown on demand in the histogram selector.
+   */
   histogramCount?: number;
   /** Longest side of a gallery thumbnail, pixels. Default 240. */
   thumbnailSide?: number;
@@ -44,74 +49,6 @@ export async function renderHtml(result: BenchResult, options: HtmlOptions = {})
   });
   const data = reportData(result, options.histogramCount ?? 12);
   return page(result, data, gallery);
-}
-
-const PALETTE = [
-  '#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf',
-  '#bcbd22', '#7f7f7f', '#393b79', '#637939', '#8c6d31', '#843c39', '#7b4173', '#3182bd',
-  '#e6550d', '#31a354', '#756bb1', '#636363',
-];
-
-function colourOf(index: number): string {
-  return PALETTE[index % PALETTE.length];
-}
-
-interface HistogramData {
-  id: string;
-  dataset: string;
-  counts: number[];
-  lines: { threshold: number; colour: string; label: string; dashed: boolean }[];
-}
-
-interface ReportData {
-  allDatasets: string;
-  methods: { name: string; kind: string; colour: string }[];
-  summaries: BenchResult['summaries'];
-  scatter: { method: string; points: [number, number][] }[];
-  histograms: HistogramData[];
-}
-
-function reportData(result: BenchResult, histogramCount: number): ReportData {
-  const methods = result.methods.map((method, index) => ({
-    name: method.name, kind: method.kind, colour: colourOf(index),
-  }));
-  const colours = new Map(methods.map((method) => [method.name, method.colour]));
-  const featured = featuredMethods(result);
-  return {
-    allDatasets: ALL_DATASETS,
-    methods,
-    summaries: result.summaries,
-    scatter: scatterData(result, featured.filter((method) => method.kind !== 'oracle')),
-    histograms: mostDisputed(result, featured).slice(0, histogramCount).map(({ index }) => ({
-      id: result.images[index].id,
-      dataset: result.images[index].dataset,
-      counts: result.images[index].histogram,
-      lines: featured.flatMap((method) => {
-        const row = result.results.find(
-          (item) => item.image === index && item.method === method.name,
-        );
-        if (row?.threshold == null) return [];
-        return [{
-          threshold: row.threshold,
-          colour: colours.get(method.name)!,
-          label: `${method.name} ${row.threshold}`,
-          dashed: method.kind === 'oracle',
-        }];
-      }),
-    })),
-  };
-}
-
-function scatterData(
-  result: BenchResult,
-  methods: readonly MethodSpec[],
-): { method: string; points: [number, number][] }[] {
-  return methods.map((method) => ({
-    method: method.name,
-    points: result.results
-      .filter((row) => row.method === method.name && row.threshold !== null)
-      .map((row): [number, number] => [result.images[row.image].bestThreshold, row.threshold!]),
-  }));
 }
 
 function page(result: BenchResult, data: ReportData, gallery: GalleryEntry[]): string {
@@ -144,15 +81,25 @@ ${datasets.length > 1 ? tableHtml(datasetTable(result)) : ''}
 </section>
 <section>
 <h2>Predicted versus best threshold</h2>
-<p>Each point is one image: its best global threshold for the ground truth (x) and the
-method's threshold (y). Points on the dashed diagonal are exact.</p>
+<p>Each point is one image: its best global threshold for the ground truth under the polarity
+the method used (x) and the method's threshold (y). Points on the dashed diagonal are exact.</p>
 <div class="chart square"><canvas id="threshold-scatter"></canvas></div>
 </section>
 <section>
-<h2>Histograms of the most disputed images</h2>
-<p>The ${data.histograms.length} images where the featured methods' F-measures differ most;
-vertical lines mark their thresholds (oracle dashed).</p>
-<div class="grid">${data.histograms.map(histogramCard).join('\n')}</div>
+<h2>Histograms and thresholds</h2>
+<p>Any image's histogram with the thresholds of ${escapeHtml(data.featured.join(', '))} marked
+(oracle dashed), and every histogram method's threshold and F-measure on it. Images are listed
+most disputed first (largest F-measure spread among the marked methods).</p>
+<p>Dataset: <select id="histogram-dataset">${options}</select>
+Image: <select id="histogram-image"></select>
+<button type="button" id="histogram-previous">previous</button>
+<button type="button" id="histogram-next">next</button></p>
+<div class="explorer"><div class="chart medium"><canvas id="histogram-explorer"></canvas></div>
+<div class="scroll"><table><thead><tr><th>method</th><th class="num">t</th>
+<th class="num">F %</th></tr></thead><tbody id="histogram-table"></tbody></table></div></div>
+<h3>The ${data.cards} most disputed images</h3>
+<div class="grid">${Array.from({ length: data.cards }, (_, index) => histogramCard(data, index))
+    .join('\n')}</div>
 </section>
 ${galleryHtml(gallery)}
 <footer>Generated by autothresh. Thresholds are histogram bins; a threshold t splits bins ≤ t
@@ -187,10 +134,11 @@ ${body}
 </tbody></table></div>`;
 }
 
-function histogramCard(histogram: HistogramData, index: number): string {
+function histogramCard(data: ReportData, position: number): string {
+  const image = data.images[data.order[position]];
   return `<figure class="card">
-<div class="chart small"><canvas id="histogram-${index}"></canvas></div>
-<figcaption>${escapeHtml(histogram.dataset)} / ${escapeHtml(histogram.id)}</figcaption></figure>`;
+<div class="chart small"><canvas id="histogram-${position}"></canvas></div>
+<figcaption>${escapeHtml(image.dataset)} / ${escapeHtml(image.id)}</figcaption></figure>`;
 }
 
 function galleryHtml(gallery: GalleryEntry[]): string {
@@ -250,6 +198,9 @@ h2 { margin-top: 1.8em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
 .chart.wide { height: 360px; }
 .chart.square { height: 480px; max-width: 560px; }
 .chart.small { height: 170px; }
+.chart.medium { height: 300px; flex: 1 1 560px; min-width: 0; }
+.explorer { display: flex; gap: 1em; align-items: flex-start; flex-wrap: wrap; }
+.explorer table { font-size: 12px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 1em; }
 .card { margin: 0; border: 1px solid #e3e3e3; border-radius: 6px; padding: 0.5em; }
 .card figcaption { font-size: 12px; color: #555; overflow-wrap: anywhere; }

@@ -1,28 +1,45 @@
 /**
  * Text renderings of a benchmark result:
- * - terminal: the overview and the per-dataset F-measure table, aligned;
- * - Markdown: the same tables for a README or a pull request;
+ * - terminal: the overview and the per-dataset F-measure table, aligned, and pointers to the
+ *   other formats for the rest;
+ * - Markdown: the same tables, and the overview of each dataset, for a README or a pull request;
  * - JSON Lines: one `settings` object, one `image` object per image and method, one `summary`
  *   object per method and dataset (all images: dataset `all`);
  * - CSV: one row per image and method (RFC 4180 quoting), metrics as raw numbers (ratios in
  *   [0, 1], PSNR in dB).
  */
 import { METRIC_NAMES } from '../bench/metrics.js';
-import type { BenchResult } from '../bench/results.js';
-import { describeRun } from './format.js';
+import { ALL_DATASETS, type BenchResult } from '../bench/results.js';
+import { datasetsOf, describeRun } from './format.js';
 import { datasetTable, overviewTable, renderAligned, renderMarkdownTable } from './tables.js';
 
-/** The terminal report (what `autothresh bench` prints by default). */
+/**
+ * The terminal report (what `autothresh bench` prints by default): the overview, F-measure by
+ * dataset when there are several, and where to find the rest.
+ */
 export function renderTerminal(result: BenchResult): string {
   const parts = [
     `autothresh bench: ${describeRun(result)}`,
     '',
     renderAligned(overviewTable(result)),
   ];
-  if (new Set(result.images.map((image) => image.dataset)).size > 1) {
-    parts.push(renderAligned(datasetTable(result)));
-  }
+  const datasets = new Set(result.images.map((image) => image.dataset)).size;
+  if (datasets > 1) parts.push(renderAligned(datasetTable(result)));
+  const missing = referenceNote(result);
+  if (missing !== null) parts.push(missing);
+  parts.push(datasets > 1
+    ? 'Every metric per dataset, with intervals and W/T/L: --markdown, --json or --html <file>; '
+      + 'per image: --csv.\n'
+    : 'Per image: --csv or --json; charts: --html <file>.\n');
   return parts.join('\n');
+}
+
+/** Why the W/T/L column is empty, or `null` when the reference method was run. */
+export function referenceNote(result: BenchResult): string | null {
+  const { reference } = result.settings;
+  if (result.methods.some((method) => method.name === reference)) return null;
+  return `W/T/L: – because ${reference}, the reference, is not among the methods ` +
+    `(add it to --methods).\n`;
 }
 
 /** The Markdown report. */
@@ -35,6 +52,10 @@ export function renderMarkdown(result: BenchResult): string {
     renderMarkdownTable(overviewTable(result)),
     renderMarkdownTable(datasetTable(result)),
   ];
+  const datasets = datasetsOf(result, ALL_DATASETS);
+  if (datasets.length > 1) {
+    parts.push(...datasets.map((dataset) => renderMarkdownTable(overviewTable(result, dataset))));
+  }
   if (result.notes.length > 0) {
     parts.push(result.notes.map((note) => `- ${note}`).join('\n') + '\n');
   }
@@ -50,6 +71,7 @@ export function renderJsonLines(result: BenchResult): string {
     images: result.images.length,
     notes: result.notes,
     seconds: result.timing.seconds,
+    workers: result.timing.workers,
   }];
   for (const row of imageRows(result)) lines.push({ type: 'image', ...row });
   for (const summary of result.summaries) lines.push({ type: 'summary', ...summary });
@@ -72,7 +94,7 @@ export function imageRows(result: BenchResult): Record<string, string | number |
       threshold: row.threshold,
       polarity: row.polarity,
       truthPolarity: image.truthPolarity,
-      bestThreshold: image.bestThreshold,
+      bestThreshold: row.bestThreshold,
       ...metrics,
       error: row.error ?? null,
     };

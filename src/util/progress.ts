@@ -1,8 +1,9 @@
 /**
  * The one progress helper for long loops: a bar on stderr when stderr is a terminal, nothing
- * otherwise (CI, pipes, files) or when `quiet` is set.
+ * otherwise (CI, pipes, files) or when `quiet` is set. cli-progress is loaded only when a bar
+ * is drawn, so that runs in pipes and scripts do not pay for it at start-up.
  */
-import { SingleBar, Presets } from 'cli-progress';
+import { createRequire } from 'node:module';
 
 export interface Progress {
   /** Marks `count` more items done. */
@@ -19,9 +20,16 @@ export interface ProgressOptions {
 
 const SILENT: Progress = { tick: () => {}, stop: () => {} };
 
-export function createProgress(total: number, label: string, options: ProgressOptions = {}): Progress {
+export function createProgress(
+  total: number,
+  label: string,
+  options: ProgressOptions = {},
+): Progress {
   const stream = options.stream ?? process.stderr;
   if (options.quiet || !stream.isTTY || total <= 1) return SILENT;
+  const { SingleBar, Presets } = createRequire(import.meta.url)(
+    'cli-progress',
+  ) as typeof import('cli-progress');
   const bar = new SingleBar(
     {
       stream,

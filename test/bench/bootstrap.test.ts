@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addResampleSums, bootstrapIntervals, emptyResampleSums, intervalsOf, quantile, resampleSums,
@@ -69,4 +70,38 @@ describe('pooling strata', () => {
       addResampleSums(pooled, resampleSums([Float64Array.of(0)], { resamples: 50 }));
       expect(intervalsOf(pooled)[0]).toEqual([0.75, 0.75]);
     });
+});
+
+describe('resampleSums against a plain resampling loop', () => {
+  /** One resample at a time: draw n indices, then sum each column's non-NaN values there. */
+  function plainSums(columns: Float64Array[], resamples: number, seed: number) {
+    const random = createRandom(seed);
+    const n = columns[0].length;
+    const sums = columns.map(() => [] as number[]);
+    const counts = columns.map(() => [] as number[]);
+    for (let r = 0; r < resamples; r++) {
+      const picks = Array.from({ length: n }, () => Math.floor(random.next() * n));
+      columns.forEach((column, c) => {
+        const drawn = picks.map((index) => column[index]).filter((value) => !Number.isNaN(value));
+        sums[c].push(drawn.reduce((sum, value) => sum + value, 0));
+        counts[c].push(drawn.length);
+      });
+    }
+    return { sums, counts };
+  }
+
+  it('when columns with gaps are resampled then sums and counts equal the plain loop', () => {
+    const value = fc.oneof(fc.double({ min: -1, max: 1, noNaN: true }), fc.constant(NaN));
+    const columns = fc.integer({ min: 1, max: 12 }).chain((n) =>
+      fc.array(fc.array(value, { minLength: n, maxLength: n }), { minLength: 1, maxLength: 4 }));
+    fc.assert(fc.property(columns, fc.integer({ min: 0, max: 1000 }), (raw, seed) => {
+      const data = raw.map((column) => Float64Array.from(column));
+      const fast = resampleSums(data, { resamples: 7 }, createRandom(seed));
+      const plain = plainSums(data, 7, seed);
+      data.forEach((_, c) => {
+        expect(Array.from(fast.counts[c])).toEqual(plain.counts[c]);
+        Array.from(fast.sums[c]).forEach((sum, r) => expect(sum).toBeCloseTo(plain.sums[c][r], 12));
+      });
+    }));
+  });
 });

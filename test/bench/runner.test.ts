@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drdOf } from '../../src/bench/drd.js';
@@ -6,12 +6,11 @@ import { confusionOfMasks, metricsOfConfusion } from '../../src/bench/metrics.js
 import type { BenchResult } from '../../src/bench/results.js';
 import { runBench } from '../../src/bench/runner.js';
 import { isAutothreshError } from '../../src/errors.js';
-import { recordFromClasses } from '../../src/label/label.js';
 import { binarizeWithMap, localThresholdMap } from '../../src/methods/local/index.js';
 import { DEFAULT_MODEL_DIRECTORY } from '../../src/model/index.js';
-import { writeBenchDataset, type BenchDataset } from '../helpers/bench-data.js';
+import { writeBenchDataset, writeBenchRecords, type BenchDataset } from '../helpers/bench-data.js';
 import { temporaryDirectory, writeRaw } from '../helpers/images.js';
-import { classHistograms, loadMetricFixtures, thresholdMask } from './metric-fixtures.js';
+import { loadMetricFixtures, thresholdMask } from './metric-fixtures.js';
 
 const GLOBALS = ['otsu', 'li', 'yen', 'isodata', 'triangle', 'mean', 'moments', 'max-entropy'];
 
@@ -48,7 +47,8 @@ describe('runBench on image input', () => {
       }
       const drd = drdOf(fixture.truth, predicted, fixture.width, fixture.height)!;
       expect(Math.abs(row.metrics!.drd! - drd)).toBeLessThan(1e-9 * Math.max(1, drd));
-      expect(row.metrics!.thresholdError).toBe(Math.abs(row.threshold! - image.bestThreshold));
+      expect(row.metrics!.thresholdError).toBe(Math.abs(row.threshold! - row.bestThreshold!));
+      expect(row.bestThreshold).toBe(image.bestThresholds[row.polarity!]);
     }
   });
 
@@ -89,13 +89,7 @@ describe('runBench on image input', () => {
 
   it('when the same images come as labelled records then global metrics agree, DRD is null',
     async () => {
-      const file = join(temporaryDirectory(), 'docs.jsonl');
-      const lines = fixtures.map((fixture) => JSON.stringify(recordFromClasses({
-        id: fixture.name, source: `docs/images/${fixture.name}.png`, dataset: 'docs',
-        imageSha256: '0'.repeat(64), width: fixture.width, height: fixture.height,
-        classes: classHistograms(fixture.gray, fixture.truth), objective: 'fmeasure',
-      })));
-      writeFileSync(file, `${lines.join('\n')}\n`);
+      const file = writeBenchRecords(join(temporaryDirectory(), 'docs.jsonl'));
       const fromRecords = await runBench({
         data: [file], methods: [...GLOBALS, 'sauvola', 'oracle'],
       });
@@ -109,6 +103,11 @@ describe('runBench on image input', () => {
         expect(row.metrics!.fmeasure).toBeCloseTo(twin.metrics!.fmeasure, 12);
         expect(row.metrics!.psnr).toBeCloseTo(twin.metrics!.psnr, 12);
         expect(row.metrics!.drd).toBeNull();
+      }
+      // Best thresholds of both polarities: searched on pixels, or taken from the record.
+      for (const image of fromRecords.images) {
+        const twin = result.images.find((item) => item.id === image.id)!;
+        expect(image.bestThresholds).toEqual(twin.bestThresholds);
       }
     });
 });

@@ -6,7 +6,7 @@ import { summarize } from '../../src/bench/summary.js';
 function image(id: string, dataset: string): BenchImage {
   return {
     id, dataset, source: id, width: 1, height: 1, truthPolarity: 'dark', bestThreshold: 100,
-    histogram: [],
+    bestThresholds: { dark: 100, bright: 100 }, histogram: [],
   };
 }
 
@@ -32,16 +32,16 @@ const li = [0.9, 0.6 + 1e-12, 0.4, null, 0.7]; // a tie within 1e-9 on a2, a fai
 const results: ImageResult[] = [
   ...otsu.map((value, index): ImageResult => ({
     image: index, method: 'otsu', kind: 'global', threshold: 100, polarity: 'dark',
-    metrics: metrics(value, index),
+    bestThreshold: 100, metrics: metrics(value, index),
   })),
   ...li.map((value, index): ImageResult => ({
     image: index, method: 'li', kind: 'global', threshold: value === null ? null : 90,
-    polarity: 'dark', metrics: value === null ? null : metrics(value),
+    polarity: 'dark', bestThreshold: 100, metrics: value === null ? null : metrics(value),
     ...(value === null ? { error: 'no answer' } : {}),
   })),
   ...[0, 1, 2, 3, 4].map((index): ImageResult => ({
     image: index, method: 'learned', kind: 'learned', threshold: 95,
-    polarity: index === 4 ? 'bright' : 'dark', metrics: metrics(0.5),
+    polarity: index === 4 ? 'bright' : 'dark', bestThreshold: 100, metrics: metrics(0.5),
   })),
 ];
 

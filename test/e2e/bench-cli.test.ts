@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeBenchDataset, type BenchDataset } from '../helpers/bench-data.js';
+import { writeBenchDataset, writeModelVariant, type BenchDataset } from '../helpers/bench-data.js';
 import { jsonLines, runCli } from '../helpers/cli.js';
 import { temporaryDirectory, writeRaw } from '../helpers/images.js';
 
@@ -55,18 +56,110 @@ describe('autothresh bench', () => {
     expect(outcome.stdout).toMatch(/\| otsu \| 3 \| \d+\.\d\d \|/);
   });
 
-  it('when --data is given then labelled records are scored and dataset names kept', async () => {
-    const file = join(temporaryDirectory(), 'records.jsonl');
-    const lines = readFileSync(new URL('../../datasets/real.jsonl', import.meta.url), 'utf8')
-      .split('\n').filter((line) => line.includes('"dataset":"dibco2009"'));
-    writeFileSync(file, `${lines.join('\n')}\n`);
-    const outcome = await runCli('bench', '--data', file, '--methods', 'otsu,oracle', '--json');
-    expect(outcome.code).toBe(0);
-    const summary = jsonLines(outcome.stdout).find((line) =>
-      line.type === 'summary' && line.dataset === 'dibco2009' && line.method === 'otsu') as
-      { metrics: { fmeasure: { mean: number }; drd: { mean: number | null } } };
-    expect(100 * summary.metrics.fmeasure.mean).toBeCloseTo(78.6, 0);
-    expect(summary.metrics.drd.mean).toBeNull();
+  it('when --data is given then records are scored, grouped by file or by their dataset',
+    async () => {
+      const file = join(temporaryDirectory(), 'records.jsonl');
+      const lines = readFileSync(new URL('../../datasets/real.jsonl', import.meta.url), 'utf8')
+        .split('\n').filter((line) => line.includes('"dataset":"dibco2009"'));
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const outcome = await runCli('bench', '--data', file, '--methods', 'otsu,oracle', '--json');
+      expect(outcome.code).toBe(0);
+      // One dataset in the file: the group is named after the file.
+      const summary = jsonLines(outcome.stdout).find((line) =>
+        line.type === 'summary' && line.dataset === 'records' && line.method === 'otsu') as
+        { images: number; metrics: { fmeasure: { mean: number }; drd: { mean: number | null } } };
+      expect(summary.images).toBe(10);
+      expect(100 * summary.metrics.fmeasure.mean).toBeCloseTo(78.6, 0);
+      expect(summary.metrics.drd.mean).toBeNull();
+
+      const real = fileURLToPath(new URL('../../datasets/real.jsonl', import.meta.url));
+      const both = await runCli('bench', '--images', dataset.images, '--masks', dataset.masks,
+        '--data', real, '--methods', 'otsu', '--json');
+      const groups = new Set(jsonLines(both.stdout)
+        .filter((line) => line.type === 'summary').map((line) => line.dataset));
+      expect(groups.has('dibco2009')).toBe(true); // the file holds eleven datasets
+      expect(groups.has('docs')).toBe(true);
+      expect(groups.size).toBe(1 + 11 + 1); // docs, the eleven, all
+    });
+
+  it('when --polarity auto is given then every row takes the model\'s side, the oracle too',
+    async () => {
+      const model = writeModelVariant(temporaryDirectory(), 'bright', { polarity: 'bright' });
+      const outcome = await runCli('bench', '--images', dataset.images, '--masks', dataset.masks,
+        '--methods', 'learned,otsu,sauvola,oracle', '--model', model, '--polarity', 'auto',
+        '--json');
+      expect(outcome.code).toBe(0);
+      const lines = jsonLines(outcome.stdout);
+      expect(lines[0]).toMatchObject({ type: 'settings', polarity: 'auto' });
+      const rows = lines.filter((line) => line.type === 'image');
+      expect(rows).toHaveLength(3 * 4);
+      expect(rows.every((row) => row.polarity === 'bright' && row.truthPolarity === 'dark'))
+        .toBe(true);
+      for (const row of rows.filter((item) => item.method === 'oracle')) {
+        expect(row.threshold).toBe(row.bestThreshold);
+      }
+      const terminal = await runCli('bench', '--images', dataset.images, '--masks',
+        dataset.masks, '--methods', 'otsu,oracle', '--polarity', 'auto');
+      expect(terminal.stdout).toContain('polarity auto (every row but the model takes the side');
+      expect(terminal.stderr).toContain('polarity auto: from the shipped model');
+    });
+
+  it('when --model is repeated then each model gets its own row, named after its folder',
+    async () => {
+      const parent = temporaryDirectory();
+      const base = writeModelVariant(parent, 'base');
+      const shifted = writeModelVariant(parent, 'plus8', { thresholdShift: 8 });
+      const outcome = await runCli('bench', '--images', dataset.images, '--masks', dataset.masks,
+        '--methods', 'learned,otsu', '--model', base, '--model', shifted, '--json');
+      expect(outcome.code).toBe(0);
+      const lines = jsonLines(outcome.stdout);
+      expect((lines[0].methods as { name: string }[]).map((method) => method.name))
+        .toEqual(['learned:base', 'learned:plus8', 'otsu']);
+      const rows = lines.filter((line) => line.type === 'image');
+      for (const id of new Set(rows.map((row) => row.id))) {
+        const of = (method: string) => rows.find((row) => row.id === id && row.method === method)!;
+        const shift = (of('learned:plus8').threshold as number) -
+          (of('learned:base').threshold as number);
+        expect(Math.abs(shift - 8)).toBeLessThanOrEqual(1);
+      }
+      const summaries = lines.filter((line) => line.type === 'summary' && line.dataset === 'all');
+      expect(summaries.map((line) => line.method))
+        .toEqual(['learned:base', 'learned:plus8', 'otsu']);
+
+      const same = await runCli('bench', '--images', dataset.images, '--masks', dataset.masks,
+        '--methods', 'learned', '--model', base, '--model', `${base}/`, '--csv');
+      const methods = same.stdout.trim().split('\n').slice(1).map((line) => line.split(',')[3]);
+      expect(new Set(methods)).toEqual(new Set(['learned:base', 'learned:base-2']));
+    });
+
+  it('when an images folder is empty then the message names it and the run exits 1',
+    async () => {
+      const root = temporaryDirectory();
+      const empty = join(root, 'empty');
+      mkdirSync(empty);
+      const alone = await runCli('bench', '--images', empty, '--masks', empty);
+      expect(alone.code).toBe(1);
+      expect(alone.stderr).toBe('autothresh: bench: no image or record to score (1 failed; ' +
+        `first: ${empty}: no image files in this folder)\n`);
+      const mixed = await runCli('bench', '--images', empty, '--masks', empty,
+        '--images', dataset.images, '--masks', dataset.masks, '--methods', 'otsu');
+      expect(mixed.code).toBe(1);
+      expect(mixed.stderr).toContain(`${empty}: no image files in this folder`);
+    });
+
+  it('when otsu is not among --methods then the table explains the empty W/T/L column',
+    async () => {
+      const outcome = await runCli('bench', '--images', dataset.images, '--masks', dataset.masks,
+        '--methods', 'li,oracle');
+      expect(outcome.code).toBe(0);
+      expect(outcome.stdout).toContain('W/T/L: – because otsu, the reference, is not among');
+      expect(outcome.stdout).toContain('Per image: --csv or --json');
+    });
+
+  it('when --workers is out of range then it exits 2 naming the option', async () => {
+    const outcome = await runCli('bench', '--data', 'x.jsonl', '--workers', '-1');
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(/option --workers: expected an integer from 0 to 64/);
   });
 
   it('when a method name is mistyped then it exits 2 with a suggestion', async () => {

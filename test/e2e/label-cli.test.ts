@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/program.js';
+import { labelFolder, partialPathOf } from '../../src/label/label-folder.js';
 import { readLabelRecords } from '../../src/label/records-io.js';
 import { SAMPLE_NAMES, sampleImage, sampleMask } from '../label/helpers.js';
 
@@ -122,6 +124,117 @@ describe('autothresh label', () => {
     expect(new Set(records.map((record) => record.id)).size).toBe(records.length);
   });
 
+  const augmentArgs = ['--crops', '3', '--augment', '--variants', '1', '--pixel-variants', '3'];
+  const labelArgs = (out: string, ...extra: string[]): string[] =>
+    ['label', '--images', images, '--masks', masks, '-o', out, ...extra];
+
+  it('when the last line is cut inside an image then that image is redone, same bytes',
+    async () => {
+      const out = join(root, 'cut.jsonl');
+      expect((await cli(...labelArgs(out, ...augmentArgs))).code).toBe(0);
+      const full = await readFile(out, 'utf8');
+      // Cut the last record in half: its image's own record is still complete.
+      await writeFile(out, full.slice(0, full.trimEnd().lastIndexOf('\n') + 40));
+      const result = await cli(...labelArgs(out, ...augmentArgs, '--resume'));
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(/cut\.jsonl:\d+: invalid record dropped \(not valid JSON/);
+      expect(result.stderr).toContain('1 labelled, 0 skipped, 3 already labelled, 1 incomplete');
+      expect(await readFile(out, 'utf8')).toBe(full);
+    });
+
+  it('when an image has lost its own record then it is redone without duplicate ids',
+    async () => {
+      const out = join(root, 'lost.jsonl');
+      await cli(...labelArgs(out, ...augmentArgs));
+      const full = await readLabelRecords(out);
+      const lines = (await readFile(out, 'utf8')).trimEnd().split('\n');
+      const own = full.findIndex((record) => record.id === SAMPLE_NAMES[1]);
+      await writeFile(out, `${lines.filter((_, index) => index !== own).join('\n')}\n`);
+      const result = await cli(...labelArgs(out, ...augmentArgs, '--resume'));
+      expect(result.code).toBe(0);
+      const resumed = await readLabelRecords(out);
+      const byId = (list: typeof full) => [...list].sort((a, b) => a.id.localeCompare(b.id));
+      expect(byId(resumed)).toEqual(byId(full));
+    });
+
+  it('when resuming with other options then exits 2 and leaves the file alone', async () => {
+    const out = join(root, 'options.jsonl');
+    await cli(...labelArgs(out, ...augmentArgs));
+    const before = await readFile(out, 'utf8');
+    for (const changed of [
+      ['--objective', 'iou', ...augmentArgs], ['--crops', '4', '--augment', '--variants', '1'],
+      augmentArgs.slice(0, 2), [...augmentArgs, '--seed', '2'], [...augmentArgs, '--synthetic'],
+    ]) {
+      const result = await cli(...labelArgs(out, ...changed, '--resume'));
+      expect(result.code, changed.join(' ')).toBe(2);
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(/options\.jsonl: records were made with/);
+    }
+    const objective = await cli(...labelArgs(out, '--objective', 'iou', ...augmentArgs,
+      '--resume'));
+    expect(objective.stderr).toContain('--objective "fmeasure", this run has "iou"');
+    expect(await readFile(out, 'utf8')).toBe(before);
+  });
+
+  it.each(['run.jsonl', 'run.jsonl.gz'])(
+    'when %s is interrupted then only the partial file exists; resuming gives the same bytes',
+    async (name) => {
+      const whole = join(root, `whole-${name}`);
+      await cli(...labelArgs(whole, ...augmentArgs));
+      const out = join(root, name);
+      let done = 0;
+      const interrupted = labelFolder({
+        images, masks, output: out, crops: 3, photometric: 1, pixelVariants: 3,
+        onPairDone: () => { if (++done === 2) throw new Error('interrupted'); },
+      });
+      await expect(interrupted).rejects.toThrow('interrupted');
+      expect(existsSync(out)).toBe(false);
+      const partial = (await readFile(partialPathOf(out), 'utf8')).trimEnd().split('\n');
+      expect(new Set(partial.map((line) => JSON.parse(line).source)).size).toBe(2);
+
+      const result = await cli(...labelArgs(out, ...augmentArgs, '--resume'));
+      expect(result.stderr).toContain('2 labelled, 0 skipped, 2 already labelled');
+      expect(await readFile(out)).toEqual(await readFile(whole));
+      expect(existsSync(partialPathOf(out))).toBe(false);
+    });
+
+  it('when a partial file is left and --resume is not given then it starts over', async () => {
+    const out = join(root, 'over.jsonl');
+    await writeFile(partialPathOf(out), '{"half a reco');
+    const result = await cli(...labelArgs(out));
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/over\.jsonl\.partial: left by an interrupted run; starting/);
+    expect(await readLabelRecords(out)).toHaveLength(4);
+  });
+
+  it('when the images folder holds a text file then it is noted, not a failure', async () => {
+    const noteImages = join(root, 'noted', 'images');
+    await mkdir(noteImages, { recursive: true });
+    await copyFile(sampleImage('dibco2009-H03'), join(noteImages, 'dibco2009-H03.png'));
+    await writeFile(join(noteImages, 'readme.txt'), 'about these images');
+    const out = join(root, 'noted.jsonl');
+    const result = await cli('label', '--images', noteImages, '--masks', masks, '-o', out);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('left out 1 file without an image extension (readme.txt)');
+    expect(result.stderr).toContain('1 labelled, 0 skipped');
+  });
+
+  it('when the images folder is typed relative then dataset and source use its real name',
+    async () => {
+      const start = process.cwd();
+      const out = join(root, 'relative.jsonl');
+      try {
+        process.chdir(images);
+        expect((await cli('label', '--images', '.', '--masks', '../masks', '-o', out)).code)
+          .toBe(0);
+      } finally {
+        process.chdir(start);
+      }
+      const records = await readLabelRecords(out);
+      expect(new Set(records.map((record) => record.dataset))).toEqual(new Set(['mini']));
+      expect(records[0].source).toBe(`mini/images/${[...SAMPLE_NAMES].sort()[0]}.png`);
+    });
+
   it('when an option is invalid then exits 2 naming it', async () => {
     const result = await cli(
       'label', '--images', images, '--masks', masks, '-o', 'x.jsonl', '--objective', 'dice',
@@ -167,5 +280,31 @@ describe('autothresh dataset', () => {
     const bad = await cli('dataset', 'split', real, '--train', '0.9', '-o', out);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('summing to 1');
+  });
+
+  it('when two files repeat an id then stats and split refuse them, naming both', async () => {
+    for (const command of [['stats'], ['split', '-o', join(root, 'twice')]]) {
+      const result = await cli('dataset', ...command, real, real);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/real\.jsonl:1: duplicate id "[^"]+" \(also .*real\.jsonl:1\)/);
+    }
+  });
+});
+
+describe('autothresh synth', () => {
+  let root: string;
+  beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'autothresh-synth-cli-')); });
+  afterAll(async () => { await rm(root, { recursive: true, force: true }); });
+
+  it('when the output folder is not empty then exits 2 unless --force', async () => {
+    const out = join(root, 'series');
+    expect((await cli('synth', '-n', '2', '-o', out, '--seed', '4')).code).toBe(0);
+    const refused = await cli('synth', '-n', '1', '-o', out);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^autothresh: .*series: folder is not empty .*--force/);
+    expect(refused.stderr.trimEnd().split('\n')).toHaveLength(1);
+    const forced = await cli('synth', '-n', '1', '-o', out, '--force', '--json');
+    expect(forced.code).toBe(0);
+    expect(forced.stdout.trimEnd().split('\n')).toHaveLength(1);
   });
 });

@@ -1,8 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { jsonLines, runCli, spawnCli } from '../helpers/cli.js';
+import { BUILT_BIN, jsonLines, runCli, spawnCli } from '../helpers/cli.js';
 import { temporaryDirectory, write16BitGray, writeRaw } from '../helpers/images.js';
 
 let folder: string;
@@ -27,7 +30,8 @@ beforeAll(async () => {
 });
 
 describe('autothresh predict', () => {
-  it('when given one image with --json then stdout holds one JSON object with the fields', async () => {
+  it('when given one image with --json then stdout holds one JSON object with the fields',
+    async () => {
     const outcome = await runCli('predict', '--method', 'otsu', '--json', bimodal);
     expect(outcome.code).toBe(0);
     const [record] = jsonLines(outcome.stdout);
@@ -62,7 +66,8 @@ describe('autothresh predict', () => {
     const out = join(folder, 'bright');
     const outcome = await runCli('predict', '--method', 'otsu', '--polarity', 'bright', '--json',
       '--out', out, '--mask', bimodal);
-    expect(jsonLines(outcome.stdout)[0]).toMatchObject({ polarity: 'bright', foregroundFraction: 0.75 });
+    expect(jsonLines(outcome.stdout)[0])
+      .toMatchObject({ polarity: 'bright', foregroundFraction: 0.75 });
     const data = await grayPixels(join(out, 'bimodal.png'));
     expect([data[0], data[39]]).toEqual([0, 255]);
   });
@@ -75,19 +80,23 @@ describe('autothresh predict', () => {
     expect(outcome.stdout).toContain('bimodal.png');
   });
 
-  it('when a batch holds bad files then the good ones are still processed and failures listed', async () => {
+  it('when a batch holds bad files then the good ones are still processed and failures listed',
+    async () => {
     const batch = join(folder, 'batch');
     mkdirSync(batch);
     writeFileSync(join(batch, 'a-text.png'), 'plain text');
     writeFileSync(join(batch, 'b-empty.png'), '');
-    const whole = await sharp(Buffer.alloc(32 * 32, 90), { raw: { width: 32, height: 32, channels: 1 } })
+    const whole = await sharp(Buffer.alloc(32 * 32, 90), {
+      raw: { width: 32, height: 32, channels: 1 },
+    })
       .png({ compressionLevel: 0 }).toBuffer();
     writeFileSync(join(batch, 'c-truncated.png'), whole.subarray(0, whole.length - 40));
     await writeRaw(join(batch, 'd-good.png'), bimodalPixels(), 40, 10, 1);
     const out = join(folder, 'batch-out');
     const outcome = await runCli('predict', '--method', 'otsu', '--json', '--out', out, batch);
     expect(outcome.code).toBe(1);
-    expect(jsonLines(outcome.stdout).map((record) => record.file)).toEqual([join(batch, 'd-good.png')]);
+    expect(jsonLines(outcome.stdout).map((record) => record.file))
+      .toEqual([join(batch, 'd-good.png')]);
     expect(outcome.stderr).toMatch(/a-text\.png: not a supported image/);
     expect(outcome.stderr).toMatch(/b-empty\.png: file is empty/);
     expect(outcome.stderr).toMatch(/c-truncated\.png: cannot decode/);
@@ -104,7 +113,8 @@ describe('autothresh predict', () => {
     expect(outcome.stderr).toContain(`${empty}: directory holds no images`);
   });
 
-  it('when the image is constant or 1×1 then the threshold is its value, with a warning', async () => {
+  it('when the image is constant or 1×1 then the threshold is its value, with a warning',
+    async () => {
     const flat = await writeRaw(join(folder, 'flat.png'), new Uint8Array(64).fill(77), 8, 8, 1);
     const single = await writeRaw(join(folder, 'single.png'), new Uint8Array([5]), 1, 1, 1);
     const outcome = await runCli('predict', '--method', 'otsu', '--json', flat, single);
@@ -132,24 +142,29 @@ describe('autothresh predict', () => {
       rgba.set([value, value, value, i % 2 === 0 ? 255 : 0], i * 4);
     }
     const file = await writeRaw(join(folder, 'rgba.png'), rgba, 4, 4, 4);
-    const [record] = jsonLines((await runCli('predict', '--method', 'otsu', '--json', file)).stdout);
+    const outcome = await runCli('predict', '--method', 'otsu', '--json', file);
+    const [record] = jsonLines(outcome.stdout);
     expect(record.foregroundFraction).toBeCloseTo(2 / 8, 10);
   });
 
-  it('when a method name is mistyped then a usage error suggests the right one (exit 2)', async () => {
+  it('when a method name is mistyped then a usage error suggests the right one (exit 2)',
+    async () => {
     const outcome = await runCli('predict', '--method', 'otsuu', bimodal);
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toMatch(/unknown method "otsuu" \(did you mean otsu\?\)/);
   });
 
-  it('when an option value is invalid then one line names the option and what it accepts', async () => {
+  it('when an option value is invalid then one line names the option and what it accepts',
+    async () => {
     const outcome = await runCli('predict', '--polarity', 'up', bimodal);
     expect(outcome.code).toBe(2);
     expect(outcome.stderr.trim().split('\n')).toHaveLength(1);
-    expect(outcome.stderr).toMatch(/option --polarity: expected one of dark, bright, auto, received "up"/);
+    expect(outcome.stderr)
+      .toMatch(/option --polarity: expected one of dark, bright, auto, received "up"/);
   });
 
-  it('when a multi-page TIFF is read then a warning names the page count, and --page works', async () => {
+  it('when a multi-page TIFF is read then a warning names the page count, and --page works',
+    async () => {
     const file = 'test/fixtures/images/three-pages.tif';
     const first = await runCli('predict', '--method', 'mean', '--json', file);
     expect(first.stderr).toMatch(/3 pages; using page 0/);
@@ -182,7 +197,9 @@ describe('autothresh predict with local methods', () => {
   it('when a local parameter is invalid then it is a usage error before any image', async () => {
     const outcome = await runCli('predict', '--method', 'sauvola', '--window', '4', bimodal);
     expect(outcome.code).toBe(2);
-    expect(outcome.stderr).toMatch(/window must be an odd integer ≥ 3/);
+    expect(outcome.stderr.trim()).toBe(
+      'autothresh: option --window: sauvola expects an odd integer ≥ 3 ' +
+        '(window side in pixels), received 4');
   });
 
   it('when a global method is given a parameter it does not take then it says so', async () => {
@@ -203,5 +220,192 @@ describe('the built binary', () => {
     expect(json.code).toBe(0);
     expect(jsonLines(json.stdout)).toHaveLength(1);
     expect(existsSync(bimodal)).toBe(true);
+  });
+});
+
+describe('autothresh predict with transparent pixels in the outputs', () => {
+  /** 6×2 RGBA: left half transparent (any colour), right half dark 10 / bright 240 opaque. */
+  async function transparentFile(name: string): Promise<string> {
+    const rgba = new Uint8Array(6 * 2 * 4);
+    const gray = [10, 240, 10, 90, 240, 10, 10, 240, 240, 90, 10, 240];
+    gray.forEach((value, i) => rgba.set([value, value, value, i % 6 < 3 ? 0 : 255], i * 4));
+    return writeRaw(join(folder, name), rgba, 6, 2, 4);
+  }
+
+  it('when the mask is written with dark polarity then transparent pixels are 0, not foreground',
+    async () => {
+      const file = await transparentFile('transparent-dark.png');
+      const out = join(folder, 'transparent-dark');
+      const outcome = await runCli('predict', '-m', 'otsu', '--polarity', 'dark', '--json',
+        '--out', out, '--mask', file);
+      expect(outcome.code).toBe(0);
+      const threshold = jsonLines(outcome.stdout)[0].threshold as number;
+      expect(threshold).toBeGreaterThanOrEqual(10);
+      expect(threshold).toBeLessThan(240);
+      // Opaque pixels (columns 3..5): 255 where dark (10, and 90, which Otsu puts with 10).
+      expect(Array.from(await grayPixels(join(out, 'transparent-dark.png')))).toEqual([
+        0, 0, 0, 255, 0, 255,
+        0, 0, 0, 255, 255, 0,
+      ]);
+    });
+
+  it('when the binarized image is written then transparent pixels are 0 as well', async () => {
+    const file = await transparentFile('transparent-binary.png');
+    const out = join(folder, 'transparent-binary');
+    await runCli('predict', '-m', 'otsu', '--out', out, file);
+    expect(Array.from(await grayPixels(join(out, 'transparent-binary.png')))).toEqual([
+      0, 0, 0, 0, 255, 0,
+      0, 0, 0, 0, 0, 255,
+    ]);
+  });
+
+  it('when a local method writes a dark mask then transparent pixels are 0 too', async () => {
+    const file = await transparentFile('transparent-local.png');
+    const out = join(folder, 'transparent-local');
+    const outcome = await runCli('predict', '-m', 'adaptive-mean', '--window', '3',
+      '--polarity', 'dark', '--out', out, '--mask', file);
+    expect(outcome.code).toBe(0);
+    const mask = await grayPixels(join(out, 'transparent-local.png'));
+    for (const i of [0, 1, 2, 6, 7, 8]) expect(mask[i], `pixel ${i}`).toBe(0);
+  });
+});
+
+describe('autothresh predict outputs and inputs', () => {
+  it('when --out is the input\'s own folder then that file is refused and the batch goes on',
+    async () => {
+      const here = join(folder, 'in-place');
+      mkdirSync(here);
+      const input = await writeRaw(join(here, 'page.png'), bimodalPixels(), 40, 10, 1);
+      const other = await writeRaw(join(here, 'other.jpg'), bimodalPixels(), 40, 10, 1);
+      const before = readFileSync(input);
+      const outcome = await runCli('predict', '-m', 'otsu', '--out', here, input, other);
+      expect(outcome.code).toBe(1);
+      expect(outcome.stderr).toContain(`${input}: output would overwrite the input`);
+      expect(readFileSync(input).equals(before)).toBe(true);
+      // other.jpg's output, other.png, overwrites nothing and is written.
+      expect(existsSync(join(here, 'other.png'))).toBe(true);
+    });
+
+  it('when one file is reached twice, through a link and a loop, then it is processed once',
+    async () => {
+      const tree = join(folder, 'linked');
+      mkdirSync(tree);
+      const file = await writeRaw(join(tree, 'one.png'), bimodalPixels(), 40, 10, 1);
+      symlinkSync(file, join(tree, 'alias.png'));
+      symlinkSync(tree, join(tree, 'loop'));
+      const outcome = await runCli('predict', '-m', 'otsu', '--json', tree, file, `${tree}/*.png`);
+      expect(outcome.code).toBe(0);
+      expect(jsonLines(outcome.stdout)).toHaveLength(1);
+    });
+
+  it('when the input has EXIF orientation 6 then the written image is upright (sides swapped)',
+    async () => {
+      const file = join(folder, 'portrait.jpg');
+      // Stored 40×10 with a dark left quarter; shown rotated 90° clockwise: 10×40, dark on top.
+      await sharp(Buffer.from(bimodalPixels()), { raw: { width: 40, height: 10, channels: 1 } })
+        .jpeg({ quality: 100 }).withMetadata({ orientation: 6 }).toFile(file);
+      const out = join(folder, 'portrait-out');
+      const outcome = await runCli('predict', '-m', 'otsu', '--json', '--out', out, file);
+      expect(jsonLines(outcome.stdout)[0]).toMatchObject({ width: 10, height: 40 });
+      const written = join(out, 'portrait.png');
+      const { width, height, orientation } = await sharp(written).metadata();
+      expect([width, height, orientation ?? 1]).toEqual([10, 40, 1]);
+      const pixels = await grayPixels(written);
+      expect([pixels[0], pixels[9], pixels[10 * 39]]).toEqual([0, 0, 255]);
+    });
+
+  it('when multi-otsu runs on a 16-bit image then every threshold is also in the image\'s units',
+    async () => {
+      const values = new Uint16Array(90).map((_, i) => [1000, 20000, 50000][i % 3]);
+      const file = await write16BitGray(join(folder, 'three-levels.png'), values, 9, 10);
+      const json = await runCli('predict', '-m', 'multi-otsu', '--range', 'full', '--json', file);
+      const [record] = jsonLines(json.stdout);
+      const bins = record.thresholds as number[];
+      expect(bins).toHaveLength(2);
+      // With --range full a bin holds 256 values: bin b ends at 256 b + 255.
+      expect(record.values).toEqual(bins.map((bin) => bin * 256 + 255));
+      expect(bins[0] * 256 + 255).toBeGreaterThanOrEqual(1000);
+      expect(bins[1] * 256 + 255).toBeLessThan(50000);
+      const table = await runCli('predict', '-m', 'multi-otsu', '--range', 'full', file);
+      const shown = (record.values as number[]).join(', ');
+      expect(table.stdout).toContain(`${bins.join(', ')} (${shown})`);
+    });
+
+  it('when a local method meets a constant image then the warning does not promise a threshold',
+    async () => {
+      const pixels = new Uint8Array(64).fill(77);
+      const flat = await writeRaw(join(folder, 'flat-local.png'), pixels, 8, 8, 1);
+      const outcome = await runCli('predict', '-m', 'sauvola', '--json', flat);
+      expect(jsonLines(outcome.stdout)[0].threshold).toBeNull();
+      expect(outcome.stderr).toMatch(/single gray value; local thresholds have no contrast/);
+      expect(outcome.stderr).not.toMatch(/threshold is that value/);
+    });
+});
+
+describe('autothresh predict option errors', () => {
+  const cases: Array<[string[], string]> = [
+    [['--page', '-1'], 'option --page: expected an integer ≥ 0, received "-1"'],
+    [['--k', 'abc'], 'option --k: expected a number, received "abc"'],
+    [['--out', ''], 'option --out: expected a non-empty value, received ""'],
+    [['-m', 'percentile', '--fraction', '2'],
+      'option --fraction: expected a number from 0 to 1, received "2"'],
+    [['-m', 'multi-otsu', '--classes', '9'],
+      'option --classes: expected an integer from 2 to 5, received "9"'],
+    [['-m', 'sauvola', '--contrast', '3'],
+      'option --contrast: sauvola does not use this option (it takes window, k, r)'],
+  ];
+  for (const [args, message] of cases) {
+    it(`when given ${args.join(' ')} then exit 2 with one line: ${message}`, async () => {
+      const outcome = await runCli('predict', ...args, bimodal);
+      expect(outcome.code).toBe(2);
+      expect(outcome.stderr).toBe(`autothresh: ${message}\n`);
+    });
+  }
+
+  it('when the pixel limit is tiny then the image fails with both sizes in pixels', async () => {
+    const outcome = await runCli('predict', '--max-pixels', '10', '-m', 'otsu', bimodal);
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toContain(
+      `${bimodal}: image has 40×10 = 400 pixels, more than the limit of 10 (raise it with ` +
+        '--max-pixels)');
+  });
+
+  it('when --out names a file then it is a usage error', async () => {
+    const outcome = await runCli('predict', '-m', 'otsu', '--out', bimodal, bimodal);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(/option --out: expected a folder/);
+  });
+});
+
+describe('help texts', () => {
+  for (const command of ['predict', 'methods', 'label', 'dataset', 'synth', 'train', 'tune',
+    'bench']) {
+    it(`when ${command} --help is shown then its description is one reflowed paragraph`,
+      async () => {
+        const { stdout, code } = await runCli(command, '--help');
+        expect(code).toBe(0);
+        // Lines 2.. up to the first blank line after the description: every line but the
+        // last of the paragraph runs close to the wrap width (a hard line break would not).
+        const lines = stdout.split('\n');
+        const start = lines.findIndex((line, index) => index > 0 && line.trim() !== '');
+        const end = lines.findIndex((line, index) => index > start && line.trim() === '');
+        for (const line of lines.slice(start, end - 1)) {
+          expect(line.length, line).toBeGreaterThan(60);
+        }
+      });
+  }
+});
+
+describe('the built binary with a closed stdout', () => {
+  it('when stdout is closed before the results are written then it exits quietly', async () => {
+    const child = spawn('node', [BUILT_BIN, 'predict', '-m', 'otsu', '--json', bimodal, bimodal,
+      join(folder, 'flat.png')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Close the reading end at once: the results (written later) meet a closed pipe.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(stderr).not.toMatch(/EPIPE|Error|\n\s+at /);
+    expect(code).toBe(0);
   });
 });

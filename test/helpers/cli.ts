@@ -30,7 +30,9 @@ export const BUILT_BIN = new URL('../../dist/cli/bin.js', import.meta.url).pathn
 /** Runs the built `autothresh` binary (needs `npm run build`). */
 export function spawnCli(...args: string[]): CliOutcome {
   if (!existsSync(BUILT_BIN)) throw new Error(`${BUILT_BIN} is missing: run npm run build`);
-  const result = spawnSync('node', [BUILT_BIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const result = spawnSync('node', [BUILT_BIN, ...args], {
+    encoding: 'utf8', env: { ...process.env, CI: 'true' },
+  });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 

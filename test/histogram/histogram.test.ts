@@ -21,9 +21,44 @@ describe('histogram', () => {
 
   it('when counts are negative, non-finite or not 256 then it refuses them', () => {
     expect(() => createHistogram(new Array(255).fill(0))).toThrow(/expected 256 counts/);
-    const bad = new Array(256).fill(0);
-    bad[3] = Number.NaN;
-    expect(() => createHistogram(bad)).toThrow(/bin 3/);
+    for (const value of [Number.NaN, -1, Infinity, -Infinity]) {
+      const bad = new Array(256).fill(0);
+      bad[3] = value;
+      expect(() => createHistogram(bad), String(value)).toThrow(/bin 3 must be a finite number/);
+    }
+  });
+
+  it('when the counts add up past 2^53 then it refuses them (sums would no longer be exact)',
+    () => {
+      const huge = new Array(256).fill(0);
+      huge[0] = Number.MAX_SAFE_INTEGER;
+      expect(createHistogram(huge).total).toBe(Number.MAX_SAFE_INTEGER);
+      huge[255] = 2;
+      expect(() => createHistogram(huge)).toThrow(/total count must be at most 2\^53 - 1/);
+      expect(() => createHistogram(new Array(256).fill(Number.MAX_VALUE))).toThrow(/total/);
+    });
+
+  it('when code writes to the counts then it throws and counts and total stay as they were',
+    () => {
+      const histogram = createHistogram(new Array(256).fill(2));
+      // Test files are ES modules, so strict mode: writes to frozen objects throw.
+      expect(() => { (histogram.counts as number[])[0] = 99; }).toThrow(TypeError);
+      expect(() => { (histogram.counts as number[]).push(1); }).toThrow(TypeError);
+      expect(() => { (histogram as { total: number }).total = 1; }).toThrow(TypeError);
+      expect(() => { (histogram.range as { max: number }).max = 9; }).toThrow(TypeError);
+      expect([histogram.counts[0], histogram.counts.length, histogram.total])
+        .toEqual([2, 256, 512]);
+      const copy = histogram.counts.slice(0, 3);
+      copy[0] = 5;
+      expect(histogram.counts[0]).toBe(2);
+    });
+
+  it('when the range is not a valid span of the bit depth then it refuses it', () => {
+    const counts = new Array(256).fill(1);
+    expect(() => createHistogram(counts, { min: 10, max: 5, bitDepth: 16 })).toThrow(/range/);
+    expect(() => createHistogram(counts, { min: 0, max: 300, bitDepth: 8 })).toThrow(/range/);
+    expect(createHistogram(counts, { min: 100, max: 4095, bitDepth: 16 }).range)
+      .toEqual({ min: 100, max: 4095, bitDepth: 16 });
   });
 
   it('when empty then occupiedRange is null', () => {
@@ -44,7 +79,8 @@ describe('histogram', () => {
     ));
   });
 
-  it('when counting 8-bit pixels with an inclusion mask then excluded pixels are not counted', () => {
+  it('when counting 8-bit pixels with an inclusion mask then excluded pixels are not counted',
+    () => {
     const image = createGrayImage(2, 2, new Uint8Array([1, 1, 2, 3]), new Uint8Array([1, 0, 1, 1]));
     const histogram = histogramOf(image);
     expect([histogram.counts[1], histogram.counts[2], histogram.counts[3]]).toEqual([1, 1, 1]);
@@ -60,7 +96,8 @@ describe('histograms of the shared images', () => {
       // Three images a set keep the test quick; the full check is in bench/predict.
       for (const record of golden.records.slice(0, 3)) {
         const image = await readImage(`${SHARED}datasets/${set}/images/${record.id}.png`);
-        expect(Array.from(histogramOf(image).counts), `${set}/${record.id}`).toEqual(record.histogram);
+        expect(Array.from(histogramOf(image).counts), `${set}/${record.id}`)
+          .toEqual(record.histogram);
         checked++;
       }
     }

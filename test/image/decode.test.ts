@@ -5,8 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { histogramOf } from '../../src/histogram/count.js';
 import { binUpperValue } from '../../src/histogram/histogram.js';
 import { decodeImage, readImage } from '../../src/image/decode.js';
-import { luma8 } from '../../src/image/gray.js';
-import { encode as encodeBmp } from 'fast-bmp';
+import { luma16 } from '../../src/image/gray.js';
 import { temporaryDirectory, write16BitGray, writeRaw } from '../helpers/images.js';
 
 let folder: string;
@@ -36,7 +35,8 @@ describe('readImage on bad input', () => {
     await expect(readImage(file)).rejects.toThrow(/empty\.png: file is empty \(0 bytes\)/);
   });
 
-  it('when a PNG is truncated then decoding fails instead of returning partial pixels', async () => {
+  it('when a PNG is truncated then decoding fails instead of returning partial pixels',
+    async () => {
     const whole = await sharp(Buffer.alloc(64 * 64 * 3, 77), {
       raw: { width: 64, height: 64, channels: 3 },
     }).png({ compressionLevel: 0 }).toBuffer();
@@ -49,7 +49,7 @@ describe('readImage on bad input', () => {
     await expect(readImage(folder)).rejects.toThrow(/is a directory/);
   });
 
-  it('when the image exceeds the pixel limit then it is refused before decoding', async () => {
+  it('when the image exceeds the pixel limit then it is refused from the header', async () => {
     const file = await writeRaw(join(folder, 'big.png'), new Uint8Array(100 * 100), 100, 100, 1);
     await expect(readImage(file, { maxPixels: 5000 })).rejects.toThrow(/--max-pixels/);
   });
@@ -69,7 +69,8 @@ describe('readImage on awkward but valid input', () => {
     expect(histogram.total).toBe(50);
   });
 
-  it('when the PNG is 16-bit gray then values keep 16 bits and the range is the data range', async () => {
+  it('when the PNG is 16-bit gray then values keep 16 bits and the range is the data range',
+    async () => {
     const values = new Uint16Array([0, 1000, 4095, 30000, 65535, 12]);
     const file = await write16BitGray(join(folder, 'deep.png'), values, 3, 2);
     const image = await readImage(file);
@@ -113,9 +114,13 @@ describe('readImage on awkward but valid input', () => {
     const image = await readImage(file);
     expect(image.data[0]).toBeGreaterThan(180);
     expect(image.data[1]).toBeLessThan(70);
+    // Large CMYK images, decoded in strips, convert the same way.
+    const inStrips = await readImage(file, { stripBytes: 1 });
+    expect(Array.from(inStrips.data)).toEqual(Array.from(image.data));
   });
 
-  it('when a TIFF has three pages then page 0 is read with a warning, and --page picks another', async () => {
+  it('when a TIFF has three pages then page 0 is read with a warning, and --page picks another',
+    async () => {
     const file = 'test/fixtures/images/three-pages.tif';
     const first = await readImage(file);
     expect(first.pageCount).toBe(3);
@@ -126,6 +131,18 @@ describe('readImage on awkward but valid input', () => {
     expect(third.warnings).toEqual([]);
     await expect(readImage(file, { page: 3 })).rejects.toThrow(/page 3 does not exist/);
   });
+
+  it('when the pages of a TIFF differ in size then --page reads the chosen page at its size',
+    async () => {
+      const file = 'test/fixtures/images/two-sizes.tif';
+      const first = await readImage(file);
+      expect([first.width, first.height, first.data[0]]).toEqual([4, 3, 10]);
+      const second = await readImage(file, { page: 1 });
+      expect([second.width, second.height, second.pageCount]).toEqual([6, 5, 2]);
+      // Pillow wrote value(x, y) = 20 x + y.
+      expect(Array.from(second.data)).toEqual(
+        Array.from({ length: 30 }, (_, i) => 20 * (i % 6) + Math.floor(i / 6)));
+    });
 
   it('when the image has EXIF orientation 6 then pixels are rotated 90° clockwise', async () => {
     for (const extension of ['png', 'jpg']) {
@@ -138,17 +155,49 @@ describe('readImage on awkward but valid input', () => {
       expect([image.width, image.height]).toEqual([2, 3]);
       // Row 0 of the stored image (0, 50, 100) becomes the right column, top to bottom.
       const rightColumn = [image.data[1], image.data[3], image.data[5]];
-      rightColumn.forEach((value, index) => expect(Math.abs(value - [0, 50, 100][index])).toBeLessThan(4));
+      rightColumn.forEach((value, index) => {
+        expect(Math.abs(value - [0, 50, 100][index])).toBeLessThan(4);
+      });
     }
   });
 
-  it('when the file is a BMP then fast-bmp decodes it with the same gray formula', async () => {
-    const pixels = new Uint8Array([255, 0, 0, 0, 255, 0, 0, 0, 255, 9, 9, 9]);
-    const bytes = encodeBmp({
-      width: 2, height: 2, channels: 3, components: 3, bitsPerPixel: 24, data: pixels,
-    } as Parameters<typeof encodeBmp>[0]);
-    const image = await decodeImage(bytes, 'colours.bmp');
-    expect(image.format).toBe('bmp');
-    expect(Array.from(image.data)).toEqual([luma8(255, 0, 0), luma8(0, 255, 0), luma8(0, 0, 255), 9]);
-  });
+  it('when a 16-bit RGB(A) image is decoded in strips then it equals the 16-bit formula',
+    async () => {
+      const width = 9;
+      const height = 23;
+      const values = new Uint16Array(width * height * 4);
+      for (let i = 0; i < values.length; i++) values[i] = (i * 40503) % 65536;
+      for (let i = 0; i < width * height; i++) if (i % 5 === 0) values[i * 4 + 3] = 0;
+      const file = join(folder, 'deep-colour.png');
+      await sharp(values, { raw: { width, height, channels: 4 } }).toColourspace('rgb16').png()
+        .toFile(file);
+      const expected = Array.from({ length: width * height }, (_, i) =>
+        luma16(values[i * 4], values[i * 4 + 1], values[i * 4 + 2]));
+      // 200 bytes a strip: 3 rows of 9 pixels × 4 channels × 2 bytes.
+      for (const stripBytes of [undefined, 200]) {
+        const image = await readImage(file, { stripBytes });
+        expect(image.bitDepth).toBe(16);
+        expect(Array.from(image.data)).toEqual(expected);
+        expect(Array.from(image.included ?? [])).toEqual(
+          Array.from({ length: width * height }, (_, i) => (values[i * 4 + 3] > 0 ? 1 : 0)));
+      }
+    });
+
+  it('when a rotated colour image is decoded in strips or in libvips then rows stay oriented',
+    async () => {
+      const eight = join(folder, 'rotated-colour.png');
+      const sixteen = join(folder, 'rotated-colour-16.png');
+      const pixels = new Uint16Array(5 * 8 * 3).map((_, i) => (i * 7919) % 65536);
+      await sharp(pixels, { raw: { width: 5, height: 8, channels: 3 } }).toColourspace('rgb16')
+        .withMetadata({ orientation: 6 }).png().toFile(sixteen);
+      await sharp(sixteen).toColourspace('srgb').withMetadata({ orientation: 6 }).png()
+        .toFile(eight);
+      for (const file of [eight, sixteen]) {
+        const whole = await readImage(file);
+        expect([whole.width, whole.height]).toEqual([8, 5]);
+        // One oriented row (8 pixels) a strip for 16-bit; the libvips route for 8-bit.
+        const parts = await readImage(file, { stripBytes: 8 * 3 * 2 });
+        expect(Array.from(parts.data)).toEqual(Array.from(whole.data));
+      }
+    });
 });

@@ -30,24 +30,51 @@ describe('gray conversion (BT.601 luma on gamma-encoded values, rounded)', () =>
   });
 });
 
-describe('decoding colour images (luma computed by libvips)', () => {
-  it('when every one of the 2^24 RGB colours is decoded then each equals the integer formula', async () => {
+describe('decoding colour images', () => {
+  const side = 4096;
+  /** Every 24-bit colour once; alpha (RGBA only) cycles through 0..255 with stride 7. */
+  async function allColours(channels: 3 | 4) {
     const { default: sharp } = await import('sharp');
-    const { decodeImage } = await import('../../src/image/decode.js');
-    const side = 4096;
-    const pixels = Buffer.alloc(side * side * 3);
+    const pixels = Buffer.alloc(side * side * channels);
     for (let i = 0; i < side * side; i++) {
-      pixels[i * 3] = i >> 16;
-      pixels[i * 3 + 1] = (i >> 8) & 255;
-      pixels[i * 3 + 2] = i & 255;
+      pixels.set([i >> 16, (i >> 8) & 255, i & 255], i * channels);
+      if (channels === 4) pixels[i * 4 + 3] = (i * 7) & 255;
     }
-    const png = await sharp(pixels, { raw: { width: side, height: side, channels: 3 } })
+    const png = await sharp(pixels, { raw: { width: side, height: side, channels } })
       .png({ compressionLevel: 1 }).toBuffer();
-    const image = await decodeImage(png, 'all-colours.png');
+    return { pixels, png };
+  }
+
+  function countMismatches(gray: ArrayLike<number>, pixels: Buffer, channels: number): number {
     let mismatches = 0;
     for (let i = 0; i < side * side; i++) {
-      if (image.data[i] !== luma8(pixels[i * 3], pixels[i * 3 + 1], pixels[i * 3 + 2])) mismatches++;
+      const at = i * channels;
+      if (gray[i] !== luma8(pixels[at], pixels[at + 1], pixels[at + 2])) mismatches++;
     }
-    expect(mismatches).toBe(0);
-  });
+    return mismatches;
+  }
+
+  // stripBytes 1 forces the path taken by images too large to convert in JavaScript.
+  for (const [path, stripBytes] of [['in JavaScript', undefined], ['in libvips', 1]] as const) {
+    it(`when all 2^24 RGB colours are converted ${path} then each equals the integer formula`,
+      async () => {
+        const { decodeImage } = await import('../../src/image/decode.js');
+        const { pixels, png } = await allColours(3);
+        const image = await decodeImage(png, 'all-colours.png', { stripBytes });
+        expect(countMismatches(image.data, pixels, 3)).toBe(0);
+      });
+  }
+
+  it('when all 2^24 colours carry alpha and go through libvips then gray and mask are exact',
+    async () => {
+      const { decodeImage } = await import('../../src/image/decode.js');
+      const { pixels, png } = await allColours(4);
+      const image = await decodeImage(png, 'all-colours-alpha.png', { stripBytes: 1 });
+      expect(countMismatches(image.data, pixels, 4)).toBe(0);
+      let maskMismatches = 0;
+      for (let i = 0; i < side * side; i++) {
+        if (image.included?.[i] !== (pixels[i * 4 + 3] > 0 ? 1 : 0)) maskMismatches++;
+      }
+      expect(maskMismatches).toBe(0);
+    });
 });

@@ -68,6 +68,21 @@ describe('best threshold from class histograms', () => {
   });
 });
 
+describe('polarityOfClasses', () => {
+  const at = (bins: Record<number, number>): number[] =>
+    Array.from({ length: 256 }, (_, bin) => bins[bin] ?? 0);
+
+  it('when the foreground is darker on average then dark, else bright, ties bright', () => {
+    expect(polarityOfClasses({ foreground: at({ 10: 1 }), background: at({ 11: 1 }) }))
+      .toBe('dark');
+    expect(polarityOfClasses({ foreground: at({ 12: 1 }), background: at({ 11: 1 }) }))
+      .toBe('bright');
+    // Equal means (100 both): the foreground is not darker, so bright.
+    expect(polarityOfClasses({ foreground: at({ 50: 1, 150: 1 }), background: at({ 100: 7 }) }))
+      .toBe('bright');
+  });
+});
+
 describe('labelPair', () => {
   let directory: string;
   beforeAll(async () => {
@@ -108,6 +123,16 @@ describe('labelPair', () => {
     await expect(labelPair(sampleImage('dibco2009-H03'), maskPath)).rejects.toMatchObject({
       code: 'autothresh.mask',
       message: expect.stringMatching(/^.*empty\.png: mask has no foreground/),
+    });
+  });
+
+  it('when the mask is all foreground then throws autothresh.mask: no background', async () => {
+    const maskPath = join(directory, 'full.png');
+    const raw = { raw: { width: 582, height: 492, channels: 1 as const } };
+    await sharp(new Uint8Array(582 * 492).fill(255), raw).png().toFile(maskPath);
+    await expect(labelPair(sampleImage('dibco2009-H03'), maskPath)).rejects.toMatchObject({
+      code: 'autothresh.mask',
+      message: expect.stringMatching(/full\.png: mask has no background pixel \(every value > 0\)/),
     });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitRecords } from '../../src/label/split.js';
-import type { LabelRecord } from '../../src/label/schema.js';
+import { LABEL_SCHEMA_VERSION, type LabelRecord } from '../../src/label/schema.js';
 
 function records(): LabelRecord[] {
   const list: LabelRecord[] = [];
@@ -8,7 +8,7 @@ function records(): LabelRecord[] {
     for (let image = 0; image < 40; image++) {
       for (let crop = 0; crop < 3; crop++) {
         list.push({
-          schemaVersion: 1, id: `${dataset}/${image}/${crop}`,
+          schemaVersion: LABEL_SCHEMA_VERSION, id: `${dataset}/${image}/${crop}`,
           source: `${dataset}/images/${image}.png`,
           dataset, imageSha256: '0'.repeat(64), width: 1, height: 1,
           histogram: new Array(256).fill(0).map((_, bin) => (bin === 0 ? 1 : 0)),

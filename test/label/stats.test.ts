@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareWithOtsu, datasetStats, summarize } from '../../src/label/stats.js';
-import type { LabelRecord } from '../../src/label/schema.js';
+import { LABEL_SCHEMA_VERSION, type LabelRecord } from '../../src/label/schema.js';
 
 /** Two-level image: `dark` pixels at gray 40 (foreground), `light` at gray 200. */
 function twoLevel(id: string, dataset: string, dark: number, light: number): LabelRecord {
@@ -9,12 +9,12 @@ function twoLevel(id: string, dataset: string, dark: number, light: number): Lab
   foreground[40] = dark;
   background[200] = light;
   return {
-    schemaVersion: 1, id, source: `${dataset}/${id}.png`, dataset, imageSha256: 'f'.repeat(64),
-    width: dark + light, height: 1,
+    schemaVersion: LABEL_SCHEMA_VERSION, id, source: `${dataset}/${id}.png`, dataset,
+    imageSha256: 'f'.repeat(64), maskSha256: 'e'.repeat(64), width: dark + light, height: 1,
     histogram: foreground.map((count, bin) => count + background[bin]),
     foregroundHistogram: foreground, backgroundHistogram: background,
     polarity: 'dark', objective: 'fmeasure', bestThreshold: 120, bestScore: 1,
-    labelKind: 'mask',
+    bestRange: [40, 199], labelKind: 'mask',
   };
 }
 

@@ -9,7 +9,7 @@ describe('validation split', () => {
     const variants: LabelRecord[] = originals.flatMap((record) => [record, {
       ...record,
       id: `${record.id}/crop1`,
-      augmentation: { crop: { x: 0, y: 0, width: 8, height: 8 }, steps: [] },
+      augmentation: { crop: { x: 0, y: 0, width: 8, height: 8 }, steps: [], seed: 1 },
     }]);
     const { train, validation } = splitBySource(variants, 0.3, 5);
     const trainSources = new Set(train.map((record) => record.source));

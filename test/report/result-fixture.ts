@@ -20,22 +20,25 @@ export function smallResult(): BenchResult {
   ];
   const images = ['x,1', 'y"2', 'z3'].map((id, index) => ({
     id, dataset: index < 2 ? 'set-a' : 'set-b', source: `${id}.png`, width: 4, height: 2,
-    truthPolarity: 'dark' as const, bestThreshold: 100, histogram: new Array(256).fill(1),
+    truthPolarity: 'dark' as const, bestThreshold: 100, bestThresholds: { dark: 100, bright: 90 },
+    histogram: new Array(256).fill(1),
   }));
   const results: ImageResult[] = [];
   images.forEach((_, index) => {
-    const local = { image: index, method: 'sauvola', kind: 'local' as const, threshold: null };
+    const local = {
+      image: index, method: 'sauvola', kind: 'local' as const, threshold: null, bestThreshold: 100,
+    };
     results.push(
       {
         image: index, method: 'otsu', kind: 'global', threshold: 96, polarity: 'dark',
-        metrics: metrics(0.5 + index / 10),
+        bestThreshold: 100, metrics: metrics(0.5 + index / 10),
       },
       index === 2
         ? { ...local, polarity: 'dark', metrics: null, error: 'window too large' }
         : { ...local, polarity: 'dark', metrics: { ...metrics(0.9), thresholdError: null } },
       {
         image: index, method: 'oracle', kind: 'oracle', threshold: 100, polarity: 'dark',
-        metrics: metrics(0.95),
+        bestThreshold: 100, metrics: metrics(0.95),
       },
     );
   });
@@ -50,6 +53,6 @@ export function smallResult(): BenchResult {
     summaries: summarize(images, methods, results, { resamples: 100 }),
     notes: ['a note'],
     failures: [],
-    timing: { seconds: 1, imagesPerSecond: 3 },
+    timing: { seconds: 1, imagesPerSecond: 3, workers: 0 },
   };
 }

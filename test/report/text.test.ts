@@ -83,3 +83,33 @@ describe('text reports', () => {
     expect(markdown).toContain('- a note');
   });
 });
+
+describe('text reports: pointers and notes', () => {
+  it('when there are several datasets then the terminal points to the per-dataset formats '
+    + 'and Markdown holds each dataset\'s overview', () => {
+    const result = smallResult();
+    expect(renderTerminal(result)).toContain('Every metric per dataset, with intervals and W/T/L:');
+    const markdown = renderMarkdown(result);
+    expect(markdown).toContain('### Dataset set-a');
+    expect(markdown).toContain('### Dataset set-b');
+  });
+
+  it('when the reference method was not run then the terminal says why W/T/L is empty', () => {
+    const result = smallResult();
+    result.methods = result.methods.filter((method) => method.name !== 'otsu');
+    result.summaries = result.summaries.filter((summary) => summary.method !== 'otsu');
+    expect(renderTerminal(result)).toContain(
+      'W/T/L: – because otsu, the reference, is not among the methods (add it to --methods).',
+    );
+    expect(renderTerminal(smallResult())).not.toContain('W/T/L: –');
+  });
+
+  it('when a row used another polarity then CSV gives the best threshold for that polarity',
+    () => {
+      const result = smallResult();
+      Object.assign(result.results[0], { polarity: 'bright', bestThreshold: 90 });
+      const [header, first] = parseCsv(renderCsv(result));
+      expect(first[header.indexOf('polarity')]).toBe('bright');
+      expect(first[header.indexOf('bestThreshold')]).toBe('90');
+    });
+});

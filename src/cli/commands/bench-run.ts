@@ -26,6 +26,7 @@ export async function runBenchCommand(
     models: options.model,
     polarity: options.polarity,
     objective: options.objective,
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
     concurrency: options.concurrency,
     summary: { seed: options.seed, resamples: options.resamples },
     progress: (total, label) => createProgress(total, label, {

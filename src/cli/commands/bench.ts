@@ -35,8 +35,9 @@ export function benchCommand(context: CliContext): Command {
       + 'but multi-otsu, sauvola, adaptive-gaussian, oracle)')
     .option('--model <dir>', 'model folder for learned (repeatable: one row per model)',
       collect)
-    .option('--polarity <mode>', 'classical methods\' foreground side: truth (from the ground '
-      + 'truth) or auto (the model\'s polarity head)', 'truth')
+    .option('--polarity <mode>', 'foreground side of every method but the model: truth (from '
+      + 'the ground truth) or auto (the model\'s polarity head; the oracle is then the best '
+      + 'threshold for that side)', 'truth')
     .option('--objective <name>', `what the oracle maximizes: ${OBJECTIVES.join(', ')}`, 'fmeasure')
     .option('--json', 'print JSON Lines (settings, one object per image and method, summaries)')
     .option('--csv', 'print CSV, one row per image and method')
@@ -44,7 +45,10 @@ export function benchCommand(context: CliContext): Command {
     .option('--html <file>', 'also write a self-contained HTML report (charts, gallery)')
     .option('--seed <n>', 'seed of the bootstrap resampling', '1')
     .option('--resamples <n>', 'bootstrap resamples', '1000')
-    .option('--concurrency <n>', 'images read at once (default: CPU cores)')
+    .option('--workers <n>', 'worker threads (default: one per CPU core from 8 images or '
+      + '1000 records on; 0: none)')
+    .option('--concurrency <n>', 'images read at once without worker threads (default: CPU '
+      + 'cores)')
     .option('-q, --quiet', 'no progress bar or notes on stderr')
     .action(async (raw: Record<string, unknown>) => {
       const options = parseBenchOptions(raw);
@@ -68,6 +72,7 @@ const BenchOptionsSchema = z.object({
   html: z.string().min(1).optional(),
   seed: optionTypes.integer(0, 2 ** 32 - 1),
   resamples: optionTypes.integer(10, 1_000_000),
+  workers: optionTypes.integer(0, 64).optional(),
   concurrency: optionTypes.integer(1, 64).optional(),
   quiet: z.boolean().default(false),
 });

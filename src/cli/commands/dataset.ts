@@ -27,9 +27,9 @@ function statsCommand(context: CliContext): Command {
     .option('--json', 'one JSON object per dataset, then one for all records (name "all")')
     .action(async (files: string[], raw: Record<string, unknown>) => {
       const options = parseOptions(StatsOptionsSchema, raw);
-      const { readLabelRecords } = await import('../../label/records-io.js');
+      const { readLabelRecordFiles } = await import('../../label/records-io.js');
       const { datasetStats } = await import('../../label/stats.js');
-      const records = (await Promise.all(files.map(readLabelRecords))).flat();
+      const records = await readLabelRecordFiles(files);
       const stats = datasetStats(records);
       if (options.json) {
         for (const group of [...stats.datasets, stats.all]) {
@@ -67,9 +67,9 @@ function splitCommand(context: CliContext): Command {
     .action(async (files: string[], raw: Record<string, unknown>) => {
       const options = parseOptions(SplitOptionsSchema, raw);
       const { join } = await import('node:path');
-      const { readLabelRecords, writeLabelRecords } = await import('../../label/records-io.js');
+      const { readLabelRecordFiles, writeLabelRecords } = await import('../../label/records-io.js');
       const { splitRecords, SPLIT_NAMES } = await import('../../label/split.js');
-      const records = (await Promise.all(files.map(readLabelRecords))).flat();
+      const records = await readLabelRecordFiles(files);
       const splits = splitRecords(records, options, options.seed);
       const extension = files[0].endsWith('.gz') ? '.jsonl.gz' : '.jsonl';
       for (const name of SPLIT_NAMES) {

@@ -22,6 +22,8 @@ const LabelOptionsSchema = z.object({
   pixelVariants: optionTypes.integer(0, 100),
   seed: optionTypes.integer(0, 2 ** 32 - 1),
   dataset: z.string().min(1).optional(),
+  idPrefix: z.string().regex(/^[^\s]*$/, { message: 'expected a prefix without spaces' })
+    .default(''),
   synthetic: z.boolean().default(false),
   resume: z.boolean().default(false),
   concurrency: optionTypes.integer(1, 64),
@@ -33,10 +35,16 @@ export function labelCommand(context: CliContext): Command {
   return new Command('label')
     .description(
       'Label images with the exact best global threshold against ground-truth masks. ' +
-        'Masks are matched by file name (any image format); a mask value > --mask-threshold is ' +
-        'foreground. The threshold t splits gray values ≤ t from > t; the polarity (dark: the ' +
-        'foreground is ≤ t, bright: > t) comes from the class means. Problem pairs are reported ' +
-        'as `<file>: <what>` and skipped (exit code 1).',
+        'Masks are matched by file name (any image format; files without an image extension ' +
+        'are left out); a mask value > --mask-threshold is foreground. The threshold t splits ' +
+        'gray values ≤ t from > t; the polarity is dark (foreground ≤ t) when the foreground ' +
+        'is darker on average than the background, else bright (foreground > t). Each record ' +
+        'holds the histogram, the foreground and background histograms, the best threshold ' +
+        'and score, and bestRange: the lowest and highest threshold scoring within 0.5% of ' +
+        'the best, relative to it (score ≥ best − |best| × 0.005; thresholds between the two ' +
+        'may score less). Problem pairs are reported as `<file>: <what>` and skipped (exit ' +
+        'code 1). Records are appended to <file>.partial as images are done; the output ' +
+        'appears, whole, when the run ends.',
     )
     .requiredOption('--images <dir>', 'folder of images')
     .requiredOption('--masks <dir>', 'folder of masks (nonzero = foreground)')
@@ -45,14 +53,17 @@ export function labelCommand(context: CliContext): Command {
     .option('--objective <name>', `what "best" means: ${OBJECTIVES.join(', ')}`, 'fmeasure')
     .option('--crops <n>', 'random crops per image (25–100% of each side)', '0')
     .option('--augment', 'add photometric variants (gamma, contrast, brightness, inversion, ' +
-      'noise) of every record and pixel-level variants (blur, JPEG, illumination gradient)')
+      'noise) of every record and pixel-level variants (blur, JPEG, illumination gradient); ' +
+      '8-bit images only: 16-bit images get crops only, with a warning')
     .option('--variants <n>', 'with --augment: photometric variants per record', '2')
     .option('--pixel-variants <n>', 'with --augment: pixel-level variants per image', '3')
     .option('--seed <n>', 'seed of every random choice', '1')
     .option('--dataset <name>', 'collection name (default: the images folder, or its parent ' +
       'when it is named images)')
+    .option('--id-prefix <prefix>', 'put before every record id (e.g. dibco2009/)', '')
     .option('--synthetic', 'mark the records as synthetic (images made by `autothresh synth`)')
-    .option('--resume', 'keep the records already in the output and label only the rest')
+    .option('--resume', 'continue an interrupted run: keep the whole images already in the ' +
+      'output and its .partial file, label the rest (refused when the options differ)')
     .option('--concurrency <n>', 'pairs decoded at once', '2')
     .option('--json', 'print the summary as one JSON object on stdout')
     .option('-q, --quiet', 'no progress bar')
@@ -68,6 +79,7 @@ export function labelCommand(context: CliContext): Command {
         objective: options.objective,
         maskThreshold: options.maskThreshold,
         dataset: options.dataset,
+        idPrefix: options.idPrefix,
         crops: options.crops,
         photometric: options.augment ? options.variants : 0,
         pixelVariants: options.augment ? options.pixelVariants : 0,
@@ -76,6 +88,7 @@ export function labelCommand(context: CliContext): Command {
         resume: options.resume,
         concurrency: options.concurrency,
         onProblem: (message) => context.io.stderr(`${message}\n`),
+        onWarning: (message) => context.io.stderr(`warning: ${message}\n`),
         onStart: (total) => {
           progress = context.io.stderrIsTTY
             ? createProgress(total, 'label', { quiet: options.quiet })
@@ -87,7 +100,8 @@ export function labelCommand(context: CliContext): Command {
 
       if (summary.skipped > 0) markFailed(context);
       if (options.json) context.io.stdout(`${JSON.stringify(summary)}\n`);
-      const resumed = summary.resumed > 0 ? `, ${summary.resumed} already labelled` : '';
+      const resumed = (summary.resumed > 0 ? `, ${summary.resumed} already labelled` : '') +
+        (summary.redone > 0 ? `, ${summary.redone} incomplete redone` : '');
       context.io.stderr(
         `label: ${summary.labelled} labelled, ${summary.skipped} skipped${resumed}; ` +
           `${summary.records} records in ${summary.output}\n`,

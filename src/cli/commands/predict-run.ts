@@ -1,11 +1,12 @@
 /**
  * The work of `autothresh predict`, loaded only when the command runs.
  */
-import { basename, extname, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
 import pMap from 'p-map';
-import { AutothreshError, errorMessage } from '../../errors.js';
+import { AutothreshError, errorMessage, isAutothreshError } from '../../errors.js';
+import type { Polarity } from '../../histogram/histogram.js';
 import { writeGrayPng } from '../../image/encode.js';
-import type { Polarity } from '../../label/objectives.js';
 import {
   binarizedPixels,
   foregroundMaskPixels,
@@ -18,7 +19,7 @@ import { isLocalMethodName, LOCAL_METHODS } from '../../methods/local/index.js';
 import { resolveParams } from '../../methods/local/params.js';
 import { createProgress } from '../../util/progress.js';
 import { closestName } from '../suggest.js';
-import { expandInputs } from '../inputs.js';
+import { expandInputs, type InputFile } from '../inputs.js';
 import { markFailed, type CliContext } from '../io.js';
 import type { PredictOptions } from './predict.js';
 import { renderTable } from '../table.js';
@@ -30,6 +31,7 @@ export async function runPredict(
 ): Promise<void> {
   const method = checkMethod(options.method);
   checkParameters(method, options.params);
+  if (options.out !== undefined) await checkOutputFolder(options.out);
   const { io } = context;
   const { files, problems } = await expandInputs(inputs);
   for (const problem of problems) {
@@ -40,15 +42,17 @@ export async function runPredict(
     throw new AutothreshError('autothresh.noImages', 'no image to process');
   }
 
-  const outputNames = assignOutputNames(files, options.out);
+  const outputs = assignOutputs(files, options.out);
   const failures: string[] = [];
-  const progress = createProgress(files.length, 'predict', { quiet: options.quiet });
+  const progress = createProgress(files.length, 'predict', {
+    quiet: options.quiet || !io.stderrIsTTY,
+  });
 
-  const results = await pMap(files, async (file) => {
+  const results = await pMap(files, async (input) => {
     try {
-      return await processFile(file, method, options, outputNames.get(file));
+      return await processFile(input.path, method, options, outputs.get(input));
     } catch (error) {
-      failures.push(`${file}: ${errorMessage(error).replace(`${file}: `, '')}`);
+      failures.push(`${input.path}: ${errorMessage(error).replace(`${input.path}: `, '')}`);
       return null;
     } finally {
       progress.tick();
@@ -58,6 +62,17 @@ export async function runPredict(
 
   render(context, results.filter((result) => result !== null), options);
   reportFailures(context, failures, files.length);
+}
+
+/** `--out` may be missing (it is created) or a folder, not a file. */
+async function checkOutputFolder(out: string): Promise<void> {
+  const info = await stat(out).catch(() => null);
+  if (info !== null && !info.isDirectory()) {
+    throw new AutothreshError(
+      'autothresh.usage',
+      `option --out: expected a folder, received ${JSON.stringify(out)}, which is a file`,
+    );
+  }
 }
 
 function checkMethod(name: string): MethodName {
@@ -78,8 +93,18 @@ const GLOBAL_PARAMETERS: Readonly<Record<string, string>> = {
 
 function checkParameters(method: MethodName, params: Record<string, number>): void {
   if (isLocalMethodName(method)) {
-    // Checked once here, so a bad value is a usage error rather than a failure of every image.
-    resolveParams(method, LOCAL_METHODS[method].parameters, params);
+    // Checked once here, one parameter at a time, so that a bad value is a usage error naming
+    // its option rather than a failure of every image.
+    const definitions = LOCAL_METHODS[method].parameters;
+    for (const [name, value] of Object.entries(params)) {
+      try {
+        resolveParams(method, definitions, { [name]: value });
+      } catch (error) {
+        if (!isAutothreshError(error)) throw error;
+        throw new AutothreshError('autothresh.usage', `option --${name}: ${method} ` +
+          `${localParameterProblem(errorMessage(error), method)}`);
+      }
+    }
     return;
   }
   for (const name of Object.keys(params)) {
@@ -87,17 +112,30 @@ function checkParameters(method: MethodName, params: Record<string, number>): vo
     const own = GLOBAL_PARAMETERS[method];
     throw new AutothreshError(
       'autothresh.usage',
-      `option --${name}: method ${method} takes ${own === undefined ? 'no parameter' : `only --${own}`}`,
+      `option --${name}: method ${method} takes ` +
+        `${own === undefined ? 'no parameter' : `only --${own}`}`,
     );
   }
+}
+
+/** "sauvola: parameter window must be …, received 4" → "expects …, received 4". */
+function localParameterProblem(message: string, method: string): string {
+  const rule = /parameter \S+ must be (.*)$/.exec(message);
+  if (rule !== null) return `expects ${rule[1]}`;
+  const unused = /is not used by this method \((it takes [^)]*)\)/.exec(message);
+  if (unused !== null) return `does not use this option (${unused[1]})`;
+  return message.replace(`${method}: `, '');
 }
 
 async function processFile(
   file: string,
   method: MethodName,
   options: PredictOptions,
-  outputPath: string | undefined,
+  output: OutputPlan | undefined,
 ): Promise<ThresholdResult> {
+  if (output !== undefined && 'refused' in output) {
+    throw new AutothreshError('autothresh.write', `${file}: ${output.refused}`);
+  }
   const thresholded = await thresholdFile(
     file,
     {
@@ -113,35 +151,51 @@ async function processFile(
       maxPixels: options.maxPixels,
     },
   );
-  if (outputPath !== undefined) {
+  if (output !== undefined) {
     const pixels = options.mask
       ? foregroundMaskPixels(thresholded)
       : binarizedPixels(thresholded);
     const { width, height } = thresholded.image;
-    await writeGrayPng(outputPath, pixels, width, height);
+    await writeGrayPng(output.path, pixels, width, height);
   }
   return thresholded.result;
 }
 
-/** `<out>/<input basename>.png`; a second input with the same basename gets `-2`, `-3`, … */
-function assignOutputNames(files: string[], out: string | undefined): Map<string, string> {
-  const names = new Map<string, string>();
-  if (out === undefined) return names;
+/** Where one input's output goes, or why it may not be written. */
+type OutputPlan = { path: string } | { refused: string };
+
+/**
+ * `<out>/<input basename>.png`; a second input with the same basename gets `-2`, `-3`, …
+ * An output that would replace an input file (say `--out .` next to `a.png`) is refused.
+ */
+function assignOutputs(
+  files: readonly InputFile[],
+  out: string | undefined,
+): Map<InputFile, OutputPlan> {
+  const plans = new Map<InputFile, OutputPlan>();
+  if (out === undefined) return plans;
+  const inputsByPath = new Map(files.map((file) => [file.realPath, file]));
   const used = new Set<string>();
   for (const file of files) {
-    const stem = basename(file, extname(file));
+    const stem = basename(file.path, extname(file.path));
     let name = `${stem}.png`;
     for (let copy = 2; used.has(name); copy++) name = `${stem}-${copy}.png`;
     used.add(name);
-    names.set(file, join(out, name));
+    const path = join(out, name);
+    const clash = inputsByPath.get(resolve(path));
+    if (clash === undefined) plans.set(file, { path });
+    else if (clash === file) plans.set(file, { refused: 'output would overwrite the input' });
+    else plans.set(file, { refused: `output ${path} would overwrite the input ${clash.path}` });
   }
-  return names;
+  return plans;
 }
 
 function render(context: CliContext, results: ThresholdResult[], options: PredictOptions): void {
   const { io } = context;
   if (!options.quiet) {
-    for (const result of results) for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`);
+    for (const result of results) {
+      for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`);
+    }
   }
   if (options.json) {
     for (const result of results) io.stdout(`${JSON.stringify(result)}\n`);
@@ -168,7 +222,10 @@ function render(context: CliContext, results: ThresholdResult[], options: Predic
 
 function formatThreshold(result: ThresholdResult): string {
   if (result.threshold === null) return 'local';
-  if (result.thresholds !== undefined) return result.thresholds.join(', ');
+  if (result.thresholds !== undefined) {
+    const bins = result.thresholds.join(', ');
+    return result.bitDepth === 16 ? `${bins} (${(result.values ?? []).join(', ')})` : bins;
+  }
   if (result.bitDepth === 16) return `${result.threshold} (${result.value})`;
   return String(result.threshold);
 }

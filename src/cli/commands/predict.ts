@@ -1,34 +1,52 @@
 /**
  * `autothresh predict <inputs...>`: the threshold of each image, as a table or JSON Lines, and
  * optionally the binarized image or foreground mask of each input.
+ *
+ * This module only declares the command and validates its options; the work (decoding, the
+ * methods, the model) is in `predict-run.ts`, loaded when the command runs.
  */
 import { Command } from 'commander';
 import { z } from 'zod';
 import { AutothreshError } from '../../errors.js';
-import { markFailed, type CliContext } from '../io.js';
+import { DEFAULT_MAX_PIXELS } from '../../image/decode.js';
+import type { CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
 
 /** Method used when `--method` is not given. */
 export const DEFAULT_METHOD = 'learned';
 
-/** Numeric method parameters that `predict` passes through to the method. */
+/** Largest `--classes` of multi-otsu (the method's own limit, `MAX_CLASSES`). */
+const MAX_CLASSES = 5;
+
+/**
+ * Numeric method parameters that `predict` passes through to the method: flag, value name,
+ * help, and what values are accepted (local methods check theirs against the method).
+ */
 const PARAMETER_OPTIONS = [
-  ['window', '<pixels>', 'local methods: odd window (block) size in pixels'],
-  ['k', '<number>', 'niblack, sauvola, wolf, phansalkar: weight of the local deviation'],
-  ['c', '<number>', 'adaptive-mean, adaptive-gaussian: constant subtracted from the mean'],
-  ['r', '<number>', 'sauvola, phansalkar: dynamic range of the standard deviation'],
-  ['contrast', '<gray>', 'bernsen: minimum local contrast'],
-  ['p', '<number>', 'phansalkar: exponential weight p'],
-  ['q', '<number>', 'phansalkar: exponential decay q'],
-  ['fraction', '<0..1>', 'percentile: fraction of pixels at or below the threshold'],
-  ['classes', '<k>', 'multi-otsu: number of classes (2..5)'],
+  ['window', '<pixels>', 'local methods: odd window (block) size in pixels', optionTypes.number()],
+  ['k', '<number>', 'niblack, sauvola, wolf, phansalkar: weight of the local deviation',
+    optionTypes.number()],
+  ['c', '<number>', 'adaptive-mean, adaptive-gaussian: constant subtracted from the mean',
+    optionTypes.number()],
+  ['r', '<number>', 'sauvola, phansalkar: dynamic range of the standard deviation',
+    optionTypes.number()],
+  ['contrast', '<gray>', 'bernsen: minimum local contrast', optionTypes.number()],
+  ['p', '<number>', 'phansalkar: exponential weight p', optionTypes.number()],
+  ['q', '<number>', 'phansalkar: exponential decay q', optionTypes.number()],
+  ['fraction', '<0..1>', 'percentile: share of pixels at or below the threshold (default 0.5)',
+    optionTypes.number(0, 1)],
+  ['classes', '<k>', `multi-otsu: number of classes, 2..${MAX_CLASSES} (default 3)`,
+    optionTypes.integer(2, MAX_CLASSES)],
 ] as const;
 
 export function predictCommand(context: CliContext): Command {
   const command = new Command('predict')
+    .summary('threshold images: a table or JSON Lines, binarized images or foreground masks')
     .description(
-      'Threshold images. A threshold t splits gray values ≤ t from > t; with polarity dark the\n' +
-        'foreground is ≤ t, with bright it is > t. Binarized outputs are white where value > t.',
+      'Threshold images. A threshold t splits gray values ≤ t from > t; with polarity dark the ' +
+        'foreground is ≤ t, with bright it is > t. Binarized outputs are white where the value ' +
+        'is > t; foreground masks are white on the foreground. A bad file is reported as ' +
+        '`<file>: <what is wrong>` and the batch goes on (exit code 1).',
     )
     .argument('<inputs...>', 'image files, directories (searched recursively) or glob patterns')
     .option('-m, --method <name>', 'threshold method (see `autothresh methods`)', DEFAULT_METHOD)
@@ -36,36 +54,38 @@ export function predictCommand(context: CliContext): Command {
     .option('--json', 'print one JSON object per image on stdout')
     .option('-o, --out <dir>', 'write the binarized image of each input as <dir>/<name>.png')
     .option('--mask', 'with --out: write the foreground mask (foreground 255) instead')
-    .option('--page <n>', 'page of multi-page TIFF/GIF inputs, from 0')
+    .option('--page <n>', 'page of multi-page TIFF/GIF/WebP inputs, from 0 (default 0)')
     .option('--include-transparent', 'count fully transparent pixels too')
-    .option('--range <mode>', '16-bit images: bins span the image\'s data range or the full range', 'data')
-    .option('--max-pixels <n>', 'largest image accepted, in pixels', String(2 ** 28))
+    .option('--range <mode>', '16-bit images: bins span the data range or the full range',
+      'data')
+    .option('--max-pixels <n>', 'largest image accepted, in pixels', String(DEFAULT_MAX_PIXELS))
     .option('--model <dir>', 'model folder for --method learned (default: the shipped model)')
     .option('--concurrency <n>', 'images processed at once', '2')
     .option('-q, --quiet', 'no progress bar or warnings on stderr');
   for (const [name, value, help] of PARAMETER_OPTIONS) command.option(`--${name} ${value}`, help);
 
   return command.action(async (inputs: string[], raw: Record<string, unknown>) => {
+    const options = parsePredictOptions(raw);
     const { runPredict } = await import('./predict-run.js');
-    await runPredict(context, inputs, parsePredictOptions(raw));
+    await runPredict(context, inputs, options);
   });
 }
 
 const parameterShape = Object.fromEntries(
-  PARAMETER_OPTIONS.map(([name]) => [name, optionTypes.number().optional()]),
-) as Record<(typeof PARAMETER_OPTIONS)[number][0], z.ZodOptional<ReturnType<typeof optionTypes.number>>>;
+  PARAMETER_OPTIONS.map(([name, , , type]) => [name, type.optional()]),
+) as { [Entry in (typeof PARAMETER_OPTIONS)[number] as Entry[0]]: z.ZodOptional<Entry[3]> };
 
 const PredictOptionsSchema = z.object({
-  method: z.string(),
+  method: optionTypes.text(),
   polarity: optionTypes.choice(['dark', 'bright', 'auto']),
   json: z.boolean().default(false),
-  out: z.string().min(1).optional(),
+  out: optionTypes.text().optional(),
   mask: z.boolean().default(false),
   page: optionTypes.integer(0).optional(),
   includeTransparent: z.boolean().default(false),
   range: optionTypes.choice(['data', 'full']),
   maxPixels: optionTypes.integer(1),
-  model: z.string().min(1).optional(),
+  model: optionTypes.text().optional(),
   concurrency: optionTypes.integer(1, 64),
   quiet: z.boolean().default(false),
   ...parameterShape,
@@ -87,5 +107,3 @@ function parsePredictOptions(raw: Record<string, unknown>): PredictOptions {
   }
   return { ...options, params };
 }
-
-export { markFailed };

@@ -11,6 +11,7 @@ const SynthOptionsSchema = z.object({
   count: optionTypes.integer(1, 1_000_000),
   out: z.string().min(1),
   seed: optionTypes.integer(0, 2 ** 32 - 1),
+  force: z.boolean().default(false),
   json: z.boolean().default(false),
   quiet: z.boolean().default(false),
 });
@@ -22,11 +23,13 @@ export function synthCommand(context: CliContext): Command {
         'blob-like (cell) objects covering 0.5–60% of the image, dark or bright, low to high ' +
         'contrast, with texture, uneven illumination, blur and noise. The same seed always ' +
         'gives the same files. Label them with: autothresh label --images <dir>/images ' +
-        '--masks <dir>/masks -o <file.jsonl>',
+        '--masks <dir>/masks --synthetic -o <file.jsonl>',
     )
     .requiredOption('-n, --count <n>', 'number of images')
-    .requiredOption('-o, --out <dir>', 'output folder (images/, masks/, params.jsonl)')
+    .requiredOption('-o, --out <dir>', 'output folder (images/, masks/, params.jsonl); ' +
+      'written whole into a fresh folder, then put in place')
     .option('--seed <n>', 'seed of every random choice', '1')
+    .option('--force', 'replace the output folder when it is not empty (refused otherwise)')
     .option('--json', 'print one JSON object per image (its parameters) on stdout')
     .option('-q, --quiet', 'no progress bar')
     .action(async (raw: Record<string, unknown>) => {
@@ -36,9 +39,9 @@ export function synthCommand(context: CliContext): Command {
       const progress = context.io.stderrIsTTY
         ? createProgress(options.count, 'synth', { quiet: options.quiet })
         : undefined;
-      const params = await writeSynthetic(
-        options.out, options.count, options.seed, () => progress?.tick(),
-      );
+      const params = await writeSynthetic(options.out, options.count, options.seed, {
+        force: options.force, onImage: () => progress?.tick(),
+      });
       progress?.stop();
       if (options.json) {
         for (const item of params) context.io.stdout(`${JSON.stringify(item)}\n`);

@@ -32,7 +32,7 @@ export { isodataThreshold } from './isodata.js';
 export { liThreshold } from './li.js';
 export { maxEntropyThreshold } from './max-entropy.js';
 export { histogramMean, meanThreshold } from './mean.js';
-export { minErrorThreshold } from './min-error.js';
+export { type MinErrorOptions, minErrorThreshold } from './min-error.js';
 export { MINIMUM_MAX_ITERATIONS, minimumThreshold } from './minimum.js';
 export { momentsThreshold } from './moments.js';
 export { DEFAULT_CLASSES, MAX_CLASSES, multiOtsuThresholds } from './multi-otsu.js';
@@ -180,7 +180,7 @@ export const GLOBAL_METHODS: Readonly<Record<GlobalMethodName, GlobalMethod>> & 
   },
   'min-error': {
     name: 'min-error',
-    description: 'Kittler–Illingworth minimum error, iterative (as ImageJ)',
+    description: 'Kittler–Illingworth minimum error, iterative (as ImageJ, exact sums)',
     reference: 'Kittler & Illingworth 1986, Pattern Recognit. 19(1)',
     threshold: (h) => minErrorThreshold(h),
   },

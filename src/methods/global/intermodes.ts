@@ -9,7 +9,7 @@
  * is smoothed by a 3-bin running mean with zero padding at both ends, `(left + centre + right)/3`,
  * until exactly two strict local maxima remain (a bin higher than both neighbours; the end bins
  * never count). The result is `first + ⌊(j + k) / 2⌋` for the two maxima j < k (offsets in the
- * range).
+ * range). Each pass smooths in place and counts the maxima of its output in the same loop.
  *
  * Convention: t is the last bin of the lower class (ImageJ's "pixels ≤ t" side), as everywhere
  * in autothresh.
@@ -18,18 +18,42 @@
  * ImageJ gives up ("threshold not found after 10000 iterations") and returns 0, this function
  * throws `autothresh.methodFailed` instead of returning a value that means nothing.
  *
- * Degenerate input: empty → `autothresh.emptyHistogram`; one occupied bin → that bin; not two
- * peaks after 10 000 smoothings (flat or single-peaked histograms, plateaus that never split)
- * → `autothresh.methodFailed` with the iteration count.
+ * Stopping early: after every {@link LOG_CONCAVITY_CHECK_INTERVAL} passes without two peaks, the
+ * smoothed histogram s is tested for log-concavity with a margin: every s_b > 0 and
+ * s_b² ≥ (1 + 10⁻⁹)·s_{b−1}·s_{b+1}. When it passes, the method fails at once instead of running
+ * ImageJ's remaining passes. Why this is safe: the 3-bin mean is a convolution with the
+ * log-concave sequence 1, 1, 1, a convolution of log-concave sequences without internal zeros
+ * is log-concave (T. M. Hoggar (1974), "Chromatic Polynomials and Logarithmic Concavity", J.
+ * Combinatorial Theory B 16: 248–254), cutting the result back to the range keeps it so, and a
+ * log-concave sequence has at most one strict maximum; so in exact arithmetic no later pass has
+ * two peaks. In floating point every pass adds at most 3 units in the last place to each value
+ * relative to that value (all terms are positive), so 10 000 passes move any value by less than
+ * 10⁻¹¹ of itself, a hundredth of the margin. What is not proven here is that the margin itself
+ * survives further smoothing (it does for Gaussian-like shapes, where it shrinks like
+ * 1/(1/margin + passes)); a test therefore runs ImageJ's full 10 000 passes on every golden and
+ * synthetic record and on random histograms and finds the same outcome every time. On the golden
+ * records that ImageJ gives up on, the test passes after 99 to 3 052 passes; a histogram that
+ * never passes it still runs all 10 000 (about 2 ms).
  *
- * Complexity: O(256) per smoothing, at most 10 000 smoothings (typically tens); one
- * Float64Array copy of the occupied range.
+ * Ties: smoothing rounds differently for larger counts, so integer counts are first divided by
+ * their greatest common divisor (see `occupiedShape` in policy.ts): a histogram and its multiples
+ * then smooth bit for bit alike.
+ *
+ * Degenerate input: empty → `autothresh.emptyHistogram`; one occupied bin → that bin; not two
+ * peaks after 10 000 smoothings, or provably never (see above) → `autothresh.methodFailed`.
+ *
+ * Complexity: O(n) per smoothing pass for n = last − first + 1 bins, at most 10 000 passes
+ * (typically tens); one Float64Array copy of the occupied range.
  */
 import type { Histogram } from '../../histogram/histogram.js';
-import { methodFailed, requireOccupiedBins } from './policy.js';
+import { methodFailed, occupiedShape, requireOccupiedBins } from './policy.js';
 
 /** ImageJ's limit on smoothing passes. */
 export const INTERMODES_MAX_ITERATIONS = 10_000;
+/** Passes between two log-concavity tests (the test costs about one pass). */
+export const LOG_CONCAVITY_CHECK_INTERVAL = 8;
+/** Relative margin of the log-concavity test. */
+const LOG_CONCAVITY_MARGIN = 1 + 1e-9;
 
 /** The intermodes threshold of `histogram` (a bin index). */
 export function intermodesThreshold(histogram: Histogram): number {
@@ -37,14 +61,19 @@ export function intermodesThreshold(histogram: Histogram): number {
   if (first === last) return first;
 
   // Smooth until exactly two strict maxima remain.
-  const smooth = Float64Array.from(histogram.counts.slice(first, last + 1));
+  const smooth = occupiedShape(histogram, first, last);
+  let maxima = countStrictMaxima(smooth, 3);
   let passes = 0;
-  while (countStrictMaxima(smooth, 3) !== 2) {
+  while (maxima !== 2) {
     if (passes === INTERMODES_MAX_ITERATIONS) {
       throw methodFailed('intermodes', `expected two peaks, none or more than two remain after`
         + ` ${passes} smoothing passes`);
     }
-    smoothZeroPadded(smooth);
+    if (passes % LOG_CONCAVITY_CHECK_INTERVAL === 0 && maxima < 2 && isLogConcave(smooth)) {
+      throw methodFailed('intermodes', `expected two peaks, the histogram has one after`
+        + ` ${passes} smoothing passes and keeps one (it is log-concave)`);
+    }
+    maxima = smoothAndCountMaxima(smooth);
     passes++;
   }
 
@@ -67,16 +96,44 @@ export function countStrictMaxima(values: Float64Array, limit: number): number {
   return maxima;
 }
 
-/** In-place 3-bin running mean, zero outside the array: `(left + centre + right) / 3`. */
-export function smoothZeroPadded(values: Float64Array): void {
+/**
+ * One in-place 3-bin running mean, zero outside the array: `(left + centre + right) / 3`, in
+ * ImageJ's order of operations. Returns the number of strict maxima of the result (all of them).
+ */
+export function smoothAndCountMaxima(values: Float64Array): number {
+  const last = values.length - 1;
   let previous = 0;
   let current = 0;
   let next = values[0];
-  for (let bin = 0; bin < values.length - 1; bin++) {
+  // Output values two and one bins back, to test the bin before the one just written.
+  let twoBack = 0;
+  let oneBack = 0;
+  let maxima = 0;
+  for (let bin = 0; bin < last; bin++) {
     previous = current;
     current = next;
     next = values[bin + 1];
-    values[bin] = (previous + current + next) / 3;
+    const smoothed = (previous + current + next) / 3;
+    values[bin] = smoothed;
+    if (bin >= 2 && twoBack < oneBack && smoothed < oneBack) maxima++;
+    twoBack = oneBack;
+    oneBack = smoothed;
   }
-  values[values.length - 1] = (current + next) / 3;
+  const end = (current + next) / 3;
+  values[last] = end;
+  if (last >= 2 && twoBack < oneBack && end < oneBack) maxima++;
+  return maxima;
+}
+
+/** True when every value is > 0 and v_b² ≥ (1 + 10⁻⁹)·v_{b−1}·v_{b+1} (zero outside). */
+function isLogConcave(values: Float64Array): boolean {
+  const last = values.length - 1;
+  for (let bin = 0; bin <= last; bin++) {
+    if (!(values[bin] > 0)) return false;
+  }
+  for (let bin = 1; bin < last; bin++) {
+    const value = values[bin];
+    if (!(value * value >= LOG_CONCAVITY_MARGIN * values[bin - 1] * values[bin + 1])) return false;
+  }
+  return true;
 }

@@ -24,13 +24,13 @@
  * Complexity: O(256) time, O(1) memory.
  */
 import type { Histogram } from '../../histogram/histogram.js';
-import { methodFailed, requireOccupiedBins } from './policy.js';
+import { binCounts, methodFailed, requireOccupiedBins } from './policy.js';
 
 /** The IsoData threshold of `histogram` (a bin index). */
 export function isodataThreshold(histogram: Histogram): number {
   const { first, last } = requireOccupiedBins(histogram, 'isodata');
   if (first === last) return first;
-  const { counts } = histogram;
+  const counts = binCounts(histogram);
 
   // Totals over the occupied range.
   let totalCount = 0;

@@ -26,7 +26,7 @@
  * Complexity: O(256) to set up, then O(1) per iteration.
  */
 import type { Histogram } from '../../histogram/histogram.js';
-import { methodFailed, requireOccupiedBins } from './policy.js';
+import { binCounts, methodFailed, requireOccupiedBins } from './policy.js';
 
 /** Stop when t moves by at most this much (bins); scikit-image's value for integer images. */
 const TOLERANCE = 0.5;
@@ -36,7 +36,7 @@ const MAX_ITERATIONS = 1000;
 export function liThreshold(histogram: Histogram): number {
   const { first, last } = requireOccupiedBins(histogram, 'li');
   if (first === last) return first;
-  const { counts } = histogram;
+  const counts = binCounts(histogram);
 
   // Cumulative counts and intensities of the shifted levels 0..length−1.
   const length = last - first + 1;

@@ -42,7 +42,7 @@ export function kapurSplit(shares: CumulativeShares, last: number): number {
 
   // plogpAbove[t] = Σ_{b>t} p_b ln p_b, summed from the top (empty bins add nothing).
   const plogpAbove = new Float64Array(BIN_COUNT);
-  for (let t = BIN_COUNT - 2; t >= 0; t--) {
+  for (let t = last - 1; t >= firstBin; t--) {
     plogpAbove[t] = plogpAbove[t + 1] + plogp(share[t + 1]);
   }
 

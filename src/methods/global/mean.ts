@@ -18,7 +18,7 @@
  * Complexity: O(256) time, O(1) memory.
  */
 import type { Histogram } from '../../histogram/histogram.js';
-import { requireOccupiedBins } from './policy.js';
+import { binCounts, requireOccupiedBins } from './policy.js';
 
 /** The mean of `histogram`, rounded down to a bin index. */
 export function meanThreshold(histogram: Histogram): number {
@@ -29,7 +29,7 @@ export function meanThreshold(histogram: Histogram): number {
 
 /** The mean bin (a real number) of the occupied range `[first, last]`. */
 export function histogramMean(histogram: Histogram, first: number, last: number): number {
-  const { counts } = histogram;
+  const counts = binCounts(histogram);
   let totalCount = 0;
   let totalIntensity = 0;
   for (let bin = first; bin <= last; bin++) {

@@ -15,12 +15,20 @@
  *
  * Convention: t is the last bin of the lower class (ImageJ's "pixels ≤ t" side).
  *
- * Matches: ImageJ 1.53 `AutoThresholder.MinErrorI` on every golden record, including the ones
- * where ImageJ logs "not converging": when the quadratic has no real root (w₁² < w₀w₂) the
- * current estimate is returned, as ImageJ does; it is still a usable split. The class sums
- * reproduce ImageJ's Java `int` products, which wrap around for bins holding more than
- * ~33 000 pixels at high gray levels (see {@link javaIntProduct}); that quirk changes the answer
- * on large images and is kept for agreement.
+ * Matches: ImageJ 1.53 `AutoThresholder.MinErrorI` on every golden record where ImageJ's own
+ * arithmetic is exact, including the ones where ImageJ logs "not converging": when the quadratic
+ * has no real root (w₁² < w₀w₂) the current estimate is returned, as ImageJ does; it is still a
+ * usable split.
+ *
+ * Integer overflow in ImageJ: ImageJ forms the class sums from Java `int` products i·count and
+ * i²·count, which wrap around modulo 2³² once i²·count reaches 2³¹ (a bin above gray level 200
+ * holding more than ~53 000 pixels, common in scans of a few megapixels). Its answer then depends
+ * on the image size rather than on the histogram's shape: doubling every count moves the
+ * threshold of dibco2011 H02 from 189 to 46. By default this function sums exactly (float64,
+ * exact for integer counts below 2⁵³ / 65 025 ≈ 1.4·10¹¹ pixels), so the threshold depends on
+ * the shape alone and scaling all counts leaves it unchanged. `{ imagejIntegerOverflow: true }`
+ * reproduces ImageJ's wrapped products instead (see {@link javaIntProduct}), for comparisons
+ * with ImageJ; the two agree on every histogram where no product reaches 2³¹.
  *
  * Deliberate differences: the result is clamped to `[first, last]` (an estimate outside the
  * occupied range leaves a class empty, after which ImageJ keeps that estimate); a cycle between
@@ -29,20 +37,33 @@
  *
  * Degenerate input: empty → `autothresh.emptyHistogram`; one occupied bin → that bin.
  *
- * Complexity: O(256) per iteration (ImageJ's prefix sums are recomputed each time); usually a
- * handful of iterations.
+ * Complexity: O(256) once for the prefix sums (ImageJ recomputes them at every iteration), then
+ * O(1) per iteration; usually a handful of iterations.
  */
 import { BIN_COUNT, type Histogram } from '../../histogram/histogram.js';
 import { histogramMean } from './mean.js';
-import { clampToOccupied, methodFailed, requireOccupiedBins } from './policy.js';
+import {
+  binCounts, clampToOccupied, methodFailed, occupiedShape, requireOccupiedBins,
+} from './policy.js';
 
 const MAX_ITERATIONS = 10_000;
 
+export interface MinErrorOptions {
+  /**
+   * Reproduce ImageJ's Java `int` products i·count and i²·count, which wrap around modulo 2³²
+   * on large images (default false: exact sums). For comparisons with ImageJ only.
+   */
+  readonly imagejIntegerOverflow?: boolean;
+}
+
 /** Kittler–Illingworth threshold of `histogram` (a bin index). */
-export function minErrorThreshold(histogram: Histogram): number {
+export function minErrorThreshold(
+  histogram: Histogram,
+  options: MinErrorOptions = {},
+): number {
   const bins = requireOccupiedBins(histogram, 'min-error');
   if (bins.first === bins.last) return bins.first;
-  const sums = classSums(histogram);
+  const sums = classSums(histogram, options.imagejIntegerOverflow === true);
 
   // Initial estimate: the mean, rounded down (ImageJ's Mean).
   let threshold = Math.floor(histogramMean(histogram, bins.first, bins.last));
@@ -64,14 +85,19 @@ export function minErrorThreshold(histogram: Histogram): number {
 interface ClassSums {
   /** zeroth[j] = Σ_{i≤j} count_i. */
   readonly zeroth: Float64Array;
-  /** first[j] = Σ_{i≤j} i·count_i (as Java ints, see {@link javaIntProduct}). */
+  /** first[j] = Σ_{i≤j} i·count_i (optionally as Java ints, see {@link javaIntProduct}). */
   readonly first: Float64Array;
-  /** second[j] = Σ_{i≤j} i²·count_i (as Java ints). */
+  /** second[j] = Σ_{i≤j} i²·count_i (optionally as Java ints). */
   readonly second: Float64Array;
 }
 
-function classSums(histogram: Histogram): ClassSums {
-  const { counts } = histogram;
+/**
+ * Prefix sums of the counts. Exact mode sums the counts divided by their common divisor (see
+ * `occupiedShape` in policy.ts), which keeps the sums small and exact and makes multiples of a
+ * histogram give bit-identical statistics; Java-int mode sums the raw counts, as ImageJ does.
+ */
+function classSums(histogram: Histogram, javaInts: boolean): ClassSums {
+  const counts = javaInts ? binCounts(histogram) : occupiedShape(histogram, 0, BIN_COUNT - 1);
   const zeroth = new Float64Array(BIN_COUNT);
   const first = new Float64Array(BIN_COUNT);
   const second = new Float64Array(BIN_COUNT);
@@ -80,8 +106,8 @@ function classSums(histogram: Histogram): ClassSums {
   let c = 0;
   for (let bin = 0; bin < BIN_COUNT; bin++) {
     a += counts[bin];
-    b += javaIntProduct(bin, counts[bin]);
-    c += javaIntProduct(bin * bin, counts[bin]);
+    b += javaInts ? javaIntProduct(bin, counts[bin]) : bin * counts[bin];
+    c += javaInts ? javaIntProduct(bin * bin, counts[bin]) : bin * bin * counts[bin];
     zeroth[bin] = a;
     first[bin] = b;
     second[bin] = c;

@@ -23,11 +23,15 @@
  * or still more than two after `maxIterations` smoothings → `autothresh.methodFailed`, naming
  * the number of peaks and smoothings.
  *
- * Complexity: O(256) per smoothing; up to `maxIterations` (10 000) smoothings, typically tens to
- * a few hundred. Two 256-entry Float64Arrays.
+ * Ties: smoothing rounds differently for larger counts, so integer counts are first divided by
+ * their greatest common divisor (see `occupiedShape` in policy.ts).
+ *
+ * Complexity: O(n) per smoothing for n = last − first + 1 bins (two loops, no allocation); up
+ * to `maxIterations` (10 000) smoothings, typically tens to a few hundred. Two Float64Arrays of
+ * n entries.
  */
 import type { Histogram } from '../../histogram/histogram.js';
-import { methodFailed, requireOccupiedBins } from './policy.js';
+import { methodFailed, occupiedShape, requireOccupiedBins } from './policy.js';
 
 /** SciPy/scikit-image's default limit on smoothing passes. */
 export const MINIMUM_MAX_ITERATIONS = 10_000;
@@ -41,26 +45,28 @@ export function minimumThreshold(
   if (first === last) return first;
 
   // Smooth the occupied range until fewer than three peaks remain.
-  let smooth = Float64Array.from(histogram.counts.slice(first, last + 1));
+  let smooth = occupiedShape(histogram, first, last);
   let spare = new Float64Array(smooth.length);
-  let peaks: number[] = [];
+  let peaks = 0;
   let passes = 0;
   while (passes < maxIterations) {
     smoothReflected(smooth, spare);
     [smooth, spare] = [spare, smooth];
     passes++;
-    peaks = findPeaks(smooth, 3);
-    if (peaks.length < 3) break;
+    peaks = countPeaks(smooth, 3);
+    if (peaks < 3) break;
   }
-  if (peaks.length !== 2 || passes === maxIterations) {
-    const found = peaks.length === 1 ? '1 peak' : `${peaks.length} peaks`;
+  if (peaks !== 2 || passes === maxIterations) {
+    const found = peaks === 1 ? '1 peak' : `${peaks} peaks`;
     throw methodFailed('minimum', `expected two peaks in the smoothed histogram, found ${found}`
       + ` after ${passes} smoothing passes`);
   }
 
   // The lowest smoothed bin between the two peaks.
-  let valley = peaks[0];
-  for (let bin = peaks[0] + 1; bin <= peaks[1]; bin++) {
+  const firstPeak = nextPeak(smooth, 0);
+  const secondPeak = nextPeak(smooth, firstPeak + 1);
+  let valley = firstPeak;
+  for (let bin = firstPeak + 1; bin <= secondPeak; bin++) {
     if (smooth[bin] < smooth[valley]) valley = bin;
   }
   return first + valley;
@@ -74,28 +80,46 @@ export function smoothReflected(input: Float64Array, output: Float64Array): void
   const last = input.length - 1;
   let sum = input[0] + input[0] + input[Math.min(1, last)];
   output[0] = sum / 3;
-  for (let bin = 1; bin <= last; bin++) {
-    sum += input[Math.min(bin + 1, last)] - input[Math.max(bin - 2, 0)];
+  if (last === 0) return;
+  // The same running sum as `sum += input[min(b + 1, last)] − input[max(b − 2, 0)]`, with the
+  // two clamped ends taken out of the loop.
+  sum += input[Math.min(2, last)] - input[0];
+  output[1] = sum / 3;
+  for (let bin = 2; bin < last; bin++) {
+    sum += input[bin + 1] - input[bin - 2];
     output[bin] = sum / 3;
+  }
+  if (last >= 2) {
+    sum += input[last] - input[last - 2];
+    output[last] = sum / 3;
   }
 }
 
 /**
  * Peaks as scikit-image finds them: the last bin of every rise (or of the start) that is
- * followed by a fall. Stops after `limit` peaks.
+ * followed by a fall. Counting stops at `limit`.
  */
-function findPeaks(values: Float64Array, limit: number): number[] {
-  const peaks: number[] = [];
+function countPeaks(values: Float64Array, limit: number): number {
+  let peaks = 0;
   let rising = true;
   for (let bin = 0; bin < values.length - 1; bin++) {
     if (rising) {
       if (values[bin + 1] < values[bin]) {
         rising = false;
-        if (peaks.push(bin) === limit) break;
+        if (++peaks === limit) break;
       }
     } else if (values[bin + 1] > values[bin]) {
       rising = true;
     }
   }
   return peaks;
+}
+
+/** The first peak (as in {@link countPeaks}) at or after `from`, which must follow a rise. */
+function nextPeak(values: Float64Array, from: number): number {
+  let bin = from;
+  // After a peak the values fall first; skip the fall, then find the end of the next rise.
+  if (from > 0) while (bin < values.length - 1 && !(values[bin + 1] > values[bin])) bin++;
+  while (bin < values.length - 1 && !(values[bin + 1] < values[bin])) bin++;
+  return bin;
 }

@@ -24,13 +24,13 @@
  * Complexity: O(256) time, O(1) memory.
  */
 import type { Histogram } from '../../histogram/histogram.js';
-import { requireOccupiedBins } from './policy.js';
+import { binCounts, requireOccupiedBins } from './policy.js';
 
 /** The moment-preserving threshold of `histogram` (a bin index). */
 export function momentsThreshold(histogram: Histogram): number {
   const { first, last } = requireOccupiedBins(histogram, 'moments');
   if (first === last) return first;
-  const { counts } = histogram;
+  const counts = binCounts(histogram);
 
   // Moments of the normalized histogram.
   let total = 0;

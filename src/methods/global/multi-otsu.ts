@@ -27,12 +27,13 @@
  * that bin (one policy for all methods); more than one but fewer than k occupied bins →
  * `autothresh.methodFailed`; `classes` outside 2..5 → `autothresh.invalidParameter`.
  *
- * Complexity: O(n²) to build the table (n = occupied range, ≤ 256) plus O(n^(k−1)) tuples:
- * ~0.1 ms for k = 3, ~20 ms for k = 4, seconds for k = 5 on a full 8-bit range. Memory: a
- * Float32Array of n(n+1)/2 entries (128 KiB for n = 256).
+ * Complexity: O(n^(k−1)) tuples over the occupied range of n ≤ 256 bins. k = 3 runs in O(n²)
+ * straight from the cumulative moments, with no table (tens of µs); larger k first build the
+ * table of all class terms, a Float32Array of n(n+1)/2 entries (128 KiB for n = 256), then
+ * search it: ~20 ms for k = 4, seconds for k = 5 on a full 8-bit range.
  */
 import type { Histogram } from '../../histogram/histogram.js';
-import { checkParameter, methodFailed, requireOccupiedBins } from './policy.js';
+import { binCounts, checkParameter, methodFailed, requireOccupiedBins } from './policy.js';
 
 export const DEFAULT_CLASSES = 3;
 /** Largest k accepted: the exhaustive search costs O(n^(k−1)). */
@@ -43,7 +44,7 @@ export function multiOtsuThresholds(histogram: Histogram, classes = DEFAULT_CLAS
   checkParameter('multi-otsu', 'classes', classes, 2, MAX_CLASSES, true);
   const { first, last } = requireOccupiedBins(histogram, 'multi-otsu');
   if (first === last) return new Array<number>(classes - 1).fill(first);
-  const { counts } = histogram;
+  const counts = binCounts(histogram);
 
   // float32 shares of the occupied range.
   let total = 0;
@@ -123,27 +124,96 @@ function classTermTable(moments: CumulativeMoments): Float32Array {
 
 /**
  * k = 3: all pairs low < high ≤ n − 2, in the reference's order, with its float32 sum
- * (first + last) + middle; the first pair with the largest sum wins.
+ * (first + last) + middle; the first pair with the largest sum wins. The middle class term
+ * S(low + 1, high)² / P(low + 1, high) comes straight from the cumulative moments, so the inner
+ * loop is a few float32 operations and one division per pair: O(n²) in all.
  */
 function bestTwoSplits(moments: CumulativeMoments): number[] {
-  const n = moments.share.length;
-  const lastTerms = new Float64Array(n);
+  const { share, moment } = moments;
+  const n = share.length;
+  const lastTerms = new Float32Array(n);
   for (let u = 1; u < n; u++) lastTerms[u] = classTerm(moments, u, n - 1);
 
-  let best = [0, 1];
+  const rowBounds = middleTermBounds(moments, lastTerms);
+  let bestLow = 0;
+  let bestHigh = 1;
   let bestSum = 0;
   for (let low = 0; low < n - 2; low++) {
     const firstTerm = classTerm(moments, 0, low);
+    // No pair of this row can beat bestSum (see middleTermBounds).
+    if (rowBounds !== null && (firstTerm + rowBounds[low]) * ROW_BOUND_MARGIN < bestSum) continue;
+    const shareBelow = share[low];
+    const momentBelow = moment[low];
     for (let high = low + 1; high < n - 1; high++) {
-      const outer = Math.fround(firstTerm + lastTerms[high + 1]);
-      const sum = Math.fround(outer + classTerm(moments, low + 1, high));
+      // Skip the pair when it provably cannot win, from float64 values and without rounding to
+      // float32: with d_S and d_M the class share and moment as float64 differences and
+      // headroom = bestSum − (first + last)·(1 + 2⁻²⁴) ≤ bestSum − outer, d_M² below
+      // 0.9999 · headroom · d_S keeps the float32 middle term below headroom whatever the
+      // rounding (each float32 rounding changes a value by at most 2⁻²⁴ of it, float64 ones by
+      // 2⁻⁵³), so the float32 sum cannot exceed bestSum.
+      const outerSum = firstTerm + lastTerms[high + 1];
+      const shareDifference = share[high] - shareBelow;
+      const momentDifference = moment[high] - momentBelow;
+      const headroom = bestSum - outerSum * (1 + 2 ** -24);
+      const squaredMoment = momentDifference * momentDifference;
+      if (headroom > 0 && squaredMoment < 0.9999 * headroom * shareDifference) continue;
+
+      // classTerm(low + 1, high), inlined: float32 class share and moment, 0 when empty.
+      const outer = Math.fround(outerSum);
+      const classShare = Math.fround(shareDifference);
+      let middle = 0;
+      if (classShare > 0) {
+        const classMoment = Math.fround(momentDifference);
+        middle = Math.fround(Math.fround(classMoment * classMoment) / classShare);
+      }
+      const sum = Math.fround(outer + middle);
       if (sum > bestSum) {
         bestSum = sum;
-        best = [low, high];
+        bestLow = low;
+        bestHigh = high;
       }
     }
   }
-  return best;
+  return [bestLow, bestHigh];
+}
+
+/** Allowance for every float32 and float64 rounding in a row's bound (far above 10 of them). */
+const ROW_BOUND_MARGIN = 1 + 1e-5;
+
+/**
+ * For each `low`, an upper bound on lastTerm(high + 1) + middleTerm(low + 1, high) over every
+ * high of its row, so that firstTerm(low) plus it bounds the row's sums. By Cauchy–Schwarz a
+ * class term S²/P is at most Σ_l δm_l² / δs_l over its levels, δs_l and δm_l being the steps of
+ * the cumulative share and moment at level l (for exact weights, Σ p_l·l²); the bound is
+ * max over high ≥ low + 1 of (lastTerm(high + 1) + Q(high)) − Q(low), with Q the running sum of
+ * δm_l² / δs_l, found for all rows from one suffix maximum. Null when some level has a moment
+ * step but no share step (rounding absorbed a tiny share), where no such bound holds.
+ */
+function middleTermBounds(
+  { share, moment }: CumulativeMoments,
+  lastTerms: Float32Array,
+): Float64Array | null {
+  const n = share.length;
+  const running = new Float64Array(n);
+  for (let level = 1; level < n; level++) {
+    const shareStep = share[level] - share[level - 1];
+    const momentStep = moment[level] - moment[level - 1];
+    if (shareStep > 0) {
+      running[level] = running[level - 1] + (momentStep * momentStep) / shareStep;
+    } else if (momentStep === 0) {
+      running[level] = running[level - 1];
+    } else {
+      return null;
+    }
+  }
+  const bounds = new Float64Array(n);
+  let suffixMaximum = -Infinity;
+  for (let low = n - 3; low >= 0; low--) {
+    const high = low + 1;
+    suffixMaximum = Math.max(suffixMaximum, lastTerms[high + 1] + running[high]);
+    bounds[low] = suffixMaximum - running[low];
+  }
+  return bounds;
 }
 
 /** Any number of splits: depth-first over increasing tuples, in lexicographic order. */

@@ -21,13 +21,13 @@
  * Complexity: O(256) time, O(1) extra memory.
  */
 import type { Histogram } from '../../histogram/histogram.js';
-import { requireOccupiedBins } from './policy.js';
+import { binCounts, requireOccupiedBins } from './policy.js';
 
 /** Otsu's threshold of `histogram` (a bin index). */
 export function otsuThreshold(histogram: Histogram): number {
   const { first, last } = requireOccupiedBins(histogram, 'otsu');
   if (first === last) return first;
-  const { counts } = histogram;
+  const counts = binCounts(histogram);
 
   // Totals over the occupied range.
   let totalCount = 0;

@@ -20,7 +20,7 @@
  * Complexity: O(256) time, O(1) memory.
  */
 import { BIN_COUNT, type Histogram } from '../../histogram/histogram.js';
-import { checkParameter, clampToOccupied, requireOccupiedBins } from './policy.js';
+import { binCounts, checkParameter, clampToOccupied, requireOccupiedBins } from './policy.js';
 
 /** ImageJ's fraction of pixels at or below the threshold. */
 export const DEFAULT_PERCENTILE_FRACTION = 0.5;
@@ -33,7 +33,7 @@ export function percentileThreshold(
   checkParameter('percentile', 'fraction', fraction, 0, 1);
   const bins = requireOccupiedBins(histogram, 'percentile');
   if (bins.first === bins.last) return bins.first;
-  const { counts } = histogram;
+  const counts = binCounts(histogram);
 
   // Total, summed from bin 0 as ImageJ does.
   let total = 0;

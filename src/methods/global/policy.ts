@@ -14,9 +14,37 @@
  *   extreme fraction, Moments, MinError) clamp, and say so in their doc comment.
  *
  * Methods never modify the caller's histogram: derived histograms live in `Float64Array`s.
+ *
+ * Scale: a threshold depends on the shape of the histogram, not on the image size. Methods whose
+ * floating-point arithmetic is not exactly scale-free (smoothing, weighted sums of logarithms,
+ * products of class sizes) first divide integer counts by their greatest common divisor
+ * ({@link occupiedShape}); a histogram and any integer or rational multiple of it then go through
+ * bit-identical arithmetic, so near-ties are broken the same way for both. Image histograms
+ * almost always have a divisor of 1 and are used as they are, so the references' arithmetic is
+ * unchanged on them.
  */
 import { AutothreshError } from '../../errors.js';
 import { BIN_COUNT, type Histogram } from '../../histogram/histogram.js';
+
+/** A Float64Array copy of each histogram's counts, made once (histograms are immutable). */
+const countsCache = new WeakMap<Histogram, Float64Array>();
+
+/**
+ * The counts of `histogram` as a Float64Array, copied on the first call for that histogram and
+ * reused afterwards (a histogram never changes). Indexed reads from a typed array are several
+ * times faster than from the frozen array a histogram holds, and several methods run on one
+ * histogram share the copy. Never write to the result.
+ */
+export function binCounts(histogram: Histogram): Float64Array {
+  let counts = countsCache.get(histogram);
+  if (counts === undefined) {
+    counts = new Float64Array(BIN_COUNT);
+    const source = histogram.counts;
+    for (let bin = 0; bin < BIN_COUNT; bin++) counts[bin] = source[bin];
+    countsCache.set(histogram, counts);
+  }
+  return counts;
+}
 
 /** First and last bin with a positive count. */
 export interface OccupiedBins {
@@ -29,7 +57,7 @@ export interface OccupiedBins {
  * O(256).
  */
 export function requireOccupiedBins(histogram: Histogram, method: string): OccupiedBins {
-  const { counts } = histogram;
+  const counts = binCounts(histogram);
   let first = 0;
   while (first < BIN_COUNT && !(counts[first] > 0)) first++;
   if (first === BIN_COUNT) {
@@ -48,7 +76,7 @@ export function requireOccupiedBins(histogram: Histogram, method: string): Occup
  * bin; the CLI warns that the threshold carries no information. False for an empty histogram.
  */
 export function isSingleValued(histogram: Histogram): boolean {
-  const { counts } = histogram;
+  const counts = binCounts(histogram);
   let occupied = 0;
   for (let bin = 0; bin < BIN_COUNT; bin++) {
     if (counts[bin] > 0 && ++occupied > 1) return false;
@@ -59,6 +87,40 @@ export function isSingleValued(histogram: Histogram): boolean {
 /** The `autothresh.methodFailed` error for `method`, with `reason` as the rest of the line. */
 export function methodFailed(method: string, reason: string): AutothreshError {
   return new AutothreshError('autothresh.methodFailed', `${method}: ${reason}`);
+}
+
+/**
+ * The counts of bins `first..last` (entry 0 is bin `first`) in a new Float64Array, divided by
+ * their greatest common divisor when every one of them is an integer below 2⁵³; fractional
+ * counts of derived histograms are copied as they are. For nearly every image the divisor is 1
+ * (found after a few bins) and the counts are copied unchanged. O(n).
+ */
+export function occupiedShape(
+  histogram: Histogram,
+  first: number,
+  last: number,
+): Float64Array<ArrayBuffer> {
+  const counts = binCounts(histogram);
+  const shape = new Float64Array(last - first + 1);
+  let divisor = 0;
+  for (let bin = first; bin <= last; bin++) {
+    const count = counts[bin];
+    shape[bin - first] = count;
+    if (divisor === 1) continue;
+    divisor = Number.isSafeInteger(count) ? greatestCommonDivisor(count, divisor) : 1;
+  }
+  if (divisor > 1) for (let i = 0; i < shape.length; i++) shape[i] /= divisor;
+  return shape;
+}
+
+/** Euclid's algorithm on non-negative integers. */
+function greatestCommonDivisor(a: number, b: number): number {
+  while (b !== 0) {
+    const remainder = a % b;
+    a = b;
+    b = remainder;
+  }
+  return a;
 }
 
 /** `threshold` moved into `[bins.first, bins.last]`. */

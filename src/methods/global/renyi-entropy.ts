@@ -20,7 +20,7 @@
  *
  * Degenerate input: empty → `autothresh.emptyHistogram`; one occupied bin → that bin.
  *
- * Complexity: O(256) time, a few 256-entry Float64Arrays.
+ * Complexity: O(n) for n occupied bins, a few 256-entry Float64Arrays.
  */
 import { BIN_COUNT, type Histogram } from '../../histogram/histogram.js';
 import { kapurSplit } from './max-entropy.js';
@@ -38,9 +38,9 @@ export function renyiEntropyThreshold(histogram: Histogram): number {
 
   // The best split for each order, sorted.
   const [t1, t2, t3] = [
-    renyiSplit(shares, 0.5),
+    renyiSplit(shares, 0.5, bins.last),
     kapurSplit(shares, bins.last),
-    renyiSplit(shares, 2),
+    renyiSplit(shares, 2, bins.last),
   ].sort((a, b) => a - b);
 
   // Weights from how close the splits are (Sahoo et al., section 3).
@@ -59,23 +59,31 @@ export function renyiEntropyThreshold(histogram: Histogram): number {
 
 /**
  * The split maximizing the sum of the order-`alpha` Rényi entropies of the two classes
- * (alpha ≠ 1), over ImageJ's range; the lowest split on a tie.
+ * (alpha ≠ 1), over ImageJ's range; the lowest split on a tie. `last` is the last occupied bin.
  */
-function renyiSplit(shares: CumulativeShares, alpha: 0.5 | 2): number {
+function renyiSplit(shares: CumulativeShares, alpha: 0.5 | 2, last: number): number {
   const { share, below, above, firstBin, lastBin } = shares;
-  const power = alpha === 0.5 ? Math.sqrt : (p: number): number => p * p;
+  const half = alpha === 0.5;
 
-  // powerAbove[t] = Σ_{b>t} p_b^α, summed from the top.
+  // powerAbove[t] = Σ_{b>t} p_b^α, summed from the top (the empty bins above `last` add 0).
   const powerAbove = new Float64Array(BIN_COUNT);
-  for (let t = BIN_COUNT - 2; t >= 0; t--) powerAbove[t] = powerAbove[t + 1] + power(share[t + 1]);
+  for (let t = last - 1; t >= firstBin; t--) {
+    const p = share[t + 1];
+    powerAbove[t] = powerAbove[t + 1] + (half ? Math.sqrt(p) : p * p);
+  }
 
   // Σ (p_b / P)^α = (Σ p_b^α) / P^α for each class; ImageJ starts the maximum at 0.
   let powerBelow = 0;
   let best = firstBin;
   let bestEntropy = 0;
   for (let t = firstBin; t <= lastBin; t++) {
-    powerBelow += power(share[t]);
-    const product = (powerBelow / power(below[t])) * (powerAbove[t] / power(above[t]));
+    const p = share[t];
+    const lower = below[t];
+    const upper = above[t];
+    powerBelow += half ? Math.sqrt(p) : p * p;
+    const product = half
+      ? (powerBelow / Math.sqrt(lower)) * (powerAbove[t] / Math.sqrt(upper))
+      : (powerBelow / (lower * lower)) * (powerAbove[t] / (upper * upper));
     const entropy = product > 0 ? Math.log(product) / (1 - alpha) : 0;
     if (entropy > bestEntropy) {
       bestEntropy = entropy;

@@ -4,6 +4,7 @@
  * the three methods see the same numbers bit for bit.
  */
 import { BIN_COUNT, type Histogram } from '../../histogram/histogram.js';
+import { binCounts } from './policy.js';
 
 /** ImageJ's "is zero" tolerance on cumulative shares (2⁻⁵², DBL_EPSILON). */
 const SHARE_EPSILON = 2.220446049250313e-16;
@@ -26,7 +27,7 @@ export interface CumulativeShares {
 
 /** Shares of a non-empty histogram. O(256). */
 export function cumulativeShares(histogram: Histogram): CumulativeShares {
-  const { counts } = histogram;
+  const counts = binCounts(histogram);
   let total = 0;
   for (let bin = 0; bin < BIN_COUNT; bin++) total += counts[bin];
 

@@ -29,13 +29,13 @@
  * Complexity: O(256) time, O(1) memory; the histogram is never reversed in place.
  */
 import { BIN_COUNT, type Histogram } from '../../histogram/histogram.js';
-import { clampToOccupied, requireOccupiedBins } from './policy.js';
+import { binCounts, clampToOccupied, requireOccupiedBins } from './policy.js';
 
 /** The triangle threshold of `histogram` (a bin index). */
 export function triangleThreshold(histogram: Histogram): number {
   const bins = requireOccupiedBins(histogram, 'triangle');
   if (bins.first === bins.last) return bins.first;
-  const { counts } = histogram;
+  const counts = binCounts(histogram);
 
   // Line end points: the empty bins just outside the occupied range, and the first peak.
   const lowEnd = Math.max(bins.first - 1, 0);

@@ -20,13 +20,13 @@
  * Complexity: O(256) time, one 256-entry Float64Array.
  */
 import type { Histogram } from '../../histogram/histogram.js';
-import { requireOccupiedBins } from './policy.js';
+import { binCounts, requireOccupiedBins } from './policy.js';
 
 /** Yen's threshold of `histogram` (a bin index). */
 export function yenThreshold(histogram: Histogram): number {
   const { first, last } = requireOccupiedBins(histogram, 'yen');
   if (first === last) return first;
-  const { counts } = histogram;
+  const counts = binCounts(histogram);
 
   // Normalized histogram and the squared mass above each bin.
   let total = 0;

@@ -65,7 +65,8 @@ export function adaptiveMeanThresholdMap(image: GrayImage, params: LocalParams =
 /**
  * Foreground mask of the adaptive mean method (1 = foreground), the same as binarizing its
  * threshold map under `polarity` but without the map: each pixel is compared as the window
- * slides, in integers (`value + ceil(c) > round(mean)` is `value > T`). Excluded pixels are 0.
+ * slides, in exact integer arithmetic without a division (see {@link compareRow}); the same
+ * as `value > T`. Excluded pixels are 0.
  */
 export function adaptiveMeanThresholdMask(
   image: GrayImage,
@@ -76,13 +77,17 @@ export function adaptiveMeanThresholdMask(
   const { window, c } = resolveParams('adaptive-mean', ADAPTIVE_MEAN_PARAMETERS, params);
   const { width, data, included } = image;
   const shape = windowShape(window, image);
-  const inverseCount = 1 / (shape.width * shape.height);
+  const count = shape.width * shape.height;
   const offset = Math.ceil(c);
   const bright = polarity === 'bright';
   const mask = new Uint8Array(width * image.height);
+  const lookup = new Float64Array(image.bitDepth === 16 ? 65536 : 256);
+  for (let value = 0; value < lookup.length; value++) {
+    lookup[value] = 2 * count * (value + offset) - count;
+  }
 
   forEachColumnSumsRow(image, shape, 'replicate', false, (y, columnSums) => {
-    compareRow(data, y * width, columnSums, shape.width, inverseCount, offset, bright, mask);
+    compareRow(data, y * width, columnSums, shape.width, lookup, bright, mask);
   });
   if (included !== null) {
     for (let i = 0; i < mask.length; i++) if (included[i] === 0) mask[i] = 0;
@@ -92,15 +97,17 @@ export function adaptiveMeanThresholdMask(
 
 /**
  * One row of the fused mask: slides the window total along `columnSums` and compares each
- * pixel, in integers. Bright: value + ceil(c) > round(mean); dark: the complement.
+ * pixel, in exact integer arithmetic. With n pixels in the window (odd) and window total S,
+ * round(S / n) = ⌊(2S + n) / 2n⌋, and for an integer w, ⌊(2S + n) / 2n⌋ < w ⇔ 2S + n < 2n·w;
+ * so bright (value + ceil(c) > round(mean)) is 2S < 2n·(value + ceil(c)) − n, with no division.
+ * `lookup[v]` holds 2n·(v + ceil(c)) − n for every gray value v of the bit depth.
  */
 function compareRow(
   data: Uint8Array | Uint16Array,
   rowStart: number,
   columnSums: Float64Array,
   windowWidth: number,
-  inverseCount: number,
-  offset: number,
+  lookup: Float64Array,
   bright: boolean,
   mask: Uint8Array,
 ): void {
@@ -111,15 +118,13 @@ function compareRow(
   if (bright) {
     for (let x = 0; x < width; x++) {
       total += columnSums[x + last];
-      const mean = (total * inverseCount + 0.5) | 0;
-      mask[rowStart + x] = Number(data[rowStart + x] + offset > mean);
+      mask[rowStart + x] = Number(2 * total < lookup[data[rowStart + x]]);
       total -= columnSums[x];
     }
   } else {
     for (let x = 0; x < width; x++) {
       total += columnSums[x + last];
-      const mean = (total * inverseCount + 0.5) | 0;
-      mask[rowStart + x] = Number(data[rowStart + x] + offset <= mean);
+      mask[rowStart + x] = Number(2 * total >= lookup[data[rowStart + x]]);
       total -= columnSums[x];
     }
   }

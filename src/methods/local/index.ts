@@ -33,6 +33,13 @@ import { type LocalThresholdRows, thresholdMaskFromRows } from './threshold-rows
 import { WOLF_PARAMETERS, wolfThresholdMap, wolfThresholdRows } from './wolf.js';
 
 export { binarizeWithMap, type Polarity } from './binarize.js';
+export { adaptiveGaussianThresholdMap } from './adaptive-gaussian.js';
+export { adaptiveMeanThresholdMap } from './adaptive-mean.js';
+export { bernsenThresholdMap } from './bernsen.js';
+export { niblackThresholdMap } from './niblack.js';
+export { phansalkarThresholdMap } from './phansalkar.js';
+export { sauvolaThresholdMap } from './sauvola.js';
+export { wolfThresholdMap } from './wolf.js';
 export {
   LOCAL_PARAMETER_NAMES, type LocalParameterDefinition, type LocalParameterName,
   type LocalParams, type LocalThresholdMethod, type ParameterRule, type ThresholdMap,

@@ -42,8 +42,10 @@ export interface LocalParameterDefinition {
   readonly name: LocalParameterName;
   /** One line: meaning, unit and, for derived defaults, how the default is found. */
   readonly description: string;
-  /** The default, or `null` when it is derived from the image (see `description`). */
+  /** The default, or `null` when it is derived from the image (see `derivedDefault`). */
   readonly defaultValue: number | null;
+  /** For a `null` default: how the value is derived from the image, in a few words. */
+  readonly derivedDefault?: string;
   readonly rule: ParameterRule;
 }
 

@@ -35,6 +35,7 @@ export const SAUVOLA_PARAMETERS = [
     name: 'r',
     description: 'dynamic range of s, in gray levels; default half the bit depth range (127.5)',
     defaultValue: null,
+    derivedDefault: 'half the bit-depth range: 127.5 (8-bit), 32767.5 (16-bit)',
     rule: 'positive',
   },
 ] as const;

@@ -15,10 +15,13 @@ describe('niblack against scikit-image 0.19.3 threshold_niblack', () => {
     expect(cases.some(({ image }) => image.bitDepth === 16)).toBe(true);
   });
 
-  // Measured agreement: 100% on 23 of 24 cases; in the 24th (dsb2018 crop, window 5) one pixel
-  // of 9216 differs (99.989%). There the exact threshold is 167.4 + 0.3·2 = 168, equal to the
-  // pixel: exact window sums give T = 168 (168 is not > 168), scikit-image's floating-point
-  // integral images give 167.99999999999974. A tie decided by rounding, not a disagreement.
+  // Measured agreement (128×128 crops): 100% on 22 of 24 cases; in the other two (window 5,
+  // k = 0.3) one pixel of 16 384 differs (99.994%), each time a pixel lying exactly on the
+  // threshold, so rounding decides its side. dsb2018 (62, 73): m = 167.4, s = 2, T = 168 exactly
+  // and the pixel is 168; the exact window sums here give T = 168 (168 is not > 168), while
+  // scikit-image's floating-point integral images give 167.99999999999974. magnetic-tile
+  // (113, 22): m = 49.8, s = 4, T = 51 exactly and the pixel is 51; here 49.8 + 0.3·s rounds to
+  // 50.99999999999999 (the pixel is foreground), scikit-image's value rounds to ≥ 51.
   it.each(cases)('when $label then ≥ 99.9% of the mask equals scikit-image', (entry) => {
     const { image, reference } = entry;
     const map = niblackThresholdMap(image, reference.params);

@@ -12,10 +12,12 @@ describe('sauvola against scikit-image 0.19.3 threshold_sauvola', () => {
 
   it('when the fixtures are loaded then every crop has its cases, one 16-bit', () => {
     expect(cases.length).toBeGreaterThanOrEqual(8 * 3);
+    for (const { image } of cases) expect([image.width, image.height]).toEqual([128, 128]);
     expect(cases.some(({ image }) => image.bitDepth === 16)).toBe(true);
   });
 
-  // Measured agreement: 100.000% on all 24 cases (8-bit and 16-bit, default and explicit r);
+  // Measured agreement on the 128×128 crops: 100.000% on all 24 cases (8-bit and 16-bit,
+  // default and explicit r);
   // the stored maps match to float32 precision. 99.9% is required because a pixel equal to an
   // exact threshold is decided by floating-point rounding (see niblack.test.ts).
   it.each(cases)('when $label then ≥ 99.9% of the mask equals scikit-image', (entry) => {

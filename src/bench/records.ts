@@ -1,0 +1,157 @@
+/**
+ * Labelled records (`--data`) as benchmark inputs.
+ *
+ * A record file (`.jsonl`, or gzip-compressed `.jsonl.gz`) is read once and cut into chunks of
+ * whole lines; each chunk is parsed and validated where it is scored (on a worker thread when
+ * the run has them), so parsing runs in parallel too. Line numbers are kept, so an invalid line
+ * is reported as `file:line: field: problem` and the other lines are still scored.
+ *
+ * A record carries its histogram and its two class histograms: every global method is scored
+ * exactly from them. It carries no pixels: no DRD, no local methods. Records without class
+ * histograms (thresholds chosen by eye) cannot be scored and are counted as skipped.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { errorMessage } from '../errors.js';
+import { createHistogram, EIGHT_BIT_RANGE } from '../histogram/histogram.js';
+import type { Objective } from '../label/objectives.js';
+import { parseLabelRecords, type InvalidLine } from '../label/records-io.js';
+import type { LabelRecord } from '../label/schema.js';
+import { bestThresholdsOf, type InputProblem, type PreparedImage } from './inputs.js';
+
+/** Consecutive lines of one record file. */
+export interface RecordChunk {
+  file: string;
+  /** The lines, joined by `\n`. */
+  text: string;
+  /** Line number (from 1) of the chunk's first line in the file. */
+  firstLine: number;
+  /** Non-blank lines in the chunk (for progress). */
+  lines: number;
+}
+
+/** Lines per chunk: large enough that handing a chunk to a thread costs little. */
+export const RECORDS_PER_CHUNK = 256;
+
+/**
+ * Reads a record file and cuts it into chunks; an unreadable file or one without a single
+ * record becomes a problem instead.
+ */
+export async function readRecordChunks(
+  file: string,
+  linesPerChunk = RECORDS_PER_CHUNK,
+): Promise<{ chunks: RecordChunk[] } | { problem: InputProblem }> {
+  let text: string;
+  try {
+    text = decodeText(await readFile(file));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = code === 'ENOENT' ? 'no such file' : `cannot read (${errorMessage(error)})`;
+    return { problem: { file, message } };
+  }
+  const chunks: RecordChunk[] = [];
+  const lines = text.split('\n');
+  for (let start = 0; start < lines.length; start += linesPerChunk) {
+    const part = lines.slice(start, start + linesPerChunk);
+    const count = part.reduce((sum, line) => sum + (line.trim() === '' ? 0 : 1), 0);
+    if (count > 0) chunks.push({ file, text: part.join('\n'), firstLine: start + 1, lines: count });
+  }
+  if (chunks.length === 0) return { problem: { file, message: 'no records in this file' } };
+  return { chunks };
+}
+
+/** UTF-8 text of a file's bytes, gunzipped first when they start with the gzip magic. */
+function decodeText(bytes: Buffer): string {
+  const gzipped = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  return (gzipped ? gunzipSync(bytes) : bytes).toString('utf8');
+}
+
+/**
+ * A chunk's valid records (with their line numbers) and its invalid lines, numbered as in the
+ * file. Each line is validated on its own; repeated ids are a property of the whole file,
+ * checked by {@link duplicateIdLines} once every chunk is back.
+ */
+export function parseRecordChunk(chunk: RecordChunk): {
+  records: LabelRecord[];
+  lines: number[];
+  invalid: InvalidLine[];
+} {
+  const records: LabelRecord[] = [];
+  const lines: number[] = [];
+  const invalid: InvalidLine[] = [];
+  chunk.text.split('\n').forEach((text, index) => {
+    if (text.trim() === '') return;
+    const line = chunk.firstLine + index;
+    const parsed = parseLabelRecords(text);
+    if (parsed.invalid.length > 0) invalid.push({ line, message: parsed.invalid[0].message });
+    else {
+      records.push(parsed.records[0]);
+      lines.push(line);
+    }
+  });
+  return { records, lines, invalid };
+}
+
+/**
+ * The lines of one file whose record's id an earlier line already has, each with its message
+ * `duplicate id "x" (first on line k)`.
+ */
+export function duplicateIdLines(records: readonly { id: string; line: number }[]): InvalidLine[] {
+  const firstLine = new Map<string, number>();
+  const duplicates: InvalidLine[] = [];
+  for (const { id, line } of [...records].sort((a, b) => a.line - b.line)) {
+    const first = firstLine.get(id);
+    if (first === undefined) firstLine.set(id, line);
+    else {
+      const message = `duplicate id ${JSON.stringify(id)} (first on line ${first})`;
+      duplicates.push({ line, message });
+    }
+  }
+  return duplicates;
+}
+
+/**
+ * A record ready for scoring, or `null` when it has no class histograms. The best thresholds
+ * follow the bench objective: the record's own `bestThreshold` is used when it was labelled
+ * for that objective (validation checked it against the class histograms), every other one is
+ * searched (O(256)).
+ */
+export function preparedFromRecord(
+  record: LabelRecord,
+  objective: Objective,
+): PreparedImage | null {
+  if (record.foregroundHistogram === undefined || record.backgroundHistogram === undefined) {
+    return null;
+  }
+  const classes = {
+    foreground: Float64Array.from(record.foregroundHistogram),
+    background: Float64Array.from(record.backgroundHistogram),
+  };
+  const bestThresholds = bestThresholdsOf(classes, objective, record.objective === objective
+    ? { polarity: record.polarity, threshold: record.bestThreshold }
+    : undefined);
+  return {
+    image: {
+      id: record.id,
+      dataset: record.dataset,
+      source: record.source,
+      width: record.width,
+      height: record.height,
+      truthPolarity: record.polarity,
+      bestThreshold: bestThresholds[record.polarity],
+      bestThresholds,
+      histogram: record.histogram,
+    },
+    histogram: createHistogram(record.histogram, record.valueRange ?? EIGHT_BIT_RANGE),
+    classes,
+    drd: null,
+    local: new Map(),
+  };
+}
+
+/** The name a record file gives its dataset when it holds one: the file name without `.jsonl`. */
+export function recordFileStem(file: string): string {
+  const name = basename(file);
+  return name.replace(/\.jsonl(\.gz)?$/i, '').replace(/\.gz$/i, '') || name;
+}

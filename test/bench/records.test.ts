@@ -1,0 +1,82 @@
+/**
+ * Record files cut into chunks: whatever the chunk size, the records and the invalid lines (with
+ * their line numbers in the file) are those of parsing the whole file at once.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  duplicateIdLines, parseRecordChunk, readRecordChunks, recordFileStem,
+} from '../../src/bench/records.js';
+import { parseLabelRecords } from '../../src/label/records-io.js';
+import { writeBenchRecords } from '../helpers/bench-data.js';
+import { temporaryDirectory } from '../helpers/images.js';
+
+/** A file of three records, with a blank line, an invalid line and a line that is not JSON. */
+function mixedFile(): { file: string; text: string } {
+  const file = join(temporaryDirectory(), 'mixed.jsonl');
+  const records = writeBenchRecords(join(temporaryDirectory(), 'r.jsonl'));
+  const [a, b, c] = readLines(records);
+  const text = [a, '', '{"schemaVersion":2}', b, 'not json', '  ', c, ''].join('\n');
+  writeFileSync(file, text);
+  return { file, text };
+}
+
+function readLines(file: string): string[] {
+  return readFileSync(file, 'utf8').trim().split('\n');
+}
+
+describe('readRecordChunks and parseRecordChunk', () => {
+  it('when chunked at any size then records and invalid lines equal a whole-file parse',
+    async () => {
+      const { file, text } = mixedFile();
+      const whole = parseLabelRecords(text);
+      await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 9 }), async (size) => {
+        const read = await readRecordChunks(file, size);
+        if (!('chunks' in read)) throw new Error('expected chunks');
+        const parsed = read.chunks.map(parseRecordChunk);
+        expect(parsed.flatMap((item) => item.records)).toEqual(whole.records);
+        expect(parsed.flatMap((item) => item.lines)).toEqual(whole.lines);
+        expect(parsed.flatMap((item) => item.invalid)).toEqual(whole.invalid);
+        expect(read.chunks.reduce((sum, chunk) => sum + chunk.lines, 0)).toBe(5);
+      }), { numRuns: 9 });
+    });
+
+  it('when the file is gzip-compressed then it reads the same', async () => {
+    const { file, text } = mixedFile();
+    const gzipped = `${file}.gz`;
+    writeFileSync(gzipped, gzipSync(text));
+    const [plain, packed] = await Promise.all([readRecordChunks(file), readRecordChunks(gzipped)]);
+    expect('chunks' in packed && packed.chunks.map((chunk) => chunk.text))
+      .toEqual('chunks' in plain && plain.chunks.map((chunk) => chunk.text));
+  });
+
+  it('when the file is missing or holds no record then it is a problem naming the file',
+    async () => {
+      const missing = join(temporaryDirectory(), 'missing.jsonl');
+      expect(await readRecordChunks(missing))
+        .toEqual({ problem: { file: missing, message: 'no such file' } });
+      const empty = join(temporaryDirectory(), 'empty.jsonl');
+      writeFileSync(empty, '\n  \n');
+      expect(await readRecordChunks(empty))
+        .toEqual({ problem: { file: empty, message: 'no records in this file' } });
+    });
+});
+
+describe('duplicateIdLines and recordFileStem', () => {
+  it('when an id comes back on a later line then that line is reported, the first kept', () => {
+    expect(duplicateIdLines([
+      { id: 'b', line: 9 }, { id: 'a', line: 2 }, { id: 'a', line: 7 }, { id: 'b', line: 4 },
+    ])).toEqual([
+      { line: 7, message: 'duplicate id "a" (first on line 2)' },
+      { line: 9, message: 'duplicate id "b" (first on line 4)' },
+    ]);
+  });
+
+  it('when a file name ends in .jsonl or .jsonl.gz then the stem drops it', () => {
+    expect(['/x/dibco.jsonl', 'a.b.jsonl.gz', 'plain.txt'].map(recordFileStem))
+      .toEqual(['dibco', 'a.b', 'plain.txt']);
+  });
+});
