@@ -37,6 +37,8 @@ export {
   binarizeWithMap, isLocalMethodName, LOCAL_METHOD_NAMES, LOCAL_METHODS, localThresholdMap,
   localThresholdMask, type LocalMethodInfo, type LocalMethodName, type LocalParams,
   type ThresholdMap,
+  adaptiveGaussianThresholdMap, adaptiveMeanThresholdMap, bernsenThresholdMap,
+  niblackThresholdMap, phansalkarThresholdMap, sauvolaThresholdMap, wolfThresholdMap,
 } from './methods/local/index.js';
 
 // Labelled data

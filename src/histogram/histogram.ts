@@ -65,6 +65,7 @@ export function createHistogram(
     throw invalidHistogram(`expected ${BIN_COUNT} counts, received ${counts.length}`);
   }
   const copy = new Array<number>(BIN_COUNT);
+  const values = new Float64Array(BIN_COUNT);
   let total = 0;
   for (let bin = 0; bin < BIN_COUNT; bin++) {
     const count = counts[bin];
@@ -74,16 +75,36 @@ export function createHistogram(
       );
     }
     copy[bin] = count;
+    values[bin] = count;
     total += count;
   }
   if (total > Number.MAX_SAFE_INTEGER) {
     throw invalidHistogram(`total count must be at most 2^53 - 1, received ${total}`);
   }
-  return Object.freeze({
+  const histogram: Histogram = Object.freeze({
     counts: Object.freeze(copy) as ReadonlyCounts,
     total,
     range: checkedRange(range),
   });
+  typedCounts.set(histogram, values);
+  return histogram;
+}
+
+const typedCounts = new WeakMap<Histogram, Float64Array>();
+
+/**
+ * The counts of `histogram` as a Float64Array, for the library's own inner loops: reading a
+ * typed array is several times faster than reading the frozen `counts` array. The array is
+ * shared: callers must treat it as read-only. Histograms not made by {@link createHistogram}
+ * (plain objects of the same shape) get a copy, made once.
+ */
+export function countsArray(histogram: Histogram): Float64Array {
+  let values = typedCounts.get(histogram);
+  if (values === undefined) {
+    values = Float64Array.from(histogram.counts);
+    typedCounts.set(histogram, values);
+  }
+  return values;
 }
 
 function checkedRange(range: ValueRange): ValueRange {

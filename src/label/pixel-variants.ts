@@ -8,7 +8,8 @@
  *   (radians) from −value/2 to +value/2 gray levels: `v' = round(v + value · (s − ½))` clipped to
  *   0..255, where s ∈ [0, 1] is the pixel's normalized position along the direction.
  */
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
+import { loadSharp } from '../image/sharp.js';
 import { BIN_COUNT } from '../histogram/histogram.js';
 import {
   BACKGROUND, FOREGROUND, type LabelledPixels,
@@ -57,10 +58,10 @@ export async function transformPixels(
   const raw = { raw: { width, height, channels: 1 as const } };
   switch (step.kind) {
     case 'blur':
-      return grayOf(sharp(bins, raw).blur(step.value));
+      return grayOf(loadSharp()(bins, raw).blur(step.value));
     case 'jpeg': {
-      const jpeg = await sharp(bins, raw).jpeg({ quality: step.value }).toBuffer();
-      return grayOf(sharp(jpeg));
+      const jpeg = await loadSharp()(bins, raw).jpeg({ quality: step.value }).toBuffer();
+      return grayOf(loadSharp()(jpeg));
     }
     case 'gradient':
       return illuminationGradient(pixels, step.value, step.angle);

@@ -20,7 +20,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import sharp from 'sharp';
+import { loadSharp } from '../image/sharp.js';
 import { AutothreshError, errorMessage } from '../errors.js';
 import { createRandom, type Random } from '../util/random.js';
 import { seedFor } from './augment.js';
@@ -221,7 +221,7 @@ function siblingPath(directory: string, kind: string): string {
 
 /** 8-bit one-channel PNG (deterministic settings: compression 9, no adaptive filtering). */
 export function encodeGrayPng(pixels: Uint8Array, width: number, height: number): Promise<Buffer> {
-  return sharp(pixels, { raw: { width, height, channels: 1 } })
+  return loadSharp()(pixels, { raw: { width, height, channels: 1 } })
     .toColourspace('b-w')
     .png({ compressionLevel: 9, adaptiveFiltering: false })
     .toBuffer();

@@ -9,7 +9,7 @@
  * colours and their blends at the edges), so a report with six images stays under a megabyte.
  * Pixels are read again only for the chosen images.
  */
-import sharp from 'sharp';
+import { loadSharp } from '../image/sharp.js';
 import { readPairPixels, type PairInput } from '../bench/inputs.js';
 import type { BenchImage, BenchResult, MethodSpec } from '../bench/results.js';
 import type { Polarity } from '../label/objectives.js';
@@ -146,7 +146,7 @@ async function grayThumbnail(
   height: number,
   size: { width: number; height: number },
 ): Promise<string> {
-  const buffer = await sharp(bins, { raw: { width, height, channels: 1 } })
+  const buffer = await loadSharp()(bins, { raw: { width, height, channels: 1 } })
     .resize(size.width, size.height, { fit: 'fill' })
     .jpeg({ quality: 75 })
     .toBuffer();
@@ -159,7 +159,7 @@ async function mapThumbnail(
   height: number,
   size: { width: number; height: number },
 ): Promise<string> {
-  const buffer = await sharp(rgb, { raw: { width, height, channels: 3 } })
+  const buffer = await loadSharp()(rgb, { raw: { width, height, channels: 3 } })
     .resize(size.width, size.height, { fit: 'fill' })
     .png({ palette: true, colours: 16, compressionLevel: 9 })
     .toBuffer();

@@ -147,7 +147,7 @@ beforeAll(async () => {
 });
 
 describe('autothresh predict with a method that finds no answer', () => {
-  it('when intermodes meets a one-peak image then one line names it, the rest goes on', async () => {
+  it('when intermodes meets a one-peak image then one line names it, the rest go on', async () => {
     // Gray levels counted as a rounded Gaussian around 128: one peak, rising then falling, and
     // smoothing such a histogram never makes two.
     const levels: number[] = [];

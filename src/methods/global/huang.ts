@@ -42,7 +42,7 @@
  *
  * Complexity: still O(n²), now table reads (≈ 65 000 for a full 8-bit histogram, about 4 times
  * faster than the logarithms), plus O(n) logarithms per exactly evaluated split; a few 256-entry
- * Float64Arrays and the shared 48 KiB table. The slowest global method: ~0.25 ms a histogram,
+ * Float64Arrays and the shared 48 KiB table. The slowest global method: 0.25–0.45 ms a histogram,
  * above the 50 µs target (see the README's Limitations).
  */
 import type { Histogram } from '../../histogram/histogram.js';
@@ -56,12 +56,53 @@ const MEMBERSHIP_HIGH = 0.999999;
 export function huangThreshold(histogram: Histogram): number {
   const { first, last } = requireOccupiedBins(histogram, 'huang');
   if (first === last) return first;
-  // counts of the occupied range (divided by their common divisor), by offset from `first`.
+  // Counts of the occupied range (divided by their common divisor), by offset from `first`.
   const shape = occupiedShape(histogram, first, last);
   const occupied = occupiedBinList(histogram, first, last);
-  const scale = 1 / (last - first);
+  const split: Split = {
+    occupied,
+    weights: Float64Array.from(occupied, (bin) => shape[bin - first]),
+    ...classMeans(shape, first, last),
+    scale: 1 / (last - first),
+  };
+  const { estimates, errors, bound } = estimateSplits(split, shape, first, last);
 
-  // Class means: meanBelow[t] over bins ≤ t, meanAbove[t] over bins > t.
+  // Exact fuzziness, in ImageJ's arithmetic, of the splits that could be the least.
+  let best = first;
+  let leastFuzziness = Infinity;
+  let below = 0;
+  for (let t = first; t < last; t++) {
+    while (occupied[below] <= t) below++;
+    if (estimates[t - first] - errors[t - first] > bound) continue;
+    // An empty bin t leaves both classes and means as at t − 1: the same fuzziness, which never
+    // wins (ImageJ keeps the first of equal values).
+    if (shape[t - first] === 0) continue;
+    const { weights, meanBelow, meanAbove, scale } = split;
+    const lower = addFuzziness(0, occupied, weights, 0, below, meanBelow[t], scale);
+    const fuzziness = addFuzziness(
+      lower, occupied, weights, below, occupied.length, meanAbove[t], scale);
+    if (fuzziness < leastFuzziness) {
+      leastFuzziness = fuzziness;
+      best = t;
+    }
+  }
+  return best;
+}
+
+/** What every split of one histogram shares. */
+interface Split {
+  /** The occupied bins, increasing, and their counts. */
+  readonly occupied: Int32Array;
+  readonly weights: Float64Array;
+  /** meanBelow[t]: mean bin of the bins ≤ t; meanAbove[t]: of the bins > t. */
+  readonly meanBelow: Float64Array;
+  readonly meanAbove: Float64Array;
+  /** 1/C, C = last − first. */
+  readonly scale: number;
+}
+
+/** Class means of every split, from running sums from each end (as ImageJ). */
+function classMeans(shape: Float64Array, first: number, last: number) {
   const meanBelow = new Float64Array(last + 1);
   const meanAbove = new Float64Array(last + 1);
   let intensity = 0;
@@ -78,19 +119,25 @@ export function huangThreshold(histogram: Histogram): number {
     count += shape[bin - first];
     meanAbove[bin - 1] = intensity / count;
   }
+  return { meanBelow, meanAbove };
+}
 
-  // Estimate every split from the table, with a bound on the estimate's error.
-  const occupiedCounts = Float64Array.from(occupied, (bin) => shape[bin - first]);
+/**
+ * The estimated fuzziness of every split t in [first, last − 1] (index t − first), a bound on
+ * each estimate's error, and the least estimate + error over all splits.
+ */
+function estimateSplits(split: Split, shape: Float64Array, first: number, last: number) {
+  const { occupied, weights, meanBelow, meanAbove, scale } = split;
   const estimates = new Float64Array(last - first);
   const errors = new Float64Array(last - first);
   let total = 0;
-  for (let i = 0; i < occupiedCounts.length; i++) total += occupiedCounts[i];
+  for (let i = 0; i < weights.length; i++) total += weights[i];
   const sums = new Float64Array(2);
   let below = 0;
   let bound = Infinity;
   for (let t = first; t < last; t++) {
     if (shape[t - first] === 0) {
-      // Empty bin: the same classes as at t − 1 (see below).
+      // Empty bin: the same classes as at t − 1 (see huangThreshold).
       estimates[t - first] = estimates[t - first - 1];
       errors[t - first] = errors[t - first - 1];
       continue;
@@ -98,34 +145,13 @@ export function huangThreshold(histogram: Histogram): number {
     while (occupied[below] <= t) below++;
     sums[0] = 0;
     sums[1] = 0;
-    addEstimate(occupied, occupiedCounts, 0, below, meanBelow[t], scale, sums);
-    addEstimate(occupied, occupiedCounts, below, occupied.length, meanAbove[t], scale, sums);
-    const estimate = sums[0];
-    const error = sums[1] + ROUNDING_SLACK * (estimate + total);
-    estimates[t - first] = estimate;
-    errors[t - first] = error;
-    bound = Math.min(bound, estimate + error);
+    addEstimate(occupied, weights, 0, below, meanBelow[t], scale, sums);
+    addEstimate(occupied, weights, below, occupied.length, meanAbove[t], scale, sums);
+    estimates[t - first] = sums[0];
+    errors[t - first] = sums[1] + ROUNDING_SLACK * (sums[0] + total);
+    bound = Math.min(bound, estimates[t - first] + errors[t - first]);
   }
-
-  // Exact fuzziness, in ImageJ's arithmetic, of the splits that could be the least.
-  let best = first;
-  let leastFuzziness = Infinity;
-  below = 0;
-  for (let t = first; t < last; t++) {
-    while (occupied[below] <= t) below++;
-    if (estimates[t - first] - errors[t - first] > bound) continue;
-    // An empty bin t leaves both classes and means as at t − 1: the same fuzziness, which never
-    // wins (ImageJ keeps the first of equal values).
-    if (shape[t - first] === 0) continue;
-    const lower = addFuzziness(0, occupied, occupiedCounts, 0, below, meanBelow[t], scale);
-    const fuzziness = addFuzziness(
-      lower, occupied, occupiedCounts, below, occupied.length, meanAbove[t], scale);
-    if (fuzziness < leastFuzziness) {
-      leastFuzziness = fuzziness;
-      best = t;
-    }
-  }
-  return best;
+  return { estimates, errors, bound };
 }
 
 /**

@@ -26,7 +26,7 @@
  * Ties: smoothing rounds differently for larger counts, so integer counts are first divided by
  * their greatest common divisor (see `occupiedShape` in policy.ts).
  *
- * Complexity: O(n) per smoothing for n = last − first + 1 bins (two loops, no allocation); up
+ * Complexity: O(n) per smoothing for n = last − first + 1 bins (one loop, no allocation); up
  * to `maxIterations` (10 000) smoothings, typically tens to a few hundred. Two Float64Arrays of
  * n entries.
  */
@@ -50,10 +50,9 @@ export function minimumThreshold(
   let peaks = 0;
   let passes = 0;
   while (passes < maxIterations) {
-    smoothReflected(smooth, spare);
+    peaks = smoothReflected(smooth, spare);
     [smooth, spare] = [spare, smooth];
     passes++;
-    peaks = countPeaks(smooth, 3);
     if (peaks < 3) break;
   }
   if (peaks !== 2 || passes === maxIterations) {
@@ -74,48 +73,52 @@ export function minimumThreshold(
 
 /**
  * 3-bin running mean with reflected ends (SciPy `uniform_filter1d(size=3, mode='reflect')`),
- * written into `output`. The running-sum form is kept so that results agree bit for bit.
+ * written into `output`; returns the number of peaks of the output, counted in the same loop
+ * (scikit-image's peaks: the last bin of every rise, or of the start, that is followed by a
+ * fall, so a plateau counts once). The running-sum form is kept so that results agree bit for
+ * bit.
  */
-export function smoothReflected(input: Float64Array, output: Float64Array): void {
+export function smoothReflected(input: Float64Array, output: Float64Array): number {
   const last = input.length - 1;
   let sum = input[0] + input[0] + input[Math.min(1, last)];
-  output[0] = sum / 3;
-  if (last === 0) return;
+  let previous = sum / 3;
+  output[0] = previous;
+  if (last === 0) return 0;
   // The same running sum as `sum += input[min(b + 1, last)] − input[max(b − 2, 0)]`, with the
-  // two clamped ends taken out of the loop.
+  // two clamped ends taken out of the loop; `state` tracks the peaks (see nextPeakState).
   sum += input[Math.min(2, last)] - input[0];
-  output[1] = sum / 3;
+  let value = sum / 3;
+  output[1] = value;
+  let state = nextPeakState(RISING, previous, value);
   for (let bin = 2; bin < last; bin++) {
     sum += input[bin + 1] - input[bin - 2];
-    output[bin] = sum / 3;
+    previous = value;
+    value = sum / 3;
+    output[bin] = value;
+    state = nextPeakState(state, previous, value);
   }
   if (last >= 2) {
     sum += input[last] - input[last - 2];
-    output[last] = sum / 3;
+    const end = sum / 3;
+    output[last] = end;
+    state = nextPeakState(state, value, end);
   }
+  return state >> 1;
 }
+
+/** Peak-search state: twice the peaks found so far, plus 1 while the values are rising. */
+const RISING = 1;
 
 /**
- * Peaks as scikit-image finds them: the last bin of every rise (or of the start) that is
- * followed by a fall. Counting stops at `limit`.
+ * scikit-image's peak search, one step from `from` to `to`: while rising, a fall ends a peak
+ * (at `from`); while falling, a rise starts the next climb.
  */
-function countPeaks(values: Float64Array, limit: number): number {
-  let peaks = 0;
-  let rising = true;
-  for (let bin = 0; bin < values.length - 1; bin++) {
-    if (rising) {
-      if (values[bin + 1] < values[bin]) {
-        rising = false;
-        if (++peaks === limit) break;
-      }
-    } else if (values[bin + 1] > values[bin]) {
-      rising = true;
-    }
-  }
-  return peaks;
+function nextPeakState(state: number, from: number, to: number): number {
+  if ((state & RISING) !== 0) return to < from ? state + 1 : state;
+  return to > from ? state | RISING : state;
 }
 
-/** The first peak (as in {@link countPeaks}) at or after `from`, which must follow a rise. */
+/** The first peak (as in {@link smoothReflected}) at or after `from`, which must follow one. */
 function nextPeak(values: Float64Array, from: number): number {
   let bin = from;
   // After a peak the values fall first; skip the fall, then find the end of the next rise.

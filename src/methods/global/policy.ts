@@ -24,26 +24,15 @@
  * unchanged on them.
  */
 import { AutothreshError } from '../../errors.js';
-import { BIN_COUNT, type Histogram } from '../../histogram/histogram.js';
-
-/** A Float64Array copy of each histogram's counts, made once (histograms are immutable). */
-const countsCache = new WeakMap<Histogram, Float64Array>();
+import { BIN_COUNT, countsArray, type Histogram } from '../../histogram/histogram.js';
 
 /**
- * The counts of `histogram` as a Float64Array, copied on the first call for that histogram and
- * reused afterwards (a histogram never changes). Indexed reads from a typed array are several
- * times faster than from the frozen array a histogram holds, and several methods run on one
- * histogram share the copy. Never write to the result.
+ * The counts of `histogram` as a Float64Array (shared with the histogram, see `countsArray`):
+ * indexed reads from it are several times faster than from the frozen `counts` array, and every
+ * method run on one histogram reads the same array. Never write to the result.
  */
 export function binCounts(histogram: Histogram): Float64Array {
-  let counts = countsCache.get(histogram);
-  if (counts === undefined) {
-    counts = new Float64Array(BIN_COUNT);
-    const source = histogram.counts;
-    for (let bin = 0; bin < BIN_COUNT; bin++) counts[bin] = source[bin];
-    countsCache.set(histogram, counts);
-  }
-  return counts;
+  return countsArray(histogram);
 }
 
 /** First and last bin with a positive count. */

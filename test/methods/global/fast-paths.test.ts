@@ -1,13 +1,16 @@
 /**
  * The fast searches of huang and shanbhag (estimates with error bounds, then exact evaluation of
- * the few splits that could win) against ImageJ's direct O(n²) loops, written out plainly here,
- * on random histograms: mixtures, noise, sparse bins and exact ties. Both are run on the counts
- * divided by their greatest common divisor, as the methods do (see policy.ts).
+ * the few splits that could win) against ImageJ's direct O(n²) loops, and multi-otsu's pruned
+ * three-class search against every pair in scikit-image's float32 arithmetic, all written out
+ * plainly here, on random histograms: mixtures, noise, sparse bins and exact ties. Huang's loop
+ * runs on the counts divided by their greatest common divisor, as the method does (policy.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createHistogram } from '../../../src/histogram/histogram.js';
-import { huangThreshold, shanbhagThreshold } from '../../../src/methods/global/index.js';
+import {
+  huangThreshold, multiOtsuThresholds, shanbhagThreshold,
+} from '../../../src/methods/global/index.js';
 
 function reduced(counts: readonly number[]): number[] {
   const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
@@ -90,6 +93,45 @@ function plainShanbhag(counts: readonly number[]): number {
   return best;
 }
 
+/**
+ * scikit-image 0.19's three-class multi-Otsu on the occupied range, every pair (low, high)
+ * tried: float32 shares and cumulative sums, class terms S²/P rounded to float32 (the term of
+ * [0, 0] left at 0, the first moment starting at the first share), sums (first + last) + middle.
+ */
+function plainMultiOtsu3(counts: readonly number[]): number[] {
+  const first = counts.findIndex((count) => count > 0);
+  let last = 255;
+  while (counts[last] === 0) last--;
+  const n = last - first + 1;
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  const share = new Float32Array(n);
+  const moment = new Float32Array(n);
+  for (let level = 0; level < n; level++) {
+    const p = Math.fround(counts[first + level] / total);
+    share[level] = level === 0 ? p : share[level - 1] + p;
+    moment[level] = level === 0 ? p : moment[level - 1] + Math.fround(level * p);
+  }
+  const term = (u: number, v: number): number => {
+    const s = u === 0 ? share[v] : Math.fround(share[v] - share[u - 1]);
+    if (!(s > 0) || v === 0) return 0;
+    const m = u === 0 ? moment[v] : Math.fround(moment[v] - moment[u - 1]);
+    return Math.fround(Math.fround(m * m) / s);
+  };
+  let best = [0, 1];
+  let bestSum = 0;
+  for (let low = 0; low < n - 2; low++) {
+    for (let high = low + 1; high < n - 1; high++) {
+      const sum = Math.fround(Math.fround(term(0, low) + term(high + 1, n - 1))
+        + term(low + 1, high));
+      if (sum > bestSum) {
+        bestSum = sum;
+        best = [low, high];
+      }
+    }
+  }
+  return best.map((level) => first + level);
+}
+
 const mixture = fc.tuple(
   fc.array(fc.record({
     mean: fc.double({ min: -20, max: 275, noNaN: true }),
@@ -119,5 +161,12 @@ describe('fast searches against ImageJ\'s direct loops', () => {
     fc.assert(fc.property(histograms, (counts) => {
       expect(shanbhagThreshold(createHistogram(counts))).toBe(plainShanbhag(counts));
     }), { seed: 27182, numRuns: 150 });
+  });
+
+  it('when multi-otsu splits random histograms in three then it equals every-pair search', () => {
+    fc.assert(fc.property(histograms, (counts) => {
+      fc.pre(counts.filter((count) => count > 0).length > 3);
+      expect(multiOtsuThresholds(createHistogram(counts), 3)).toEqual(plainMultiOtsu3(counts));
+    }), { seed: 16180, numRuns: 150 });
   });
 });
