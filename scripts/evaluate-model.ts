@@ -105,7 +105,11 @@ interface Row {
   dataset: string;
   images: number;
   model: number;
+  /** The model's thresholds scored with the true polarity (threshold quality alone). */
+  modelTruePolarity: number;
   polarity: number;
+  /** Mean |predicted quality − best score|. */
+  qualityError: number;
   classical: Record<string, number>;
   oracle: number;
 }
@@ -131,8 +135,13 @@ for (const dataset of datasets) {
     dataset,
     images: held.length,
     model: mean(held.map((record, index) => exactScore(record, predictions[index]) ?? 0)),
+    modelTruePolarity: mean(held.map((record, index) => exactScore(record, {
+      threshold: predictions[index].threshold, polarity: record.polarity,
+    }) ?? 0)),
     polarity: mean(held.map((record, index) =>
       Number(predictions[index].polarity === record.polarity))),
+    qualityError: mean(held.map((record, index) =>
+      Math.abs(predictions[index].quality - (record.bestScore ?? 0)))),
     classical: Object.fromEntries(CLASSICAL_METHODS.map((method) =>
       [method, mean(classical.map((scores) => scores[method]))])),
     oracle: mean(held.map((record) => record.bestScore ?? 0)),
@@ -198,14 +207,16 @@ const imageWeighted = (pick: (row: Row) => number) =>
 const lines: string[] = [];
 lines.push('### Generalist (leave-one-dataset-out), F-measure %', '');
 lines.push(`| dataset | images | Otsu | Li | ${bestSingle.method} (best single) | ` +
-  'best classical for the set | learned | oracle | polarity right |');
-lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  'best classical for the set | learned | learned, true polarity | oracle | polarity right | ' +
+  'quality error |');
+lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const row of generalistRows) {
   const best = CLASSICAL_METHODS.reduce((a, b) => (row.classical[a] >= row.classical[b] ? a : b));
   lines.push(`| ${row.dataset} | ${row.images} | ${percent(row.classical.otsu)} | ` +
     `${percent(row.classical.li)} | ${percent(row.classical[bestSingle.method])} | ` +
     `${percent(row.classical[best])} (${best}) | **${percent(row.model)}** | ` +
-    `${percent(row.oracle)} | ${percent(row.polarity)} |`);
+    `${percent(row.modelTruePolarity)} | ${percent(row.oracle)} | ${percent(row.polarity)} | ` +
+    `${percent(row.qualityError)} |`);
 }
 const macro = (pick: (row: Row) => number) => percent(mean(generalistRows.map(pick)));
 const bestPerSet = (row: Row) => Math.max(...CLASSICAL_METHODS.map((m) => row.classical[m]));
@@ -213,14 +224,17 @@ const imageCount = generalistRows.reduce((sum, row) => sum + row.images, 0);
 lines.push(`| **mean of datasets** | ${imageCount} | ` +
   `${macro((row) => row.classical.otsu)} | ${macro((row) => row.classical.li)} | ` +
   `${macro((row) => row.classical[bestSingle.method])} | ${macro(bestPerSet)} | ` +
-  `**${macro((row) => row.model)}** | ${macro((row) => row.oracle)} | ` +
-  `${macro((row) => row.polarity)} |`);
+  `**${macro((row) => row.model)}** | ${macro((row) => row.modelTruePolarity)} | ` +
+  `${macro((row) => row.oracle)} | ${macro((row) => row.polarity)} | ` +
+  `${macro((row) => row.qualityError)} |`);
 lines.push(`| **mean of images** | | ${percent(imageWeighted((row) => row.classical.otsu))} | ` +
   `${percent(imageWeighted((row) => row.classical.li))} | ` +
   `${percent(imageWeighted((row) => row.classical[bestSingle.method]))} | ` +
   `${percent(imageWeighted(bestPerSet))} | **${percent(imageWeighted((row) => row.model))}** | ` +
+  `${percent(imageWeighted((row) => row.modelTruePolarity))} | ` +
   `${percent(imageWeighted((row) => row.oracle))} | ` +
-  `${percent(imageWeighted((row) => row.polarity))} |`);
+  `${percent(imageWeighted((row) => row.polarity))} | ` +
+  `${percent(imageWeighted((row) => row.qualityError))} |`);
 
 if (fineTuneRows.length > 0) {
   lines.push('',

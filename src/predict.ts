@@ -7,6 +7,10 @@
  * foreground is ≤ t; `bright`: foreground is > t. The binarized image is white (255) where the
  * value is > t and black (0) elsewhere, whatever the polarity (OpenCV's THRESH_BINARY); the
  * foreground mask is 255 on foreground pixels.
+ *
+ * With the learned method, `polarityConfidence` is the model's probability of the polarity
+ * reported: its own choice under `polarity: 'auto'`, or the side forced by `polarity: 'dark'` or
+ * `'bright'`, in which case it may be below 0.5 (the model thinks the other side is foreground).
  */
 import { AutothreshError } from './errors.js';
 import { histogramOf, type HistogramRange } from './histogram/count.js';
@@ -23,9 +27,13 @@ import {
 } from './methods/global/index.js';
 import {
   LOCAL_METHOD_NAMES,
+  LOCAL_METHODS,
   localThresholdMask,
   type LocalMethodName,
 } from './methods/local/index.js';
+import { resolveParams } from './methods/local/params.js';
+import { windowShape } from './methods/local/window.js';
+import { debug } from './util/log.js';
 
 export type MethodName = GlobalMethodName | LocalMethodName | 'learned';
 
@@ -60,7 +68,10 @@ export interface ThresholdResult {
   /** multi-otsu only: `thresholds` in the image's own units (equal to them for 8-bit images). */
   values?: number[];
   polarity: Polarity;
-  /** learned only: probability of the reported polarity, in [0.5, 1]. */
+  /**
+   * learned only: the model's probability of the reported polarity, in [0, 1]; at least 0.5
+   * unless the polarity was forced to the side the model finds less likely.
+   */
   polarityConfidence?: number;
   /** learned only: predicted F-measure of the best global threshold, in [0, 1]. */
   quality?: number;
@@ -110,7 +121,8 @@ export async function thresholdDecoded(
         'work with, so the whole image falls on one side'
       : `${image.source}: image has a single gray value; threshold is that value`);
   }
-  if (image.bitDepth === 16) {
+  // Local methods threshold the pixels themselves, at full depth: no bins are involved.
+  if (image.bitDepth === 16 && !isLocal(options.method)) {
     const { min, max } = histogram.range;
     warnings.push(`${image.source}: 16-bit values ${min}..${max} mapped onto 256 bins`);
   }
@@ -149,7 +161,11 @@ async function thresholdGlobal(
     const prediction = predictThreshold(model, histogram);
     threshold = prediction.threshold;
     polarity ??= prediction.polarity;
-    learned = { polarityConfidence: prediction.polarityConfidence, quality: prediction.quality };
+    const { darkProbability } = prediction;
+    learned = {
+      polarityConfidence: polarity === 'dark' ? darkProbability : 1 - darkProbability,
+      quality: prediction.quality,
+    };
   } else if (options.method === 'multi-otsu') {
     thresholds = multiOtsuThresholds(histogram, options.params?.classes ?? 3);
     threshold = thresholds[0];
@@ -159,7 +175,10 @@ async function thresholdGlobal(
 
   const cut = binUpperValue(threshold, histogram.range);
   const atOrBelow = countAtOrBelow(histogram, threshold);
-  polarity ??= atOrBelow <= histogram.total - atOrBelow ? 'dark' : 'bright';
+  if (polarity === undefined) {
+    polarity = atOrBelow <= histogram.total - atOrBelow ? 'dark' : 'bright';
+    debug(`${base.file}: polarity ${polarity} by the smaller-class rule`);
+  }
   const foreground = polarity === 'dark' ? atOrBelow : histogram.total - atOrBelow;
   return {
     result: {
@@ -191,9 +210,10 @@ async function thresholdLocal(
 ): Promise<ThresholdedImage> {
   // The bright-side mask is "value > local threshold" (0 on left-out pixels); the map itself
   // is never held whole, which matters on 100-megapixel images.
-  const above = localThresholdMask(
-    options.method as LocalMethodName, image, options.params ?? {}, 'bright',
-  );
+  const method = options.method as LocalMethodName;
+  const params = options.params ?? {};
+  const above = localThresholdMask(method, image, params, 'bright');
+  logWindow(method, params, image, base.file);
   const { counted, aboveCount } = countAbove(image, above);
   // Smaller-class rule: the side with fewer counted pixels is the foreground.
   const polarity = options.polarity === undefined || options.polarity === 'auto'
@@ -211,6 +231,21 @@ async function thresholdLocal(
     image,
     cut: { above },
   };
+}
+
+/** Says, under `--verbose`, when a window larger than the image was clamped to fit it. */
+function logWindow(
+  method: LocalMethodName,
+  params: Readonly<Record<string, number>>,
+  image: GrayImage,
+  file: string,
+): void {
+  const resolved = resolveParams(method, LOCAL_METHODS[method].parameters, params);
+  const { window } = resolved as { window: number };
+  const used = windowShape(window, image);
+  if (used.width === window && used.height === window) return;
+  debug(`${file}: ${method} window ${window} clamped to ${used.width}×${used.height} ` +
+    `(width × height) to fit the ${image.width}×${image.height} image`);
 }
 
 function countAbove(image: GrayImage, above: Uint8Array): { counted: number; aboveCount: number } {

@@ -9,6 +9,10 @@
  * `records.ts`) already hold the class histograms; they carry no pixels, so no DRD and no local
  * methods.
  *
+ * Ground truth: a mask value `> maskThreshold` (default 0) is foreground. A mask without any
+ * foreground pixel, or without any background pixel, among the scored pixels is refused (it
+ * would score every method 0 or 1 whatever its threshold), as `label` refuses it.
+ *
  * Scored pixels: those the image includes (not fully transparent) and, with a region of
  * interest, those inside it (ROI mask value > 0). The methods still see the whole image (its
  * histogram, its pixels): the region only limits where errors are counted.
@@ -22,9 +26,11 @@ import { binsOf } from '../label/class-histograms.js';
 import {
   bestThreshold, polarityOfClasses, type Confusion, type Objective, type Polarity,
 } from '../label/objectives.js';
-import { datasetNameOf, findPairs, sourceOf } from '../label/pairs.js';
 import {
-  binarizeWithMap, localThresholdMap, type LocalMethodName, type LocalParams,
+  datasetNameOf, findPairs, imageFilesIn, jpegMaskWarning, sourceOf, type FoundPairs,
+} from '../label/pairs.js';
+import {
+  binarizeWithMap, LOCAL_METHODS, localThresholdMap, type LocalMethodName, type LocalParams,
 } from '../methods/local/index.js';
 import { drdClassHistograms, drdSumOf, type DrdClassHistograms } from './drd.js';
 import { complementConfusion, confusionOfMasks } from './metrics.js';
@@ -73,10 +79,14 @@ export interface InputProblem {
 
 /**
  * Lists the pairs of every source; images without a mask (or ROI), and folders without any
- * image, become problems. Warnings: files left out, masks sharing a name.
+ * image, become problems. Warnings: files left out, masks sharing a name, JPEG masks under a
+ * `maskThreshold` (mask values `> maskThreshold` are foreground) that their ringing crosses.
+ * Throws `autothresh.usage` for a `roi` folder without a single image file (every image of
+ * the source would fail), before any image is read.
  */
 export async function listPairs(
   sources: readonly ImageSource[],
+  maskThreshold = 0,
 ): Promise<{ pairs: PairInput[]; problems: InputProblem[]; warnings: string[] }> {
   const pairs: PairInput[] = [];
   const problems: InputProblem[] = [];
@@ -85,10 +95,12 @@ export async function listPairs(
     const found = await findPairs(source.images, source.masks);
     problems.push(...found.problems);
     warnings.push(...found.warnings);
+    const jpeg = jpegMaskWarning(source.masks, found.pairs, maskThreshold);
+    if (jpeg !== null) warnings.push(jpeg);
     if (found.pairs.length === 0 && found.problems.length === 0) {
       problems.push({ file: source.images, message: 'no image files in this folder' });
     }
-    const regions = source.roi === undefined ? null : await findPairs(source.images, source.roi);
+    const regions = source.roi === undefined ? null : await regionsOf(source.images, source.roi);
     const roiById = new Map(regions?.pairs.map((pair) => [pair.id, pair.maskPath]));
     const dataset = datasetNameOf(source.images);
     for (const pair of found.pairs) {
@@ -111,20 +123,36 @@ export async function listPairs(
   return { pairs, problems, warnings };
 }
 
+/** The pairs of a source's images with its ROI masks; refuses a ROI folder without images. */
+async function regionsOf(images: string, roi: string): Promise<FoundPairs> {
+  const regions = await findPairs(images, roi);
+  if (regions.pairs.length === 0 && (await imageFilesIn(roi)).length === 0) {
+    throw new AutothreshError(
+      'autothresh.usage',
+      `option --roi: expected a folder of region-of-interest masks, received ` +
+        `${JSON.stringify(roi)}, which holds no image file`,
+    );
+  }
+  return regions;
+}
+
 /** Decoded pixels of a pair, as scoring sees them. */
 export interface PairPixels {
   image: DecodedImage;
   /** Histogram bin of every pixel (the image histogram's bins). */
   bins: Uint8Array;
   range: ValueRange;
-  /** Ground truth, 1 = foreground (mask value > 0). */
+  /** Ground truth, 1 = foreground (mask value > the mask threshold). */
   truth: Uint8Array;
   /** 1 where the pixel is scored; `null` when every pixel is. */
   scored: Uint8Array | null;
 }
 
-/** Reads an image, its mask and its ROI (each file once) and checks that the sizes agree. */
-export async function readPairPixels(pair: PairInput): Promise<PairPixels> {
+/**
+ * Reads an image, its mask and its ROI (each file once) and checks that the sizes agree. Mask
+ * values `> maskThreshold` are foreground; ROI values `> 0` are scored.
+ */
+export async function readPairPixels(pair: PairInput, maskThreshold = 0): Promise<PairPixels> {
   const [imageFile, maskFile, roiFile] = await Promise.all([
     readInputFile(pair.image),
     readInputFile(pair.mask),
@@ -138,7 +166,7 @@ export async function readPairPixels(pair: PairInput): Promise<PairPixels> {
   for (const other of roi === null ? [mask] : [mask, roi]) checkSize(image, other);
 
   const { bins, range } = binsOf(image);
-  const truth = nonZero(mask);
+  const truth = above(mask, maskThreshold);
   const scored = scoredPixels(image, roi);
   return { image, bins, range, truth, scored };
 }
@@ -152,16 +180,17 @@ function checkSize(image: GrayImage & { source: string }, other: DecodedImage): 
   );
 }
 
-function nonZero(image: GrayImage): Uint8Array {
+/** 1 where the value is `> threshold`, else 0. */
+function above(image: GrayImage, threshold: number): Uint8Array {
   const { data } = image;
   const ones = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) ones[i] = data[i] > 0 ? 1 : 0;
+  for (let i = 0; i < data.length; i++) ones[i] = data[i] > threshold ? 1 : 0;
   return ones;
 }
 
 function scoredPixels(image: GrayImage, roi: GrayImage | null): Uint8Array | null {
   if (roi === null) return image.included;
-  const scored = nonZero(roi);
+  const scored = above(roi, 0);
   if (image.included !== null) {
     for (let i = 0; i < scored.length; i++) scored[i] &= image.included[i];
   }
@@ -170,8 +199,11 @@ function scoredPixels(image: GrayImage, roi: GrayImage | null): Uint8Array | nul
 
 export interface PrepareOptions {
   objective: Objective;
+  /** Mask values `> maskThreshold` are foreground. Default 0. */
+  maskThreshold?: number;
   /** Local methods to run on the pixels (names from `LOCAL_METHOD_NAMES`). */
   localMethods: readonly string[];
+  /** Parameters of the local methods: each method takes those it uses (see `methods.ts`). */
   localParams?: LocalParams;
 }
 
@@ -180,12 +212,11 @@ export async function preparePair(
   pair: PairInput,
   options: PrepareOptions,
 ): Promise<PreparedImage> {
-  const pixels = await readPairPixels(pair);
+  const maskThreshold = options.maskThreshold ?? 0;
+  const pixels = await readPairPixels(pair, maskThreshold);
   const { image, bins, truth, scored } = pixels;
   const classes = classHistogramsOf(bins, truth, scored);
-  if (countOf(classes.foreground) + countOf(classes.background) === 0) {
-    throw new AutothreshError('autothresh.mask', `${pair.mask}: no pixel left to score`);
-  }
+  checkBothClasses(pair, classes, maskThreshold);
   const truthPolarity = polarityOfClasses(classes);
   const drd = drdClassHistograms(bins, truth, image.width, image.height, scored);
   const local = runLocalMethods(pixels, drd, options);
@@ -245,6 +276,28 @@ function classHistogramsOf(
   return { foreground: Float64Array.from(foreground), background: Float64Array.from(background) };
 }
 
+/**
+ * Throws `autothresh.mask` naming the mask when no pixel is scored, or when the scored pixels
+ * hold no foreground or no background pixel.
+ */
+function checkBothClasses(
+  pair: PairInput,
+  classes: { foreground: Float64Array; background: Float64Array },
+  maskThreshold: number,
+): void {
+  const foreground = countOf(classes.foreground);
+  const background = countOf(classes.background);
+  const inside = pair.roi === undefined ? '' : ` inside the region of interest (${pair.roi})`;
+  const problem = foreground + background === 0
+    ? `no pixel left to score${inside}`
+    : foreground === 0
+      ? `mask has no foreground pixel (no value > ${maskThreshold})${inside}`
+      : background === 0
+        ? `mask has no background pixel (every value > ${maskThreshold})${inside}`
+        : null;
+  if (problem !== null) throw new AutothreshError('autothresh.mask', `${pair.mask}: ${problem}`);
+}
+
 function countOf(counts: Float64Array): number {
   let sum = 0;
   for (const count of counts) sum += count;
@@ -266,7 +319,8 @@ function runLocalMethods(
 
   for (const name of options.localMethods) {
     try {
-      const map = localThresholdMap(name as LocalMethodName, image, options.localParams ?? {});
+      const params = paramsOfMethod(name as LocalMethodName, options.localParams ?? {});
+      const map = localThresholdMap(name as LocalMethodName, image, params);
       const predicted = binarizeWithMap(image, map, 'dark');
       const confusion = confusionOfMasks(truth, predicted, scored);
       const drdSum = drdSumOf(truth, predicted, image.width, image.height, scored);
@@ -279,4 +333,10 @@ function runLocalMethods(
     }
   }
   return outcomes;
+}
+
+/** The parameters among `params` that local method `name` takes. */
+export function paramsOfMethod(name: LocalMethodName, params: LocalParams): LocalParams {
+  const taken = new Set<string>(LOCAL_METHODS[name].parameters.map((parameter) => parameter.name));
+  return Object.fromEntries(Object.entries(params).filter(([key]) => taken.has(key)));
 }

@@ -7,9 +7,12 @@
  * several classes, not a binarization), `sauvola`, `adaptive-gaussian` and `oracle`.
  */
 import { basename } from 'node:path';
-import { AutothreshError } from '../errors.js';
+import { AutothreshError, isAutothreshError } from '../errors.js';
 import { GLOBAL_METHOD_NAMES, suggestMethodName } from '../methods/global/index.js';
-import { LOCAL_METHOD_NAMES } from '../methods/local/index.js';
+import {
+  LOCAL_METHOD_NAMES, LOCAL_METHODS, type LocalMethodName, type LocalParams,
+} from '../methods/local/index.js';
+import { resolveParams } from '../methods/local/params.js';
 import type { MethodSpec } from './results.js';
 
 export const LEARNED = 'learned';
@@ -95,4 +98,42 @@ function learnedRows(models: readonly string[]): MethodSpec[] {
     const name = `${LEARNED}:${count === 1 ? base : `${base}-${count}`}`;
     return { name, kind: 'learned' as const, method: directory };
   });
+}
+
+/**
+ * Checks the local-method parameters of a run (`--window`, `--k`, …) before any image is read:
+ * each one given must be taken by at least one local row, with a value that every local row
+ * taking it accepts; a row ignores the parameters it does not take. Throws `autothresh.usage`
+ * naming the option.
+ */
+export function checkLocalParams(methods: readonly MethodSpec[], params: LocalParams): void {
+  const local = methods.filter((method) => method.kind === 'local')
+    .map((method) => method.method as LocalMethodName);
+  const parametersOf = (method: LocalMethodName): string[] =>
+    LOCAL_METHODS[method].parameters.map((parameter) => parameter.name);
+  for (const [name, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    const option = `option --${name}`;
+    if (local.length === 0) {
+      throw usage(`${option}: sets a parameter of the local methods, and --methods has none ` +
+        `(local methods: ${LOCAL_METHOD_NAMES.join(', ')})`);
+    }
+    const takers = local.filter((method) => parametersOf(method).includes(name));
+    if (takers.length === 0) {
+      const taken = local.map((method) => `${method} takes ${parametersOf(method).join(', ')}`);
+      throw usage(`${option}: no local method of this run uses it (${taken.join('; ')})`);
+    }
+    for (const method of takers) {
+      try {
+        resolveParams(method, LOCAL_METHODS[method].parameters, { [name]: value });
+      } catch (error) {
+        if (!isAutothreshError(error)) throw error;
+        throw usage(`${option}: ${error.message}`);
+      }
+    }
+  }
+}
+
+function usage(message: string): AutothreshError {
+  return new AutothreshError('autothresh.usage', message);
 }

@@ -112,6 +112,10 @@ export interface BenchSettings {
   tieTolerance: number;
   reference: string;
   roi: boolean;
+  /** Mask values `> maskThreshold` were foreground (image input). */
+  maskThreshold: number;
+  /** Local-method parameters given for the run (each local row took those it uses). */
+  localParams: Partial<Record<string, number>>;
 }
 
 export interface BenchResult {

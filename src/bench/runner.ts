@@ -24,7 +24,7 @@ import { datasetNameOf } from '../label/pairs.js';
 import type { Progress } from '../util/progress.js';
 import { qualifyGroupNames, recordGroupNames } from './datasets.js';
 import { listPairs, type ImageSource, type InputProblem, type PairInput } from './inputs.js';
-import { selectMethods } from './methods.js';
+import { checkLocalParams, selectMethods } from './methods.js';
 import { createBenchPool, type BenchPool } from './pool.js';
 import { duplicateIdLines, readRecordChunks, type RecordChunk } from './records.js';
 import type { BenchResult, ImageResult, MethodSpec } from './results.js';
@@ -50,8 +50,13 @@ export interface BenchOptions {
   polarity?: 'truth' | 'auto';
   /** What the oracle maximizes (and what "best threshold" means). Default `fmeasure`. */
   objective?: Objective;
-  /** Parameters of the local methods (their defaults otherwise). */
+  /**
+   * Parameters of the local methods (their defaults otherwise): each local row takes those it
+   * uses; one that no local row uses, or a value a row refuses, is a usage error.
+   */
   localParams?: LocalParams;
+  /** Mask values `> maskThreshold` are foreground (image input). Default 0. */
+  maskThreshold?: number;
   /**
    * Worker threads. Default: one per CPU core for a large run, none for a small one (see the
    * module comment). 0 keeps all work on the calling thread.
@@ -72,9 +77,30 @@ export const POOL_MIN_RECORDS = 1000;
 const SILENT: Progress = { tick: () => {}, stop: () => {} };
 
 /**
- * Runs a benchmark. Inputs that cannot be used (an image without a mask, an invalid record
- * line, an empty folder) are listed in `failures`; throws `autothresh.noImages` when nothing
- * could be scored.
+ * Nothing could be scored (code `autothresh.noImages`): `failures` lists every input that
+ * failed (the message names the first), `notes` what the run noted until then.
+ */
+export class NothingToScoreError extends AutothreshError {
+  readonly failures: readonly InputProblem[];
+  readonly notes: readonly string[];
+
+  constructor(failures: readonly InputProblem[], notes: readonly string[] = []) {
+    const first = failures[0];
+    const why = first === undefined ? '' : ` (${failures.length} failed; first: ` +
+      `${first.file}: ${first.message})`;
+    super('autothresh.noImages', `bench: no image or record to score${why}`);
+    this.name = 'NothingToScoreError';
+    this.failures = failures;
+    this.notes = notes;
+  }
+}
+
+/**
+ * Runs a benchmark. Inputs that cannot be used (an image without a mask, a mask without
+ * foreground or background, an invalid record line, an empty folder) are listed in
+ * `failures`; throws a {@link NothingToScoreError} holding all of them when nothing could be
+ * scored. Problems with the options (methods, local parameters, an empty `roi` folder) throw
+ * `autothresh.usage` before any input is read.
  */
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const started = performance.now();
@@ -84,12 +110,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   notes.push(...inputs.warnings);
   const workers = options.workers ?? defaultWorkers(inputs);
   const { scored, failures } = await scoreInputs(inputs, settings, options, workers, notes);
-  if (scored.length === 0) {
-    const first = failures[0];
-    const why = first === undefined ? '' : ` (${failures.length} failed; first: ` +
-      `${first.file}: ${first.message})`;
-    throw new AutothreshError('autothresh.noImages', `bench: no image or record to score${why}`);
-  }
+  if (scored.length === 0) throw new NothingToScoreError(failures, notes);
 
   const { methods } = settings;
   const images = scored.map((item) => item.image);
@@ -114,6 +135,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       tieTolerance: options.summary?.tieTolerance ?? 1e-9,
       reference,
       roi: (options.images ?? []).some((source) => source.roi !== undefined),
+      maskThreshold: settings.maskThreshold ?? 0,
+      localParams: { ...settings.localParams },
     },
     methods: [...methods],
     images,
@@ -129,6 +152,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 async function scoreSettings(options: BenchOptions, notes: string[]): Promise<ScoreSettings> {
   const polarity = options.polarity ?? 'truth';
   const selection = selectMethods(options.methods, options.models);
+  const localParams = definedEntries(options.localParams ?? {});
+  checkLocalParams(selection.methods, localParams);
   const models = await loadModels(selection.methods, selection.learnedByDefault, notes);
   const methods = selection.methods.filter(
     (method) => method.kind !== 'learned' || models[method.name] !== undefined,
@@ -139,8 +164,14 @@ async function scoreSettings(options: BenchOptions, notes: string[]): Promise<Sc
     methods,
     models,
     polarityModel: polarity === 'auto' ? await modelForPolarity(methods, notes) : null,
-    ...(options.localParams === undefined ? {} : { localParams: options.localParams }),
+    maskThreshold: options.maskThreshold ?? 0,
+    localParams,
   };
+}
+
+/** The parameters that have a value. */
+function definedEntries(params: LocalParams): LocalParams {
+  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
 }
 
 /**
@@ -204,7 +235,7 @@ async function listInputs(options: BenchOptions): Promise<Inputs> {
     sources, pairs: [], pairSources: [], files: [], problems: [], warnings: [], records: 0,
   };
   for (const [index, source] of sources.entries()) {
-    const { pairs, problems, warnings } = await listPairs([source]);
+    const { pairs, problems, warnings } = await listPairs([source], options.maskThreshold);
     inputs.pairs.push(...pairs);
     inputs.pairSources.push(...pairs.map(() => index));
     inputs.problems.push(...problems);

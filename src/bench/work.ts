@@ -28,6 +28,9 @@ export interface ScoreSettings {
   models: Readonly<Record<string, string>>;
   /** Model folder whose polarity head `auto` uses; `null` with `truth`. */
   polarityModel: string | null;
+  /** Mask values `> maskThreshold` are foreground (image input). Default 0. */
+  maskThreshold?: number;
+  /** Parameters of the local methods; each method takes those it uses. */
   localParams?: LocalParams;
 }
 
@@ -48,7 +51,10 @@ export interface RecordChunkOutcome {
   skipped: number;
 }
 
-/** Reads and scores image + mask pairs; a pair that cannot be used becomes a failure. */
+/**
+ * Reads and scores image + mask pairs; a pair that cannot be used becomes a failure, named
+ * after the file at fault (the mask or ROI when the message is about it, else the image).
+ */
 export async function scorePairs(
   pairs: readonly PairInput[],
   settings: ScoreSettings,
@@ -60,16 +66,27 @@ export async function scorePairs(
   for (const pair of pairs) {
     try {
       const prepared = await preparePair(pair, {
-        objective: settings.objective, localMethods, localParams: settings.localParams,
+        objective: settings.objective,
+        maskThreshold: settings.maskThreshold,
+        localMethods,
+        localParams: settings.localParams,
       });
       const [scored] = await scorePrepared([prepared], settings);
       outcomes.push({ scored });
     } catch (error) {
-      const message = errorMessage(error).replace(`${pair.image}: `, '');
-      outcomes.push({ failure: { file: pair.image, message } });
+      outcomes.push({ failure: failureOf(pair, errorMessage(error)) });
     }
   }
   return outcomes;
+}
+
+/** `<file>: <what>` of a failed pair: the file a message starts with, or the image. */
+function failureOf(pair: PairInput, message: string): InputProblem {
+  const files = [pair.mask, ...(pair.roi === undefined ? [] : [pair.roi]), pair.image];
+  const file = files.find((path) => message.startsWith(`${path}: `));
+  return file === undefined
+    ? { file: pair.image, message }
+    : { file, message: message.slice(file.length + 2) };
 }
 
 /** Parses and scores a chunk of record lines. */

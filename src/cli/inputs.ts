@@ -1,16 +1,18 @@
 /**
  * Turning `predict`'s arguments (files, directories, globs) into a list of image files.
- * Directories are searched recursively for image extensions; a glob is expanded with tinyglobby.
- * A file reached twice (named twice, through a symbolic link, or by overlapping patterns) is
- * kept once, under the first name it was reached by. Problems (missing path, a folder or glob
- * with no images) are returned, not thrown, so that a batch goes on with the inputs that exist.
+ * Directories are searched recursively for image extensions in any letter case (`.PNG`,
+ * `.Jpg`); a glob is expanded with tinyglobby and matches case-sensitively, as the shell would
+ * expand it (`*.JPG` does not match `a.jpg`). A file reached twice (named twice, through a
+ * symbolic link, or by overlapping patterns) is kept once, under the first name it was reached
+ * by. Problems (missing path, a folder or glob with no images) are returned, not thrown, so that
+ * a batch goes on with the inputs that exist.
  */
 import { realpath, stat } from 'node:fs/promises';
+import { isAbsolute, sep } from 'node:path';
 
-/** File extensions treated as images when searching directories. */
-export const IMAGE_EXTENSIONS = [
-  'png', 'jpg', 'jpeg', 'tif', 'tiff', 'webp', 'gif', 'avif', 'bmp',
-] as const;
+import { IMAGE_EXTENSIONS } from '../image/formats.js';
+
+export { IMAGE_EXTENSIONS };
 
 const IMAGE_PATTERN = `**/*.{${IMAGE_EXTENSIONS.join(',')}}`;
 
@@ -26,39 +28,68 @@ export interface InputFile {
   readonly realPath: string;
 }
 
+export interface ExpandOptions {
+  /**
+   * A folder whose files are skipped when found by searching a directory or expanding a
+   * pattern (the output folder, so that a second run does not read the first run's outputs).
+   * Files inside it that are named explicitly are kept.
+   */
+  skipFolder?: string;
+}
+
 export async function expandInputs(
   inputs: readonly string[],
+  options: ExpandOptions = {},
 ): Promise<{ files: InputFile[]; problems: InputProblem[] }> {
   const files: InputFile[] = [];
   const problems: InputProblem[] = [];
   const seen = new Set<string>();
-  const add = async (path: string) => {
+  const skipped = await skippedPrefix(options.skipFolder);
+  /** Adds a file (once); false when it was found in the skipped folder and left out. */
+  const add = async (path: string, found: boolean): Promise<boolean> => {
     const realPath = await realpath(path).catch(() => path);
-    if (seen.has(realPath)) return;
+    if (found && skipped !== null && realPath.startsWith(skipped)) return false;
+    if (seen.has(realPath)) return true;
     seen.add(realPath);
     files.push({ path, realPath });
+    return true;
+  };
+  /** Adds what a search found, or says that it found nothing. */
+  const addFound = async (input: string, found: readonly string[], nothing: string) => {
+    let kept = 0;
+    for (const file of found) if (await add(file, true)) kept++;
+    if (kept > 0) return;
+    const message = found.length === 0 ? nothing : `${nothing} outside the output folder`;
+    problems.push({ input, message });
   };
 
   for (const input of inputs) {
     const kind = await pathKind(input);
     if (kind === 'file') {
-      await add(input);
+      await add(input, false);
     } else if (kind === 'directory') {
-      const found = await findImages(input);
-      if (found.length === 0) problems.push({ input, message: 'directory holds no images' });
-      for (const file of found) await add(file);
+      await addFound(input, await findImages(input), 'directory holds no images');
     } else if (kind === 'loop') {
       problems.push({ input, message: 'symbolic link loop' });
     } else if (await isPattern(input)) {
       const { glob } = await import('tinyglobby');
-      const found = (await glob(input, { onlyFiles: true, caseSensitiveMatch: false })).sort();
-      if (found.length === 0) problems.push({ input, message: 'pattern matches no file' });
-      for (const file of found) await add(file);
+      // Matches are named like the pattern: absolute for an absolute pattern, else relative.
+      const found = (await glob(input, {
+        onlyFiles: true, caseSensitiveMatch: true, absolute: isAbsolute(input),
+      })).sort();
+      await addFound(input, found, 'pattern matches no file');
     } else {
       problems.push({ input, message: 'no such file or directory' });
     }
   }
   return { files, problems };
+}
+
+/** `<real path of folder>/`, or null when there is no folder to skip (or it does not exist). */
+async function skippedPrefix(folder: string | undefined): Promise<string | null> {
+  if (folder === undefined) return null;
+  const real = await realpath(folder).catch(() => null);
+  return real === null ? null : `${real.replace(/\/+$/, '')}${sep}`;
 }
 
 async function pathKind(path: string): Promise<'file' | 'directory' | 'loop' | 'missing'> {

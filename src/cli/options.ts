@@ -45,23 +45,35 @@ function rangeText(kind: string, min: number, max: number): string {
   return `expected ${kind}`;
 }
 
-/** `--k ""` must not read as 0 (which `Number("")` is). */
-const blankToNaN = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? Number.NaN : value;
+/**
+ * Numbers are written in decimal: an optional sign, digits with an optional fraction, an
+ * optional exponent (`31`, `-0.2`, `.5`, `4e9`). `Number()` alone would also accept `0x1f`,
+ * `0b11`, `0o7` and `Infinity`, and read `""` as 0.
+ */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** The number a decimal string stands for (surrounding spaces allowed), NaN for anything else. */
+export function parseDecimal(text: string): number {
+  const trimmed = text.trim();
+  return DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
+}
+
+/** Option strings through {@link parseDecimal}; values that are not strings pass unchanged. */
+const decimalOnly = (value: unknown) => (typeof value === 'string' ? parseDecimal(value) : value);
 
 /** Common zod pieces for option strings. */
 export const optionTypes = {
   /** An integer given as a string, within [min, max]. */
   integer: (min: number, max: number = Number.MAX_SAFE_INTEGER) => {
     const message = rangeText('an integer', min, max);
-    return z.preprocess(blankToNaN, z.coerce
+    return z.preprocess(decimalOnly, z.coerce
       .number({ message })
       .refine((value) => Number.isInteger(value) && value >= min && value <= max, { message }));
   },
   /** A finite number given as a string, within [min, max]. */
   number: (min = -Number.MAX_VALUE, max = Number.MAX_VALUE) => {
     const message = rangeText('a number', min, max);
-    return z.preprocess(blankToNaN, z.coerce
+    return z.preprocess(decimalOnly, z.coerce
       .number({ message })
       .refine((value) => Number.isFinite(value) && value >= min && value <= max, { message }));
   },

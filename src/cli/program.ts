@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AutothreshError, errorMessage } from '../errors.js';
+import { fileSystemProblem, isFileSystemError } from '../util/file-errors.js';
 import { setVerbose } from '../util/log.js';
 import { COMMANDS } from './commands/index.js';
 import {
@@ -64,7 +65,7 @@ function applyToAll(command: Command, io: CliIO): void {
   command.configureOutput({
     writeOut: (text) => io.stdout(text),
     writeErr: (text) => io.stderr(text),
-    outputError: (text, write) => write(text),
+    outputError: (text, write) => write(commanderErrorLine(text)),
   });
   command.description(oneParagraph(command.description()));
   for (const option of command.options) option.description = oneParagraph(option.description);
@@ -89,6 +90,17 @@ function oneParagraph(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ');
 }
 
+/**
+ * commander's own usage errors in the shape of every other message: one line starting with
+ * `autothresh:` (not `error:`), its "(Did you mean …?)" hint on the same line.
+ */
+export function commanderErrorLine(text: string): string {
+  const line = text.trim()
+    .replace(/^error: /, '')
+    .replace(/\s*\n\s*\(Did you mean /, ' (did you mean ');
+  return `autothresh: ${oneParagraph(line)}\n`;
+}
+
 function reportError(error: unknown, io: CliIO): number {
   if (error instanceof CommanderError) {
     // commander already printed its message (help and --version exit with code 0).
@@ -99,6 +111,11 @@ function reportError(error: unknown, io: CliIO): number {
     return error.code === 'autothresh.usage' || error.code === 'autothresh.invalidParameter'
       ? EXIT_USAGE
       : EXIT_SOME_FAILED;
+  }
+  // A file-system error no command turned into a message of its own: still one clean line.
+  if (isFileSystemError(error) && error.path !== undefined) {
+    io.stderr(`autothresh: ${error.path}: ${fileSystemProblem(error)}\n`);
+    return EXIT_SOME_FAILED;
   }
   io.stderr(`autothresh: unexpected error: ${errorMessage(error)}\n`);
   if (process.env.NODE_DEBUG?.includes('autothresh') && error instanceof Error) {

@@ -16,10 +16,15 @@
  * colour images (sharp has no 16-bit matrix product) and CMYK images (whose ICC conversion to
  * sRGB sharp applies only to its output) are decoded in strips of rows, libvips decoding the
  * file up to each strip, so they cost a few decoding passes.
+ *
+ * Damaged files are refused, not decoded as far as they go: libvips runs with sharp's strictest
+ * level, `failOn: 'warning'`, because some decoders only warn about corrupt data (libjpeg's
+ * "premature end of data segment" fills the rest of the image with gray).
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { Metadata, Sharp, SharpOptions } from 'sharp';
 import { AutothreshError, errorMessage } from '../errors.js';
+import { debug } from '../util/log.js';
 import { decodeBmpPixels, isBmp, readBmpHeader } from './bmp.js';
 import { convertToGray, LUMA_WEIGHTS } from './gray.js';
 import { loadSharp } from './sharp.js';
@@ -35,6 +40,12 @@ export const DEFAULT_MAX_PIXELS = 2 ** 28;
 
 /** Most bytes of decoded colour/alpha pixels held at once (see the module comment). */
 export const STRIP_BYTES = 2 ** 26;
+
+/**
+ * sharp's `failOn` level for every read: a decoder warning (corrupt or truncated data) fails the
+ * file, as an error does. sharp recommends this level for untrusted input.
+ */
+const FAIL_ON = 'warning';
 
 export interface DecodeOptions {
   /** Page (frame) of a multi-page TIFF/GIF/WebP to decode, 0-based. Default 0. */
@@ -60,6 +71,10 @@ export async function readInputFile(file: string): Promise<Buffer> {
     const info = await stat(file);
     if (info.isDirectory()) {
       throw new AutothreshError('autothresh.decode', `${file}: is a directory, not an image`);
+    }
+    // A FIFO, socket or device has no size and may never end: reading it could hang.
+    if (!info.isFile()) {
+      throw new AutothreshError('autothresh.decode', `${file}: not a regular file`);
     }
     size = info.size;
   } catch (error) {
@@ -106,7 +121,17 @@ interface SharpLayout {
   /** Size after EXIF orientation. */
   readonly width: number;
   readonly height: number;
+  /** Samples reach JavaScript as 16-bit integers (else 8-bit). */
   readonly sixteen: boolean;
+  /**
+   * The file's samples are neither 8- nor 16-bit unsigned integers (floating point, 32-bit or
+   * signed integers): they are cast, fractions dropped and values outside the range clipped.
+   */
+  readonly cast: boolean;
+  /** libvips' name of the sample format (`uchar`, `ushort`, `float`, …). */
+  readonly depth: string;
+  /** libvips' interpretation of the decoded bands (`b-w`, `grey16`, `srgb`, `cmyk`, …). */
+  readonly space: string;
   readonly colour: boolean;
   /** CMYK input: its conversion to sRGB needs the ICC transform of the output stage. */
   readonly cmyk: boolean;
@@ -126,11 +151,12 @@ async function decodeWithSharp(
     warnings.push(`${source}: file has ${layout.pageCount} pages; using page 0 ` +
       '(choose with --page)');
   }
+  if (layout.cast) warnings.push(`${source}: ${castNote(layout)}`);
   checkPixelLimit(source, layout.width, layout.height, maxPixels);
 
   let planes: { gray: Uint8Array | Uint16Array; included: Uint8Array | null };
   try {
-    planes = await decodePlanes(buffer, layout, options);
+    planes = await decodePlanes(buffer, layout, options, source);
   } catch (error) {
     throw decodeError(source, error);
   }
@@ -145,18 +171,24 @@ async function decodeWithSharp(
 /** The gray plane and inclusion mask, by the cheapest route that fits the memory budget. */
 async function decodePlanes(
   buffer: Uint8Array,
-  layout: SharpLayout,
+  fileLayout: SharpLayout,
   options: DecodeOptions,
+  source: string,
 ): Promise<{ gray: Uint8Array | Uint16Array; included: Uint8Array | null }> {
+  const keepAlpha = fileLayout.alpha && !(options.includeTransparent ?? false);
+  const layout = decodedLayout(fileLayout, keepAlpha);
   const pixels = layout.width * layout.height;
   const channels = (layout.colour ? 3 : 1) + (layout.alpha ? 1 : 0);
-  const keepAlpha = layout.alpha && !(options.includeTransparent ?? false);
   const budget = options.stripBytes ?? STRIP_BYTES;
   if (channels === 1) {
     // The decoded buffer is the gray plane: no copy, no conversion.
+    debug(`${source}: ${layout.format} ${layout.space} ${layout.depth}, gray decoded by libvips`);
     return { gray: toTyped(await decodeRows(buffer, layout), layout.sixteen), included: null };
   }
   if (!layout.sixteen && !layout.cmyk && pixels * channels > budget) {
+    debug(`${source}: ${layout.format} ${layout.space}, ${channels} channels of ` +
+      `${pixels * channels} bytes: turned to gray inside libvips` +
+      (keepAlpha ? ', alpha read in a second pass' : ''));
     const [gray, alpha] = await Promise.all([
       grayInLibvips(buffer, layout),
       keepAlpha ? alphaInLibvips(buffer, layout) : null,
@@ -165,8 +197,21 @@ async function decodePlanes(
   }
   const gray = layout.sixteen ? new Uint16Array(pixels) : new Uint8Array(pixels);
   const included = keepAlpha ? new Uint8Array(pixels) : null;
-  const leftOut = await decodeInStrips(buffer, layout, { gray, included }, channels, budget);
+  const leftOut = await decodeInStrips(
+    buffer, layout, { gray, included }, channels, budget, source,
+  );
   return { gray, included: leftOut > 0 ? included : null };
+}
+
+/**
+ * The layout pixels are decoded in. libvips hands a `b-w` image over as its first band only, so
+ * an 8-bit gray+alpha image would lose its alpha channel: when the alpha is needed it is
+ * decoded as sRGB + alpha instead (red = green = blue = gray, whose luma is that gray exactly),
+ * and when it is not, as plain gray.
+ */
+function decodedLayout(layout: SharpLayout, keepAlpha: boolean): SharpLayout {
+  if (!layout.alpha || layout.colour || outputSpace(layout) !== 'b-w') return layout;
+  return keepAlpha ? { ...layout, colour: true } : { ...layout, alpha: false };
 }
 
 async function readLayout(
@@ -190,12 +235,16 @@ async function readLayout(
   const turned = (metadata.orientation ?? 1) >= 5;
   const storedWidth = metadata.width ?? 0;
   const storedHeight = metadata.pageHeight ?? metadata.height ?? 0;
+  const depth = metadata.depth ?? 'uchar';
   return {
     page,
     pageCount,
     width: turned ? storedHeight : storedWidth,
     height: turned ? storedWidth : storedHeight,
-    sixteen: is16Bit(metadata.depth),
+    sixteen: depth !== 'uchar' && depth !== 'char',
+    cast: depth !== 'uchar' && depth !== 'ushort',
+    depth,
+    space: metadata.space ?? 'srgb',
     colour: !isGray(metadata),
     cmyk: metadata.space === 'cmyk',
     alpha: metadata.hasAlpha === true,
@@ -206,7 +255,8 @@ async function readLayout(
 /** The header of page `page` (size, bands, colour space, pages, orientation). */
 async function readMetadata(buffer: Uint8Array, source: string, page: number): Promise<Metadata> {
   try {
-    return await loadSharp()(buffer, { page, limitInputPixels: false }).metadata();
+    return await loadSharp()(buffer, { page, limitInputPixels: false, failOn: FAIL_ON })
+      .metadata();
   } catch (error) {
     throw decodeError(source, error);
   }
@@ -218,24 +268,47 @@ function isGray(metadata: Metadata): boolean {
     ((metadata.channels ?? 3) <= 2 && metadata.space !== 'cmyk' && !metadata.isPalette);
 }
 
-function is16Bit(depth: string | undefined): boolean {
-  return depth === 'ushort' || depth === 'short' || depth === 'uint' || depth === 'int' ||
-    depth === 'float' || depth === 'double';
+const SAMPLE_FORMATS: Readonly<Record<string, string>> = {
+  char: '8-bit signed integer',
+  short: '16-bit signed integer',
+  uint: '32-bit unsigned integer',
+  int: '32-bit signed integer',
+  float: '32-bit floating-point',
+  double: '64-bit floating-point',
+};
+
+/** The warning of a cast image: what its samples were and what they became. */
+function castNote(layout: SharpLayout): string {
+  const format = SAMPLE_FORMATS[layout.depth] ?? `${layout.depth}`;
+  const [bits, largest] = layout.sixteen ? [16, 65535] : [8, 255];
+  return `${format} samples cast to ${bits}-bit integers (fractions dropped, values outside ` +
+    `0–${largest} clipped)`;
 }
 
 /**
- * A pipeline decoding the chosen page, oriented. With `output` (the default) pixels come out as
- * sRGB or gray of the input's bit depth, CMYK and palette inputs converted to sRGB; without,
- * the caller sets the colour space (see {@link grayInLibvips}).
+ * The colour space pixels are handed over in: sRGB or gray of the input's bit depth, CMYK and
+ * palette inputs converted to sRGB. Cast inputs keep their own interpretation, so that the cast
+ * is a plain one: converting `b-w` to `grey16` would also scale the values by 257.
+ */
+function outputSpace(layout: SharpLayout): string {
+  if (layout.cast) {
+    const kept = layout.colour ? ['srgb', 'rgb16'] : ['b-w', 'grey16'];
+    return kept.includes(layout.space) ? layout.space : kept[0];
+  }
+  if (layout.colour) return layout.sixteen ? 'rgb16' : 'srgb';
+  return layout.sixteen ? 'grey16' : 'b-w';
+}
+
+/**
+ * A pipeline decoding the chosen page, oriented. With `output` (the default) pixels come out in
+ * {@link outputSpace}; without, the caller sets the colour space (see {@link grayInLibvips}).
  */
 function orientedPipeline(buffer: Uint8Array, layout: SharpLayout, output = true): Sharp {
   const input: SharpOptions = {
-    page: layout.page, limitInputPixels: false, failOn: 'error', sequentialRead: true,
+    page: layout.page, limitInputPixels: false, failOn: FAIL_ON, sequentialRead: true,
   };
   const pipeline = loadSharp()(buffer, input).autoOrient();
-  if (!output) return pipeline;
-  if (layout.colour) return pipeline.toColourspace(layout.sixteen ? 'rgb16' : 'srgb');
-  return pipeline.toColourspace(layout.sixteen ? 'grey16' : 'b-w');
+  return output ? pipeline.toColourspace(outputSpace(layout)) : pipeline;
 }
 
 /** Rows `top`..`top + rows - 1` (default: all) of the oriented page, raw, interleaved. */
@@ -251,27 +324,27 @@ async function decodeRows(
 }
 
 /**
- * 8-bit gray plane computed by libvips, so that only one byte a pixel reaches JavaScript. The
- * weights are those of `gray.ts` over 2^16; every partial sum is an integer multiple of 2^-16
- * below 2^8, exact in float, and adding 0.5 before libvips truncates to uchar gives the same
- * rounding as the integer formula: identical results for all 2^24 colours (tested). Gray+alpha
- * inputs just lose their alpha channel.
+ * 8-bit gray plane of a colour image (gray+alpha ones are decoded as colour, see
+ * {@link decodedLayout}) computed by libvips, so that only one byte a pixel reaches JavaScript.
+ * The weights are those of `gray.ts` over 2^16; every partial sum is an integer multiple of
+ * 2^-16 below 2^8, exact in float, and adding 0.5 before libvips truncates to uchar gives the
+ * same rounding as the integer formula: identical results for all 2^24 colours (tested).
  */
 async function grayInLibvips(buffer: Uint8Array, layout: SharpLayout): Promise<Uint8Array> {
   // No output colour space: converting the one-band result "to b-w" is a slow no-op.
-  const pipeline = orientedPipeline(buffer, layout, false);
-  if (layout.colour) {
-    const row = LUMA_WEIGHTS.map((weight) => weight / 65536) as [number, number, number];
-    pipeline.pipelineColourspace('srgb').removeAlpha().recomb([row, row, row]).linear(1, 0.5);
-  }
-  const raw = await pipeline.extractChannel(0).raw().toBuffer();
+  const row = LUMA_WEIGHTS.map((weight) => weight / 65536) as [number, number, number];
+  const raw = await orientedPipeline(buffer, layout, false)
+    .pipelineColourspace('srgb').removeAlpha().recomb([row, row, row]).linear(1, 0.5)
+    .extractChannel(0).raw().toBuffer();
   return new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
 }
 
-/** 8-bit alpha plane (the last channel), extracted by libvips. */
+/**
+ * 8-bit alpha plane of a colour image, extracted by libvips: channel 3 of the sRGB + alpha
+ * pixels that sharp hands over by default.
+ */
 async function alphaInLibvips(buffer: Uint8Array, layout: SharpLayout): Promise<Uint8Array> {
-  const raw = await orientedPipeline(buffer, layout, false)
-    .extractChannel(layout.colour ? 3 : 1).raw().toBuffer();
+  const raw = await orientedPipeline(buffer, layout, false).extractChannel(3).raw().toBuffer();
   return new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
 }
 
@@ -293,9 +366,14 @@ async function decodeInStrips(
   target: Parameters<typeof convertToGray>[2],
   channels: number,
   stripBytes: number,
+  source: string,
 ): Promise<number> {
   const rowBytes = layout.width * channels * (layout.sixteen ? 2 : 1);
   const rowsPerStrip = Math.max(1, Math.floor(stripBytes / rowBytes));
+  const strips = Math.ceil(layout.height / rowsPerStrip);
+  debug(`${source}: ${layout.format} ${layout.space} ${layout.depth}, ${channels} channels ` +
+    `decoded in ${strips} strip(s) of up to ${rowsPerStrip} rows, converted to gray in ` +
+    'JavaScript');
   let leftOut = 0;
   for (let top = 0; top < layout.height; top += rowsPerStrip) {
     const rows = Math.min(rowsPerStrip, layout.height - top);
@@ -329,6 +407,7 @@ function decodeBmpImage(
   }
   const header = readBmpHeader(buffer, source);
   checkPixelLimit(source, header.width, header.height, maxPixels);
+  debug(`${source}: BMP, decoded by autothresh's own decoder`);
   const { gray, included } = decodeBmpPixels(
     buffer, header, source, options.includeTransparent ?? false,
   );
@@ -340,11 +419,30 @@ function decodeBmpImage(
 
 function decodeError(source: string, error: unknown): AutothreshError {
   if (error instanceof AutothreshError) return error;
-  const detail = errorMessage(error)
-    .replace(/^Input (buffer|file) (contains|has) /i, '')
-    .replace(/^Input buffer /i, '');
+  const detail = decoderDetail(error);
   const known = /unsupported image format/i.test(detail)
     ? 'not a supported image (PNG, JPEG, TIFF, WebP, GIF, AVIF, BMP)'
     : `cannot decode image (${detail})`;
   return new AutothreshError('autothresh.decode', `${source}: ${known}`, { cause: error });
+}
+
+/** Most distinct decoder lines quoted in a message. */
+const DETAIL_LINES = 2;
+
+/**
+ * The decoder's own words, on one line: sharp's prefixes ("Input buffer has corrupt header: ",
+ * "VipsJpeg: ") and its "Warning treated as error" line left out, repeated lines said once.
+ */
+function decoderDetail(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = text.split('\n')
+    .map((line) => line.trim()
+      .replace(/^Input (buffer|file) (contains|has) /i, '')
+      .replace(/^Input buffer /i, '')
+      .replace(/^vips\w*: /i, '')
+      .replace(/^[A-Z](?=[a-z])/, (letter) => letter.toLowerCase()))
+    .filter((line) => line !== '' && !/^warning treated as error/i.test(line));
+  const distinct = [...new Set(lines)];
+  const shown = distinct.slice(0, DETAIL_LINES).join('; ');
+  return distinct.length > DETAIL_LINES ? `${shown}; …` : shown || errorMessage(error);
 }

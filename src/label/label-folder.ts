@@ -22,7 +22,8 @@ import {
   labelPairRecords, labelSettings, recordIdOf, type LabelSettings,
 } from './label-run.js';
 import type { Objective } from './objectives.js';
-import { findPairs, sourceOf, type ImageMaskPair } from './pairs.js';
+import { checkOutputPath, checkRecordOutputPath } from './output-paths.js';
+import { findPairs, jpegMaskWarning, sourceOf, type ImageMaskPair } from './pairs.js';
 import { encodeRecordText, formatLabelRecord } from './records-io.js';
 import { readResumeState, type ResumeState } from './resume.js';
 import type { LabelRecord } from './schema.js';
@@ -82,7 +83,14 @@ export function partialPathOf(output: string): string {
   return `${output}.partial`;
 }
 
+/**
+ * Labels every pair of `images` and `masks` into `output`. Before anything is read, the output
+ * is checked (`autothresh.usage`): a `.jsonl` or `.jsonl.gz` file that can be written, not a
+ * folder, with no folder in the way of its partial file.
+ */
 export async function labelFolder(options: LabelFolderOptions): Promise<LabelFolderSummary> {
+  await checkRecordOutputPath(options.output, 'output');
+  await checkOutputPath(partialPathOf(options.output), 'file', 'partial output');
   const report = options.onProblem ?? (() => {});
   const warn = options.onWarning ?? (() => {});
   const settings = labelSettings(options.images, {
@@ -101,6 +109,8 @@ export async function labelFolder(options: LabelFolderOptions): Promise<LabelFol
     throw new AutothreshError('autothresh.noImages', `${options.images}: no image files found`);
   }
   found.warnings.forEach(warn);
+  const jpeg = jpegMaskWarning(options.masks, found.pairs, settings.maskThreshold);
+  if (jpeg !== null) warn(jpeg);
   for (const problem of found.problems) report(`${problem.file}: ${problem.message}`);
   const unique = dropDuplicateIds(found.pairs, report);
 

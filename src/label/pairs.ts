@@ -5,17 +5,18 @@
  * extension), or, failing that, `name_mask`, `name-mask`, `name_gt` or `name_GT`. Only files
  * with an image extension ({@link IMAGE_FILE_EXTENSIONS}, any case) take part; other files are
  * left out with one note per folder, and hidden files (starting with `.`) and subfolders are
- * ignored. Two masks with the same name (`H01.bmp`, `H01.png`): the first in sorted order is
- * used, with a warning saying which.
+ * ignored. Two masks with the same name (`H01.jpg`, `H01.png`): a lossless format (PNG, TIFF,
+ * BMP, GIF) is preferred to one that may be lossy (WebP, AVIF), and that to JPEG, whose
+ * compression blurs the mask's edges into gray values; among equals the first in sorted order
+ * is used. A warning says which.
  */
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { AutothreshError, errorMessage } from '../errors.js';
+import { IMAGE_EXTENSIONS } from '../image/formats.js';
 
 /** Extensions of the image files that pairing looks at (formats the decoder reads). */
-export const IMAGE_FILE_EXTENSIONS = [
-  'png', 'jpg', 'jpeg', 'tif', 'tiff', 'webp', 'gif', 'avif', 'bmp',
-] as const;
+export const IMAGE_FILE_EXTENSIONS = IMAGE_EXTENSIONS;
 
 export interface ImageMaskPair {
   /** The image's file name without extension. */
@@ -47,11 +48,16 @@ export async function findPairs(imagesDir: string, masksDir: string): Promise<Fo
   const warnings = [imageListing, maskListing].flatMap((listing, index) =>
     leftOutNote([imagesDir, masksDir][index], listing.leftOut));
   const masksByStem = new Map<string, string>();
-  for (const file of maskListing.files) {
+  const byPreference = [...maskListing.files].sort((a, b) => lossRank(a) - lossRank(b));
+  for (const file of byPreference) {
     const stem = stemOf(file);
-    const first = masksByStem.get(stem);
-    if (first === undefined) masksByStem.set(stem, file);
-    else warnings.push(`${join(masksDir, file)}: same name as ${first}; using ${first}`);
+    const chosen = masksByStem.get(stem);
+    if (chosen === undefined) {
+      masksByStem.set(stem, file);
+    } else {
+      const why = lossRank(chosen) < lossRank(file) ? ' (lossless formats are preferred)' : '';
+      warnings.push(`${join(masksDir, file)}: same name as ${chosen}; using ${chosen}${why}`);
+    }
   }
   const imageFiles = imageListing.files;
 
@@ -70,6 +76,46 @@ export async function findPairs(imagesDir: string, masksDir: string): Promise<Fo
   return { pairs, problems, warnings };
 }
 
+/** Extensions of formats that are always lossy (JPEG) or may be (WebP, AVIF). */
+const LOSSY_EXTENSIONS: readonly string[] = ['jpg', 'jpeg'];
+const MAYBE_LOSSY_EXTENSIONS: readonly string[] = ['webp', 'avif'];
+
+/** 0 for lossless formats, 1 for those that may be lossy, 2 for JPEG (sorts stably). */
+function lossRank(file: string): number {
+  const extension = extname(file).slice(1).toLowerCase();
+  if (LOSSY_EXTENSIONS.includes(extension)) return 2;
+  return MAYBE_LOSSY_EXTENSIONS.includes(extension) ? 1 : 0;
+}
+
+/**
+ * Mask thresholds that JPEG's ringing does not cross: compressing a 0/255 mask leaves gray
+ * values near its edges, up to a few dozen levels away from 0 and from 255.
+ */
+export const JPEG_SAFE_MASK_THRESHOLDS = { min: 64, max: 191 } as const;
+
+/**
+ * A warning when some of the pairs' masks are JPEG files and `maskThreshold` (mask values
+ * `> maskThreshold` are foreground) lies outside {@link JPEG_SAFE_MASK_THRESHOLDS}, or null.
+ * `option` is the flag that sets the threshold.
+ */
+export function jpegMaskWarning(
+  masksDir: string,
+  pairs: readonly ImageMaskPair[],
+  maskThreshold: number,
+  option = '--mask-threshold',
+): string | null {
+  const { min, max } = JPEG_SAFE_MASK_THRESHOLDS;
+  if (maskThreshold >= min && maskThreshold <= max) return null;
+  const jpeg = pairs.map((pair) => basename(pair.maskPath))
+    .filter((file) => LOSSY_EXTENSIONS.includes(extname(file).slice(1).toLowerCase()));
+  if (jpeg.length === 0) return null;
+  const shown = jpeg.slice(0, 3).join(', ') + (jpeg.length > 3 ? ', …' : '');
+  const count = jpeg.length === 1 ? '1 mask is' : `${jpeg.length} masks are`;
+  return `${masksDir}: ${count} JPEG (${shown}): compression leaves gray values beside the ` +
+    `mask's edges, which ${option} ${maskThreshold} puts on the wrong side; ${option} 127 ` +
+    `is advisable (or lossless masks)`;
+}
+
 function leftOutNote(directory: string, leftOut: string[]): string[] {
   if (leftOut.length === 0) return [];
   const shown = leftOut.slice(0, 3).join(', ') + (leftOut.length > 3 ? ', …' : '');
@@ -81,6 +127,11 @@ function leftOutNote(directory: string, leftOut: string[]): string[] {
 export function hasImageExtension(file: string): boolean {
   const extension = extname(file).slice(1).toLowerCase();
   return (IMAGE_FILE_EXTENSIONS as readonly string[]).includes(extension);
+}
+
+/** The image files of a folder (visible, with an image extension), sorted by name. */
+export async function imageFilesIn(directory: string): Promise<string[]> {
+  return (await listImageFiles(directory)).files;
 }
 
 /** Visible regular files of a folder, sorted by name: images, and the others left out. */

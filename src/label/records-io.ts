@@ -1,9 +1,15 @@
 /**
  * Reading and writing labelled-record files: JSON Lines (`.jsonl`), optionally gzip-compressed
- * (`.jsonl.gz`). Every line is validated against {@link LabelRecordSchema}; an invalid line is an
- * error naming the file, the line number and the field. Ids are unique within a file (and within
- * the files read together by {@link readLabelRecordFiles}): a repeated id is an invalid line.
- * Lines of schema version 1 are read as the current version (see `schema.ts`).
+ * (`.jsonl.gz`). Every line is validated against {@link LabelRecordSchema}. Ids are unique
+ * within a file (and within the files read together by {@link readLabelRecordFiles}): a repeated
+ * id is an invalid line. Lines of schema version 1 are read as the current version (see
+ * `schema.ts`).
+ *
+ * Two ways to read: strict ({@link readLabelRecords}, {@link readLabelRecordFiles}, used by
+ * `train` and `dataset`) reads every line of every file, then fails when any line is invalid,
+ * listing all of them (`file:line: field: problem`) in one {@link InvalidRecordsError}; lenient
+ * ({@link readLabelRecordsLenient}, used to resume, and the benchmark's own chunked reader)
+ * keeps the valid lines and returns the invalid ones.
  */
 import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -11,13 +17,19 @@ import type { z } from 'zod';
 import { AutothreshError, errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import {
-  LABEL_SCHEMA_VERSION, LabelRecordSchema, READABLE_SCHEMA_VERSIONS, type LabelRecord,
+  LABEL_SCHEMA_VERSION, LabelRecordSchema, ManualLabelRecordSchema, MaskLabelRecordSchema,
+  READABLE_SCHEMA_VERSIONS, type LabelRecord,
 } from './schema.js';
 
 /** A line that failed validation. */
 export interface InvalidLine {
   line: number;
   message: string;
+}
+
+/** An invalid line of a named file. */
+export interface InvalidFileLine extends InvalidLine {
+  file: string;
 }
 
 export interface ParsedRecords {
@@ -27,41 +39,70 @@ export interface ParsedRecords {
   invalid: InvalidLine[];
 }
 
+/** Invalid lines shown in the message of an {@link InvalidRecordsError} (all are in `lines`). */
+export const INVALID_LINES_SHOWN = 20;
+
 /**
- * Reads every record of a `.jsonl` or `.jsonl.gz` file. Throws `autothresh.dataset` at the first
- * invalid line (`file:line: field: problem`) and `autothresh.fileNotFound` for a missing file.
+ * Record files with invalid lines (code `autothresh.dataset`). `lines` holds every one; the
+ * message says how many there are and in which files, then lists them one per line
+ * (`file:line: what`), the first {@link INVALID_LINES_SHOWN} and a count of the rest.
+ */
+export class InvalidRecordsError extends AutothreshError {
+  readonly lines: readonly InvalidFileLine[];
+
+  constructor(lines: readonly InvalidFileLine[]) {
+    const files = [...new Set(lines.map((line) => line.file))];
+    const count = lines.length === 1 ? '1 invalid line' : `${lines.length} invalid lines`;
+    const shown = lines.slice(0, INVALID_LINES_SHOWN)
+      .map(({ file, line, message }) => `${file}:${line}: ${message}`);
+    const more = lines.length - shown.length;
+    super('autothresh.dataset', [
+      `${files.join(', ')}: ${count}, no record read (every line must be a valid record):`,
+      ...shown,
+      ...(more > 0 ? [`… and ${more} more invalid ${more === 1 ? 'line' : 'lines'}`] : []),
+    ].join('\n'));
+    this.name = 'InvalidRecordsError';
+    this.lines = lines;
+  }
+}
+
+/**
+ * Reads every record of a `.jsonl` or `.jsonl.gz` file, strictly: throws an
+ * {@link InvalidRecordsError} listing every invalid line, `autothresh.fileNotFound` for a
+ * missing file.
  */
 export async function readLabelRecords(path: string): Promise<LabelRecord[]> {
-  return (await readValidFile(path)).records;
-}
-
-async function readValidFile(path: string): Promise<ParsedRecords> {
-  const parsed = parseLabelRecords(await readRecordText(path));
-  if (parsed.invalid.length > 0) {
-    const { line, message } = parsed.invalid[0];
-    throw new AutothreshError('autothresh.dataset', `${path}:${line}: ${message}`);
-  }
-  return parsed;
+  return readLabelRecordFiles([path]);
 }
 
 /**
- * Reads several record files as one list, in order. Throws like {@link readLabelRecords}, and
- * also when two files hold the same id (`b.jsonl:7: duplicate id "x" (also a.jsonl:3)`).
+ * Reads several record files as one list, in order, strictly: every line of every file is
+ * validated first, then an {@link InvalidRecordsError} lists all invalid lines, including ids
+ * that two files share (`b.jsonl:7: duplicate id "x" (also a.jsonl:3)`). A missing or
+ * unreadable file throws at once.
  */
 export async function readLabelRecordFiles(paths: readonly string[]): Promise<LabelRecord[]> {
-  const files = await Promise.all(paths.map(readValidFile));
+  const files = await Promise.all(paths.map(
+    async (path) => parseLabelRecords(await readRecordText(path)),
+  ));
+  const invalid: InvalidFileLine[] = [];
   const firstSeen = new Map<string, string>();
-  files.forEach(({ records, lines }, file) => {
-    records.forEach((record, index) => {
-      const here = `${paths[file]}:${lines[index]}`;
+  files.forEach((parsed, index) => {
+    const file = paths[index];
+    const lines: InvalidFileLine[] = parsed.invalid.map((line) => ({ file, ...line }));
+    parsed.records.forEach((record, position) => {
+      const line = parsed.lines[position];
       const first = firstSeen.get(record.id);
-      if (first !== undefined) {
-        const message = `${here}: duplicate id ${JSON.stringify(record.id)} (also ${first})`;
-        throw new AutothreshError('autothresh.dataset', message);
+      if (first === undefined) {
+        firstSeen.set(record.id, `${file}:${line}`);
+      } else {
+        const message = `duplicate id ${JSON.stringify(record.id)} (also ${first})`;
+        lines.push({ file, line, message });
       }
-      firstSeen.set(record.id, here);
     });
+    invalid.push(...lines.sort((a, b) => a.line - b.line));
   });
+  if (invalid.length > 0) throw new InvalidRecordsError(invalid);
   return files.flatMap((file) => file.records);
 }
 
@@ -151,8 +192,7 @@ function parseLine(
   }
   const result = LabelRecordSchema.safeParse(migrate(value));
   if (result.success) return { ok: true, record: result.data };
-  const kind = (value as { labelKind?: unknown } | null)?.labelKind;
-  return { ok: false, message: describeIssue(result.error.issues[0], kind) };
+  return { ok: false, message: describeProblem(value, result.error.issues[0]) };
 }
 
 /** A line of an older readable version, relabelled as the current one (same fields). */
@@ -163,13 +203,38 @@ function migrate(value: unknown): unknown {
   return readable ? { ...value, schemaVersion: LABEL_SCHEMA_VERSION } : value;
 }
 
-/** `field: problem`; a missing field of a mask label says that mask labels need it. */
-function describeIssue(issue: z.core.$ZodIssue, labelKind: unknown): string {
-  const path = issue.path.length === 0 ? 'record' : issue.path.map(String).join('.');
-  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
-    return `${path}: missing${labelKind === 'mask' ? ' (required for mask labels)' : ''}`;
+const LABEL_KINDS = '"mask" or "manual"';
+
+/**
+ * What is wrong with a line that failed validation: every missing field when fields are
+ * missing (`source: missing`, or `missing fields: a, b, c`), else the first issue
+ * (`field: problem`). Without a valid `labelKind` the fields every record needs are listed;
+ * with one, those of that kind (mask labels need more).
+ */
+function describeProblem(value: unknown, issue: z.core.$ZodIssue): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const type = Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`;
+    return `record: expected a JSON object, received ${type}`;
   }
+  const kind = (value as { labelKind?: unknown }).labelKind;
+  if (kind !== undefined && kind !== 'mask' && kind !== 'manual') {
+    return `labelKind: expected ${LABEL_KINDS}, received ${JSON.stringify(kind)}`;
+  }
+  const schema = kind === 'mask' ? MaskLabelRecordSchema : ManualLabelRecordSchema;
+  const missing = requiredFields(schema).filter((field) => !(field in value))
+    .map((field) => (field === 'labelKind' ? `labelKind (${LABEL_KINDS})` : field));
+  const note = kind === 'mask' ? ' (required for mask labels)' : '';
+  if (missing.length === 1) return `${missing[0]}: missing${note}`;
+  if (missing.length > 1) return `missing fields${note}: ${missing.join(', ')}`;
+  const path = issue.path.length === 0 ? 'record' : issue.path.map(String).join('.');
   return `${path}: ${issue.message}`;
+}
+
+/** The fields of an object schema that may not be left out, in the schema's order. */
+function requiredFields(schema: z.ZodObject): string[] {
+  return Object.entries(schema.shape)
+    .filter(([, field]) => !(field as z.ZodType).safeParse(undefined).success)
+    .map(([name]) => name);
 }
 
 /** One record as a JSON line (with the trailing newline). */

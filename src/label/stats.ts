@@ -6,6 +6,7 @@
  * (under the record's polarity) minus the F-measure at Otsu's threshold: 0 when Otsu is as good
  * as possible, up to 1.
  */
+import { AutothreshError } from '../errors.js';
 import { createHistogram } from '../histogram/histogram.js';
 import { globalThreshold } from '../methods/global/index.js';
 import { bestThreshold, confusionAt, score } from './objectives.js';
@@ -52,8 +53,12 @@ export interface DatasetStats {
   datasets: GroupStats[];
 }
 
-/** Summaries per dataset and of all records. Throws `autothresh.dataset` on a repeated id. */
+/**
+ * Summaries per dataset and of all records. Throws `autothresh.dataset` on a repeated id, and
+ * when there is no record (every summary would be undefined).
+ */
 export function datasetStats(records: readonly LabelRecord[]): DatasetStats {
+  if (records.length === 0) throw new AutothreshError('autothresh.dataset', 'stats: no records');
   assertUniqueIds(records, 'stats');
   const byDataset = new Map<string, LabelRecord[]>();
   for (const record of records) {

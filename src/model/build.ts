@@ -22,7 +22,7 @@ import { HEAD_NAMES, NORMALIZATIONS, type Normalization } from './config.js';
 export interface NetworkConfig {
   /** Number of input features. */
   inputSize: number;
-  /** Widths of the hidden layers, input side first; default [256, 128, 64]. */
+  /** Widths of the hidden layers, input side first; default [128, 64]. */
   hidden: number[];
   normalization: Normalization;
   /** Dropout rate after each hidden layer, in [0, 1). */

@@ -16,4 +16,4 @@ export const LOSS_NAMES = ['soft-score', 'huber'] as const;
 export type LossName = (typeof LOSS_NAMES)[number];
 
 /** Default hidden widths, input side first. */
-export const DEFAULT_HIDDEN = [256, 128, 64];
+export const DEFAULT_HIDDEN = [128, 64];

@@ -8,6 +8,10 @@
  * - `sqrt`: √p_b (256 values in [0, 1]); compresses the dominant background mode so that small
  *   foreground modes are visible (measured: better than p_b).
  * - `cdf`: C_b = Σ_{k ≤ b} p_k, the cumulative distribution (256 values in [0, 1]).
+ * - `sqrt64`, `cdf64`: the same at a quarter of the resolution, on 64 groups of 4 bins:
+ *   √(p_4g + … + p_4g+3) and C_4g+3 for g = 0..63 (64 values each). The threshold itself stays
+ *   exact to the bin: it is a correction to a classical threshold, and the loss reads the full
+ *   class histograms; the coarser input makes the network four times smaller.
  * - `stats`: {@link STATISTIC_NAMES}: moments, entropy, occupied range, quantiles, mode
  *   (bin positions are divided by 255, so all in [0, 1] except skewness and kurtosis, which
  *   are clipped to [−10, 10] and [0, 50]).
@@ -40,20 +44,23 @@ export const STATISTIC_NAMES = [
 
 const QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99];
 
-export const FEATURE_BLOCKS = ['histogram', 'sqrt', 'cdf', 'stats', 'classical'] as const;
+export const FEATURE_BLOCKS = [
+  'histogram', 'sqrt', 'cdf', 'sqrt64', 'cdf64', 'stats', 'classical',
+] as const;
 export type FeatureBlock = (typeof FEATURE_BLOCKS)[number];
 
-/** Named feature sets; `sqrt-cdf-stats-classical` is the default (the shipped model's). */
+/** Named feature sets; `sqrt64-cdf64-stats-classical` is the default (the shipped model's). */
 export const FEATURE_SETS = {
   'histogram': ['histogram'],
   'sqrt-cdf': ['sqrt', 'cdf'],
   'sqrt-cdf-stats': ['sqrt', 'cdf', 'stats'],
   'histogram-stats-classical': ['histogram', 'stats', 'classical'],
   'sqrt-cdf-stats-classical': ['sqrt', 'cdf', 'stats', 'classical'],
+  'sqrt64-cdf64-stats-classical': ['sqrt64', 'cdf64', 'stats', 'classical'],
 } as const satisfies Record<string, readonly FeatureBlock[]>;
 export type FeatureSetName = keyof typeof FEATURE_SETS;
 export const FEATURE_SET_NAMES = Object.keys(FEATURE_SETS) as FeatureSetName[];
-export const DEFAULT_FEATURE_SET: FeatureSetName = 'sqrt-cdf-stats-classical';
+export const DEFAULT_FEATURE_SET: FeatureSetName = 'sqrt64-cdf64-stats-classical';
 
 /** Bumped whenever a block's formula changes, so that old models are refused. */
 export const FEATURES_VERSION = 1;
@@ -84,6 +91,7 @@ export function featureDefinition(name: FeatureSetName): FeatureDefinition {
 function blockSize(block: FeatureBlock): number {
   if (block === 'stats') return STATISTIC_NAMES.length;
   if (block === 'classical') return 2 * CLASSICAL_METHODS.length;
+  if (block === 'sqrt64' || block === 'cdf64') return POOLED_BINS;
   return BIN_COUNT;
 }
 
@@ -141,11 +149,35 @@ function blockValues(
       return probabilities.map(Math.sqrt);
     case 'cdf':
       return cumulative;
+    case 'sqrt64':
+      return pooledSqrt(probabilities);
+    case 'cdf64':
+      return pooledCumulative(cumulative);
     case 'stats':
       return statistics(probabilities, cumulative);
     case 'classical':
       return classicalBlock(classical ?? classicalThresholds(histogram), cumulative);
   }
+}
+
+/** Groups of 4 bins in the `sqrt64` and `cdf64` blocks. */
+const POOLED_BINS = BIN_COUNT / 4;
+
+function pooledSqrt(probabilities: Float64Array): Float64Array {
+  const pooled = new Float64Array(POOLED_BINS);
+  for (let group = 0; group < POOLED_BINS; group++) {
+    const bin = 4 * group;
+    pooled[group] = Math.sqrt(
+      probabilities[bin] + probabilities[bin + 1] + probabilities[bin + 2] + probabilities[bin + 3],
+    );
+  }
+  return pooled;
+}
+
+function pooledCumulative(cumulative: Float64Array): Float64Array {
+  const pooled = new Float64Array(POOLED_BINS);
+  for (let group = 0; group < POOLED_BINS; group++) pooled[group] = cumulative[4 * group + 3];
+  return pooled;
 }
 
 function normalizedCounts(histogram: Histogram): Float64Array {

@@ -34,17 +34,58 @@ export interface ModelFiles {
   metadata: ModelMetadata;
 }
 
+/**
+ * Reads and checks a model folder. Every problem is an `autothresh.model` error naming the file
+ * and what is wrong with it: missing, not JSON, metadata that does not match this code, a weights
+ * manifest that is not one float32 file, or a weights file of the wrong size.
+ */
 export async function readModelFiles(directory: string): Promise<ModelFiles> {
-  const modelJson = JSON.parse(await readText(directory, MODEL_FILE)) as ModelJson;
-  const metadata = checkMetadata(JSON.parse(await readText(directory, METADATA_FILE)), directory);
+  const modelJson = parseJson(directory, MODEL_FILE, await readText(directory, MODEL_FILE));
+  const metadata = checkMetadata(
+    parseJson(directory, METADATA_FILE, await readText(directory, METADATA_FILE)),
+    join(directory, METADATA_FILE),
+  );
+  const specs = weightSpecsOf(directory, modelJson);
   const buffer = await readBinary(directory, WEIGHTS_FILE);
-  const weights = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
-  if (!Array.isArray(modelJson.weightsManifest) || modelJson.weightsManifest.length !== 1) {
+  const expected = 4 * specs.reduce(
+    (sum, spec) => sum + spec.shape.reduce((product, size) => product * size, 1), 0,
+  );
+  if (buffer.byteLength !== expected) {
     throw new AutothreshError(
-      'autothresh.model', `${directory}: ${MODEL_FILE} must list one weights file`,
+      'autothresh.model',
+      `${join(directory, WEIGHTS_FILE)}: expected ${expected} bytes (the weights listed in ` +
+        `${MODEL_FILE}), found ${buffer.byteLength}`,
     );
   }
-  return { modelJson, weights: weights as ArrayBuffer, metadata };
+  const weights = buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
+  return { modelJson: modelJson as ModelJson, weights: weights as ArrayBuffer, metadata };
+}
+
+function parseJson(directory: string, name: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AutothreshError(
+      'autothresh.model', `${join(directory, name)}: not valid JSON (${errorMessage(error)})`,
+    );
+  }
+}
+
+/** The weight list of `model.json`: one manifest entry of float32 tensors with integer shapes. */
+function weightSpecsOf(directory: string, modelJson: unknown): WeightSpec[] {
+  const manifest = (modelJson as Partial<ModelJson> | null)?.weightsManifest;
+  const specs = Array.isArray(manifest) && manifest.length === 1 ? manifest[0]?.weights : null;
+  const valid = Array.isArray(specs) && specs.every((spec) =>
+    typeof spec?.name === 'string' && spec.dtype === 'float32' && Array.isArray(spec.shape) &&
+    spec.shape.every((size: unknown) => Number.isInteger(size) && (size as number) >= 0));
+  if (!valid || typeof (modelJson as Partial<ModelJson>).modelTopology !== 'object') {
+    throw new AutothreshError(
+      'autothresh.model',
+      `${join(directory, MODEL_FILE)}: expected a layers model with one weights file of ` +
+        'float32 tensors (as `autothresh train` writes)',
+    );
+  }
+  return specs as WeightSpec[];
 }
 
 async function readText(directory: string, name: string): Promise<string> {

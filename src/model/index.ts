@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { AutothreshError } from '../errors.js';
-import type { Histogram } from '../histogram/histogram.js';
+import { countsArray, type Histogram } from '../histogram/histogram.js';
 import { readModelFiles } from './files.js';
 import { forwardLayers, runForward, type ForwardLayer } from './forward.js';
 import { baseThresholdOf } from './examples.js';
@@ -102,5 +102,33 @@ export function predictThresholds(
   });
   normalizeFeatures(input, metadata.normalization);
   const outputs = runForward(model.layers, input, histograms.length);
-  return bases.map((base, index) => decodeHeads(outputs, index * 3, base));
+  return bases.map((base, index) => {
+    const prediction = decodeHeads(outputs, index * 3, base);
+    const single = singleOccupiedBin(histograms[index]);
+    return single === null ? prediction : constantImagePrediction(prediction, single);
+  });
+}
+
+/** The one occupied bin of a constant image's histogram, or null. */
+function singleOccupiedBin(histogram: Histogram): number | null {
+  const counts = countsArray(histogram);
+  let found: number | null = null;
+  for (let bin = 0; bin < counts.length; bin++) {
+    if (counts[bin] <= 0) continue;
+    if (found !== null) return null;
+    found = bin;
+  }
+  return found;
+}
+
+/**
+ * A constant image follows the policy of every method: the threshold is its one value. No
+ * threshold separates anything there, so the expected quality is 0; the polarity head's answer
+ * is kept.
+ */
+function constantImagePrediction(
+  prediction: ThresholdPrediction,
+  bin: number,
+): ThresholdPrediction {
+  return { ...prediction, threshold: bin, rawThreshold: bin, quality: 0 };
 }

@@ -103,7 +103,7 @@ export function checkMetadata(raw: unknown, where: string): ModelMetadata {
     const issue = parsed.error.issues[0];
     throw new AutothreshError(
       'autothresh.model',
-      `${where}: metadata field ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      `${where}: field ${issue.path.join('.') || '(root)'}: ${issue.message}`,
     );
   }
   const metadata = parsed.data;
@@ -123,7 +123,7 @@ export function checkMetadata(raw: unknown, where: string): ModelMetadata {
     if (JSON.stringify(found) !== JSON.stringify(wanted)) {
       throw new AutothreshError(
         'autothresh.model',
-        `${where}: metadata field ${field} is ${JSON.stringify(found)}, ` +
+        `${where}: field ${field} is ${JSON.stringify(found)}, ` +
           `this version of autothresh expects ${JSON.stringify(wanted)}`,
       );
     }

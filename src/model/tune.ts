@@ -6,6 +6,7 @@
  * ranks designs the way they behave on new kinds of images; crops of held-back images of the
  * training datasets did not (measured).
  */
+import { AutothreshError } from '../errors.js';
 import type { LabelRecord } from '../label/schema.js';
 import { evaluatePredictions } from './evaluate.js';
 import { buildExamples } from './examples.js';
@@ -25,25 +26,48 @@ export function candidateGrid(base: TrainConfig, size: 'quick' | 'full'): Candid
   const quick = [
     variant('baseline', {}),
     variant('norm layer', { normalization: 'layer' }),
-    variant('dropout 0', { dropout: 0 }),
-    variant('features sqrt-cdf-stats', { featureSet: 'sqrt-cdf-stats' }),
+    variant('dropout 0.1', { dropout: 0.1 }),
+    variant('features sqrt-cdf-stats-classical', { featureSet: 'sqrt-cdf-stats-classical' }),
     variant('loss huber', { loss: 'huber' }),
   ];
   if (size === 'quick') return quick;
   return [
     ...quick,
+    variant('hidden 64,32', { hidden: [64, 32] }),
+    variant('hidden 256,128,64', { hidden: [256, 128, 64] }),
+    variant('hidden 128', { hidden: [128] }),
     variant('hidden 128,64,32', { hidden: [128, 64, 32] }),
-    variant('hidden 512,256,128', { hidden: [512, 256, 128] }),
-    variant('hidden 256,128', { hidden: [256, 128] }),
-    variant('hidden 256,128,64,32', { hidden: [256, 128, 64, 32] }),
     variant('norm batch', { normalization: 'batch' }),
-    variant('dropout 0.3', { dropout: 0.3 }),
+    variant('dropout 0', { dropout: 0 }),
+    variant('features sqrt-cdf-stats', { featureSet: 'sqrt-cdf-stats' }),
     variant('features histogram', { featureSet: 'histogram' }),
     variant('features histogram-stats-classical', { featureSet: 'histogram-stats-classical' }),
     variant('base otsu', { baseMethod: 'otsu' }),
     variant('base none', { baseMethod: 'none' }),
     variant('balance none', { balance: 'none' }),
   ];
+}
+
+/**
+ * Leave-one-dataset-out needs every held-out dataset to have original records, and at least one
+ * other dataset to train on.
+ */
+function checkHeldOut(present: string[], heldOut: string[], all: Set<string>): void {
+  const unknown = heldOut.find((dataset) => !present.includes(dataset));
+  if (unknown !== undefined) {
+    throw new AutothreshError(
+      'autothresh.usage',
+      `--hold-out: no original records of dataset '${unknown}'; ` +
+        `datasets with originals: ${present.join(', ') || 'none'}`,
+    );
+  }
+  if (all.size < 2) {
+    throw new AutothreshError(
+      'autothresh.usage',
+      `--data: leave-one-dataset-out needs records of at least two datasets, found ${all.size}` +
+        (all.size === 1 ? ` (${[...all][0]})` : ''),
+    );
+  }
 }
 
 export interface TuneResult {
@@ -72,8 +96,9 @@ export async function tuneCandidates(
   options: TuneOptions,
 ): Promise<TuneResult[]> {
   const originals = records.filter(isOriginal);
-  const datasets = options.datasets ??
-    [...new Set(originals.map((record) => record.dataset))].sort();
+  const present = [...new Set(originals.map((record) => record.dataset))].sort();
+  const datasets = options.datasets ?? present;
+  checkHeldOut(present, datasets, new Set(records.map((record) => record.dataset)));
   const results: TuneResult[] = [];
   for (const candidate of candidates) {
     const started = performance.now();

@@ -72,6 +72,8 @@ export interface TrainSummary {
   runScores: number[];
   trainRecords: number;
   validationRecords: number;
+  /** Augmented records of validation images, used by neither side (no leak into training). */
+  unusedRecords: number;
   backend: string;
 }
 
@@ -88,6 +90,11 @@ export async function trainAndSave(request: TrainRequest): Promise<TrainSummary>
     );
   }
   const { train, validation, description } = await chooseValidation(request, records);
+  if (train.length === 0) {
+    throw new AutothreshError(
+      'autothresh.usage', '--val-split: no training record is left; lower the fraction',
+    );
+  }
 
   let first: TrainedModel | undefined;
   const runScores: number[] = [];
@@ -112,6 +119,9 @@ export async function trainAndSave(request: TrainRequest): Promise<TrainSummary>
     runScores,
     trainRecords: train.length,
     validationRecords: validation.length,
+    unusedRecords: request.validationFiles.length > 0
+      ? 0
+      : records.length - train.length - validation.length,
     backend: tf.getBackend(),
   };
 }
@@ -122,12 +132,26 @@ async function chooseValidation(
 ): Promise<{ train: LabelRecord[]; validation: LabelRecord[]; description: string }> {
   if (request.validationFiles.length > 0) {
     const validation = await readRecordFiles(request.validationFiles);
+    refuseSharedImages(records, validation);
     const description = `files ${request.validationFiles.join(', ')}`;
     return { train: records, validation, description };
   }
   if (request.valSplit <= 0) return { train: records, validation: [], description: 'none' };
   const split = splitBySource(records, request.valSplit, request.config.seed);
   return { ...split, description: `${request.valSplit} of the source images (seeded)` };
+}
+
+/** Validation records must come from images the training records do not (any variant of). */
+function refuseSharedImages(train: readonly LabelRecord[], validation: readonly LabelRecord[]) {
+  const trainImages = new Set(train.map(sourceKey));
+  const shared = validation.filter((record) => trainImages.has(sourceKey(record)));
+  if (shared.length > 0) {
+    throw new AutothreshError(
+      'autothresh.usage',
+      `--val: ${shared.length} of ${validation.length} validation records come from images ` +
+        `that --data also holds (e.g. ${shared[0].source}); validation must use other images`,
+    );
+  }
 }
 
 async function loadInit(name: string) {

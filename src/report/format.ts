@@ -60,7 +60,16 @@ export function describeRun(result: BenchResult): string {
     `oracle objective ${settings.objective}; ${level}% intervals from ${settings.resamples} ` +
     `bootstrap resamples (seed ${settings.seed}); W/T/L = per-image F-measure against ` +
     `${settings.reference} (ties within ${settings.tieTolerance})` +
-    (settings.roi ? '; scored inside the regions of interest' : '');
+    (settings.roi ? '; scored inside the regions of interest' : '') +
+    (settings.maskThreshold === 0 ? '' : `; foreground = mask value > ${settings.maskThreshold}`) +
+    localParamsText(settings.localParams);
+}
+
+/** `; local methods with window 31, k 0.3` for the parameters given, or nothing. */
+function localParamsText(params: BenchResult['settings']['localParams']): string {
+  const given = Object.entries(params).filter(([, value]) => value !== undefined);
+  if (given.length === 0) return '';
+  return `; local methods with ${given.map(([name, value]) => `${name} ${value}`).join(', ')}`;
 }
 
 /** Summaries of one dataset (or all images), in method order. */

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { drdOf } from '../../src/bench/drd.js';
 import { confusionOfMasks, metricsOfConfusion } from '../../src/bench/metrics.js';
 import type { BenchResult } from '../../src/bench/results.js';
-import { runBench } from '../../src/bench/runner.js';
+import { NothingToScoreError, runBench } from '../../src/bench/runner.js';
 import { isAutothreshError } from '../../src/errors.js';
 import { binarizeWithMap, localThresholdMap } from '../../src/methods/local/index.js';
 import { DEFAULT_MODEL_DIRECTORY } from '../../src/model/index.js';
@@ -175,5 +175,131 @@ describe('runBench details', () => {
       const hasModel = existsSync(join(DEFAULT_MODEL_DIRECTORY, 'model.json'));
       expect(outcome.methods.some((method) => method.name === 'learned')).toBe(hasModel);
       if (!hasModel) expect(outcome.notes.join(' ')).toMatch(/learned: skipped/);
+    });
+
+  it('when a mask has no foreground or no background pixel then that image fails by its mask',
+    async () => {
+      const broken = await writeBenchDataset();
+      const [first, second] = loadMetricFixtures();
+      const size = first.width * first.height;
+      await writeRaw(join(broken.masks, `${first.name}.png`), new Uint8Array(size),
+        first.width, first.height, 1);
+      await writeRaw(join(broken.masks, `${second.name}.png`),
+        new Uint8Array(second.width * second.height).fill(255), second.width, second.height, 1);
+      const outcome = await runBench({
+        images: [{ images: broken.images, masks: broken.masks }], methods: ['otsu', 'oracle'],
+      });
+      expect(outcome.failures).toEqual([
+        { file: join(broken.masks, `${first.name}.png`),
+          message: 'mask has no foreground pixel (no value > 0)' },
+        { file: join(broken.masks, `${second.name}.png`),
+          message: 'mask has no background pixel (every value > 0)' },
+      ]);
+      expect(outcome.images.map((image) => image.id))
+        .toEqual(loadMetricFixtures().slice(2).map((fixture) => fixture.name));
+    });
+
+  it('when no input can be scored then the error holds every failure, not only the first',
+    async () => {
+      const broken = await writeBenchDataset();
+      const fixtures = loadMetricFixtures();
+      for (const fixture of fixtures) {
+        await writeRaw(join(broken.masks, `${fixture.name}.png`),
+          new Uint8Array(fixture.width * fixture.height), fixture.width, fixture.height, 1);
+      }
+      const error = await runBench({
+        images: [{ images: broken.images, masks: broken.masks }], methods: ['otsu'],
+      }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(NothingToScoreError);
+      expect(isAutothreshError(error, 'autothresh.noImages')).toBe(true);
+      expect((error as NothingToScoreError).failures.map((failure) => failure.file))
+        .toEqual(fixtures.map((fixture) => join(broken.masks, `${fixture.name}.png`)));
+    });
+
+  it('when a --roi folder holds no image then the run is refused before any image is read',
+    async () => {
+      const emptyRoi = join(temporaryDirectory(), 'roi');
+      mkdirSync(emptyRoi);
+      const error = await runBench({
+        images: [{ images: dataset.images, masks: dataset.masks, roi: emptyRoi }],
+        methods: ['otsu'],
+      }).catch((caught: unknown) => caught);
+      expect(isAutothreshError(error, 'autothresh.usage')).toBe(true);
+      expect((error as Error).message).toBe('option --roi: expected a folder of ' +
+        `region-of-interest masks, received ${JSON.stringify(emptyRoi)}, which holds no ` +
+        'image file');
+    });
+
+  it('when a mask threshold is given then mask values up to it are background', async () => {
+    // 8×4 image: gray 20 in the left half, 200 in the right; mask 255 at x 0–1, 100 at x 2–3.
+    const root = temporaryDirectory();
+    const gray = new Uint8Array(32);
+    const mask = new Uint8Array(32);
+    for (let i = 0; i < 32; i++) {
+      gray[i] = i % 8 < 4 ? 20 : 200;
+      mask[i] = i % 8 < 2 ? 255 : i % 8 < 4 ? 100 : 0;
+    }
+    for (const [folder, pixels] of [['images', gray], ['masks', mask]] as const) {
+      mkdirSync(join(root, 'set', folder), { recursive: true });
+      await writeRaw(join(root, 'set', folder, 'a.png'), pixels, 8, 4, 1);
+    }
+    const source = { images: join(root, 'set', 'images'), masks: join(root, 'set', 'masks') };
+    const loose = await runBench({ images: [source], methods: ['otsu'] });
+    const strict = await runBench({ images: [source], methods: ['otsu'], maskThreshold: 127 });
+    // Otsu separates 20 from 200: the whole left half is predicted foreground (dark).
+    expect(loose.results[0].metrics!.fmeasure).toBe(1);
+    // With values ≤ 127 as background, 8 of the 16 predicted pixels are false positives.
+    expect(strict.results[0].metrics!.precision).toBeCloseTo(8 / 16, 12);
+    expect(strict.results[0].metrics!.recall).toBe(1);
+    expect(strict.settings.maskThreshold).toBe(127);
+  });
+});
+
+describe('runBench local-method parameters', () => {
+  const fixtures = loadMetricFixtures();
+  const asImage = (fixture: (typeof fixtures)[number]) => ({
+    width: fixture.width, height: fixture.height, bitDepth: 8 as const,
+    data: fixture.gray, included: null,
+  });
+
+  it('when parameters are given then each local row uses those it takes, and only those',
+    async () => {
+      const params = { window: 31, k: 0.3 };
+      const run = await runBench({
+        images: [{ images: dataset.images, masks: dataset.masks }],
+        methods: ['sauvola', 'adaptive-gaussian'], localParams: params,
+      });
+      expect(run.settings.localParams).toEqual(params);
+      for (const row of run.results) {
+        const fixture = fixtures.find((item) => item.name === run.images[row.image].id)!;
+        const image = asImage(fixture);
+        // adaptive-gaussian takes window and c: k is not passed to it.
+        const own = row.method === 'sauvola' ? params : { window: params.window };
+        const map = localThresholdMap(row.method as 'sauvola', image, own);
+        const predicted = binarizeWithMap(image, map, row.polarity!);
+        const expected = metricsOfConfusion(confusionOfMasks(fixture.truth, predicted));
+        expect(row.metrics!.fmeasure, row.method).toBeCloseTo(expected.fmeasure, 12);
+      }
+      const defaults = result.results.filter((row) => row.method === 'sauvola');
+      const changed = run.results.filter((row) => row.method === 'sauvola');
+      expect(changed.map((row) => row.metrics!.fmeasure))
+        .not.toEqual(defaults.map((row) => row.metrics!.fmeasure));
+    });
+
+  it.each([
+    [{ window: 4 }, ['sauvola'], /^option --window: sauvola: parameter window must be an odd/],
+    [{ k: 0.2 }, ['otsu'], /^option --k: sets a parameter of the local methods, and --methods/],
+    [{ k: 0.2 }, ['adaptive-gaussian'],
+      /^option --k: no local method of this run uses it \(adaptive-gaussian takes window, c\)/],
+    [{ r: -1 }, ['sauvola', 'wolf'],
+      /^option --r: sauvola: parameter r must be a finite number > 0/],
+  ] as const)('when %j is given for %j then the run is refused naming the option',
+    async (params, methods, message) => {
+      const error = await runBench({
+        images: [{ images: dataset.images, masks: dataset.masks }],
+        methods, localParams: params,
+      }).catch((caught: unknown) => caught);
+      expect(isAutothreshError(error, 'autothresh.usage')).toBe(true);
+      expect((error as Error).message).toMatch(message);
     });
 });

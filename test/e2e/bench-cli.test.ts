@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeBenchDataset, writeModelVariant, type BenchDataset } from '../helpers/bench-data.js';
 import { jsonLines, runCli } from '../helpers/cli.js';
@@ -139,8 +140,8 @@ describe('autothresh bench', () => {
       mkdirSync(empty);
       const alone = await runCli('bench', '--images', empty, '--masks', empty);
       expect(alone.code).toBe(1);
-      expect(alone.stderr).toBe('autothresh: bench: no image or record to score (1 failed; ' +
-        `first: ${empty}: no image files in this folder)\n`);
+      expect(alone.stderr).toBe(`${empty}: no image files in this folder\n` +
+        'autothresh: bench: no image or record to score (1 input failed, listed above)\n');
       const mixed = await runCli('bench', '--images', empty, '--masks', empty,
         '--images', dataset.images, '--masks', dataset.masks, '--methods', 'otsu');
       expect(mixed.code).toBe(1);
@@ -196,4 +197,108 @@ describe('autothresh bench', () => {
     expect(outcome.stderr).toContain(`wrote ${file}`);
     expect(readFileSync(file, 'utf8')).toContain('<canvas id="fmeasure-chart">');
   });
+
+  it('when --html names a folder then it exits 2 before the run, writing nothing', async () => {
+    const folder = temporaryDirectory();
+    const outcome = await runCli('bench', '--images', dataset.images, '--masks', dataset.masks,
+      '--methods', 'otsu', '--html', folder);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stdout).toBe('');
+    expect(outcome.stderr).toBe(`autothresh: option --html: expected a file to write, received ` +
+      `${JSON.stringify(folder)}, which is a folder\n`);
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('when a mask has no foreground pixel then its line names the mask, the rest is scored',
+    async () => {
+      const broken = await writeBenchDataset();
+      const [name] = readdirSync(broken.masks);
+      const empty = join(broken.masks, name);
+      await writeRaw(empty, new Uint8Array(200 * 200), 200, 200, 1);
+      const outcome = await runCli('bench', '--images', broken.images, '--masks', broken.masks,
+        '--methods', 'otsu,oracle', '--json', '--quiet');
+      expect(outcome.code).toBe(1);
+      expect(outcome.stderr).toBe(`${empty}: mask has no foreground pixel (no value > 0)\n`);
+      const rows = jsonLines(outcome.stdout).filter((line) => line.type === 'image');
+      expect(new Set(rows.map((row) => row.id)).size).toBe(2);
+    });
+
+  it('when every input fails then every failure is printed, then the summary', async () => {
+    const root = temporaryDirectory();
+    const noMasks = join(root, 'none');
+    mkdirSync(noMasks);
+    const outcome = await runCli('bench', '--images', dataset.images, '--masks', noMasks,
+      '--methods', 'otsu');
+    expect(outcome.code).toBe(1);
+    const lines = outcome.stderr.trimEnd().split('\n');
+    expect(lines.slice(0, 3).map((line) => line.replace(/^.*\/images\//, '')))
+      .toEqual(readdirSync(dataset.images).sort().map((file) =>
+        `${file}: no mask named ${file.replace('.png', '')}.* in ${noMasks}`));
+    expect(lines[3]).toBe('autothresh: bench: no image or record to score (3 inputs failed, ' +
+      'listed above)');
+    expect(lines).toHaveLength(4);
+  });
+
+  it('when the --roi folder holds no image then it exits 2 with one line', async () => {
+    const emptyRoi = join(temporaryDirectory(), 'roi');
+    mkdirSync(emptyRoi);
+    const outcome = await runCli('bench', '--images', dataset.images, '--masks', dataset.masks,
+      '--roi', emptyRoi, '--methods', 'otsu');
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toBe('autothresh: option --roi: expected a folder of ' +
+      `region-of-interest masks, received ${JSON.stringify(emptyRoi)}, which holds no image ` +
+      'file\n');
+  });
+
+  it('when local parameters are given then the local rows use them and the settings say so',
+    async () => {
+      const args = ['bench', '--images', dataset.images, '--masks', dataset.masks,
+        '--methods', 'sauvola', '--json'];
+      const plain = jsonLines((await runCli(...args)).stdout);
+      const tuned = await runCli(...args, '--window', '31', '--k', '0.3');
+      expect(tuned.code).toBe(0);
+      const lines = jsonLines(tuned.stdout);
+      expect(lines[0]).toMatchObject({ type: 'settings', localParams: { window: 31, k: 0.3 } });
+      const scores = (rows: typeof lines) => rows.filter((line) => line.type === 'image')
+        .map((line) => line.fmeasure);
+      expect(scores(lines)).not.toEqual(scores(plain));
+      const table = await runCli(...args.slice(0, -1), '--window', '31');
+      expect(table.stdout).toContain('local methods with window 31');
+    });
+
+  it.each([
+    [['--window', '4'], /^autothresh: option --window: sauvola: parameter window must be an odd/],
+    [['--window', 'wide'], /^autothresh: option --window: expected a number, received "wide"/],
+    [['--c', '3', '--methods', 'sauvola'],
+      /^autothresh: option --c: no local method of this run uses it \(sauvola takes window, k/],
+    [['--k', '0.2', '--methods', 'otsu'], /^autothresh: option --k: sets a parameter of the local/],
+  ])('when %j is given then it exits 2 naming the option', async (extra, message) => {
+    const outcome = await runCli('bench', '--images', dataset.images, '--masks', dataset.masks,
+      '--methods', 'sauvola,otsu', ...extra);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(message);
+    expect(outcome.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('when masks are JPEG then a note advises --mask-threshold, and lossless masks win',
+    async () => {
+      const jpeg = await writeBenchDataset();
+      const names = readdirSync(jpeg.masks);
+      for (const name of names) {
+        const file = join(jpeg.masks, name);
+        await sharp(file).jpeg({ quality: 75 }).toFile(file.replace('.png', '.jpg'));
+      }
+      unlinkSync(join(jpeg.masks, names[0]));
+      const outcome = await runCli('bench', '--images', jpeg.images, '--masks', jpeg.masks,
+        '--methods', 'otsu', '--csv');
+      expect(outcome.code).toBe(0);
+      expect(outcome.stderr).toContain(`${jpeg.masks}: 1 mask is JPEG (${names[0].replace(
+        '.png', '.jpg')}): compression leaves gray values beside the mask's edges, which ` +
+        '--mask-threshold 0 puts on the wrong side; --mask-threshold 127 is advisable');
+      expect(outcome.stderr).toContain(`${join(jpeg.masks, names[1].replace('.png', '.jpg'))}: ` +
+        `same name as ${names[1]}; using ${names[1]} (lossless formats are preferred)`);
+      const quiet = await runCli('bench', '--images', jpeg.images, '--masks', jpeg.masks,
+        '--methods', 'otsu', '--csv', '--mask-threshold', '127');
+      expect(quiet.stderr).not.toContain('is JPEG');
+    });
 });

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/program.js';
 import { labelFolder, partialPathOf } from '../../src/label/label-folder.js';
@@ -235,6 +237,80 @@ describe('autothresh label', () => {
       expect(records[0].source).toBe(`mini/images/${[...SAMPLE_NAMES].sort()[0]}.png`);
     });
 
+  it.each([
+    ['an existing folder', 'folder.jsonl', 'expected a file to write, received "{out}", which ' +
+      'is a folder'],
+    ['a path through a file', 'afile/out.jsonl', 'expected a file to write, received "{out}", ' +
+      'but {root}/afile is a file, not a folder'],
+    ['another extension', 'out.txt', 'expected a .jsonl or .jsonl.gz file (JSON Lines, ' +
+      'optionally gzip-compressed), received "{out}"'],
+  ])('when -o is %s then exits 2 at once, naming the option, writing nothing',
+    async (_case, name, expected) => {
+      const place = join(root, 'outputs');
+      await rm(place, { recursive: true, force: true });
+      await mkdir(join(place, 'folder.jsonl'), { recursive: true });
+      await writeFile(join(place, 'afile'), 'a file');
+      const out = join(place, name);
+      const before = (await readdir(place)).sort();
+      const result = await cli('label', '--images', images, '--masks', masks, '-o', out);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`autothresh: option --out: ${expected
+        .replace('{out}', out).replace('{root}', place)}\n`);
+      expect((await readdir(place)).sort()).toEqual(before);
+      expect(await readdir(join(place, 'folder.jsonl'))).toEqual([]);
+    });
+
+  it('when the library is given a folder as output then it refuses before labelling', async () => {
+    const folder = join(root, 'as-output.jsonl');
+    await mkdir(folder, { recursive: true });
+    let started = false;
+    await expect(labelFolder({
+      images, masks, output: folder, onStart: () => { started = true; },
+    })).rejects.toMatchObject({
+      code: 'autothresh.usage',
+      message: `output: expected a file to write, received ${JSON.stringify(folder)}, which is ` +
+        'a folder',
+    });
+    expect(started).toBe(false);
+    expect(existsSync(partialPathOf(folder))).toBe(false);
+  });
+
+  it('when a mask comes as JPEG and PNG then the PNG is used; JPEG alone gets a warning',
+    async () => {
+      const jpegImages = join(root, 'jpeg', 'images');
+      const jpegMasks = join(root, 'jpeg', 'masks');
+      await mkdir(jpegImages, { recursive: true });
+      await mkdir(jpegMasks, { recursive: true });
+      for (const name of ['both', 'alone']) {
+        await copyFile(sampleImage('dibco2009-H03'), join(jpegImages, `${name}.png`));
+        await sharp(sampleMask('dibco2009-H03')).jpeg({ quality: 75 })
+          .toFile(join(jpegMasks, `${name}.jpg`));
+      }
+      await copyFile(sampleMask('dibco2009-H03'), join(jpegMasks, 'both.png'));
+      const out = join(root, 'jpeg.jsonl');
+      const result = await cli('label', '--images', jpegImages, '--masks', jpegMasks, '-o', out);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`warning: ${join(jpegMasks, 'both.jpg')}: same name as ` +
+        'both.png; using both.png (lossless formats are preferred)\n');
+      expect(result.stderr).toContain(`warning: ${jpegMasks}: 1 mask is JPEG (alone.jpg): ` +
+        'compression leaves gray values beside the mask\'s edges, which --mask-threshold 0 ' +
+        'puts on the wrong side; --mask-threshold 127 is advisable (or lossless masks)\n');
+      const byId = new Map((await readLabelRecords(out)).map((record) => [record.id, record]));
+      const png = await readFile(join(jpegMasks, 'both.png'));
+      expect(byId.get('both')?.maskSha256).toBe(createHash('sha256').update(png).digest('hex'));
+      // The lossless mask is the real one: its record is that of the sample's own mask.
+      const sample = await cli('label', '--images', images, '--masks', masks, '-o',
+        join(root, 'sample.jsonl'));
+      expect(sample.code).toBe(0);
+      const reference = (await readLabelRecords(join(root, 'sample.jsonl')))
+        .find((record) => record.id === 'dibco2009-H03');
+      expect(byId.get('both')?.foregroundHistogram).toEqual(reference?.foregroundHistogram);
+
+      const advised = await cli('label', '--images', jpegImages, '--masks', jpegMasks, '-o',
+        join(root, 'jpeg-127.jsonl'), '--mask-threshold', '127');
+      expect(advised.stderr).not.toContain('is JPEG');
+    });
+
   it('when an option is invalid then exits 2 naming it', async () => {
     const result = await cli(
       'label', '--images', images, '--masks', masks, '-o', 'x.jsonl', '--objective', 'dice',
@@ -289,6 +365,52 @@ describe('autothresh dataset', () => {
       expect(result.stderr).toMatch(/real\.jsonl:1: duplicate id "[^"]+" \(also .*real\.jsonl:1\)/);
     }
   });
+  it('when lines are invalid then stats and split list every one, exit 1, write nothing',
+    async () => {
+      const [first, second, third] = (await readFile(real, 'utf8')).split('\n');
+      const file = join(root, 'mixed.jsonl');
+      await writeFile(file, [first, '{"id":"x"}', second, 'not json', third, first].join('\n'));
+      const out = join(root, 'mixed-split');
+      for (const command of [['stats'], ['split', '-o', out]]) {
+        const result = await cli('dataset', ...command, file);
+        expect(result.code, command[0]).toBe(1);
+        expect(result.stdout).toBe('');
+        const lines = result.stderr.trimEnd().split('\n');
+        expect(lines[0]).toBe(`autothresh: ${file}: 3 invalid lines, no record read (every ` +
+          'line must be a valid record):');
+        expect(lines.slice(1).map((line) => line.slice(0, line.indexOf(': ') + 2))).toEqual([
+          `${file}:2: `, `${file}:4: `, `${file}:6: `,
+        ]);
+        expect(lines[1]).toBe(`${file}:2: missing fields: schemaVersion, source, dataset, ` +
+          'imageSha256, width, height, histogram, polarity, bestThreshold, labelKind ("mask" ' +
+          'or "manual")');
+        expect(lines[3]).toMatch(/:6: duplicate id "[^"]+" \(first on line 1\)$/);
+      }
+      expect(existsSync(out)).toBe(false);
+    });
+
+  it('when the files hold no record then stats and split say so and exit 1', async () => {
+    const file = join(root, 'empty.jsonl');
+    await writeFile(file, '\n\n');
+    const out = join(root, 'empty-split');
+    for (const command of [['stats'], ['split', '-o', out]]) {
+      const result = await cli('dataset', ...command, file);
+      expect(result.code, command[0]).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`autothresh: ${file}: no records\n`);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('when split -o is a file then exits 2 naming the option, before reading', async () => {
+    const file = join(root, 'a-file');
+    await writeFile(file, 'not a folder');
+    const result = await cli('dataset', 'split', join(root, 'missing.jsonl'), '-o', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('autothresh: option --out: expected a folder to write into, ' +
+      `received ${JSON.stringify(file)}, which is a file\n`);
+    expect(await readFile(file, 'utf8')).toBe('not a folder');
+  });
 });
 
 describe('autothresh synth', () => {
@@ -307,4 +429,19 @@ describe('autothresh synth', () => {
     expect(forced.code).toBe(0);
     expect(forced.stdout.trimEnd().split('\n')).toHaveLength(1);
   });
+
+  it('when -o is a file or lies in one then exits 2 naming the option, writing nothing',
+    async () => {
+      const file = join(root, 'a-file');
+      await writeFile(file, 'not a folder');
+      for (const [out, problem] of [
+        [file, 'which is a file'], [join(file, 'sub'), `but ${file} is a file, not a folder`],
+      ]) {
+        const result = await cli('synth', '-n', '1', '-o', out);
+        expect(result.code).toBe(2);
+        expect(result.stderr).toBe('autothresh: option --out: expected a folder to write ' +
+          `into, received ${JSON.stringify(out)}, ${problem}\n`);
+      }
+      expect((await readdir(root)).sort()).toEqual(['a-file', 'series']);
+    });
 });

@@ -1,11 +1,15 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
-  existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync,
+  chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync,
+  writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUILT_BIN, jsonLines, runCli, spawnCli } from '../helpers/cli.js';
+import {
+  BUILT_BIN, jsonLines, runCli, spawnBuilt, spawnCli, UNPRIVILEGED,
+} from '../helpers/cli.js';
 import { temporaryDirectory, write16BitGray, writeRaw } from '../helpers/images.js';
 
 let folder: string;
@@ -407,5 +411,266 @@ describe('the built binary with a closed stdout', () => {
     const code = await new Promise<number | null>((done) => child.on('close', done));
     expect(stderr).not.toMatch(/EPIPE|Error|\n\s+at /);
     expect(code).toBe(0);
+  });
+});
+
+describe('autothresh predict on gray+alpha, damaged and special inputs', () => {
+  it('when an 8-bit gray+alpha PNG or TIFF is given then it is thresholded like RGBA (alpha ' +
+    'rule)', async () => {
+    for (const extension of ['png', 'tif']) {
+      const file = `test/fixtures/images/gray-alpha-transparent.${extension}`;
+      const outcome = await runCli('predict', '-m', 'otsu', '--json', file);
+      expect(outcome.code, outcome.stderr).toBe(0);
+      const [record] = jsonLines(outcome.stdout);
+      // Row 0 (alpha 0) is left out: the counted pixels are rows 1..6 of value (7x + 13y) mod 256.
+      const counted = Array.from({ length: 13 * 6 }, (_, i) => (7 * (i % 13) +
+        13 * (1 + Math.floor(i / 13))) % 256);
+      const threshold = record.threshold as number;
+      const side = record.polarity === 'dark'
+        ? counted.filter((value) => value <= threshold)
+        : counted.filter((value) => value > threshold);
+      expect(record.foregroundFraction).toBeCloseTo(side.length / counted.length, 12);
+    }
+  });
+
+  it('when a JPEG is cut but keeps its end marker then it fails with one line and exit 1',
+    async () => {
+      const pixels = new Uint8Array(96 * 64 * 3).map((_, i) => (i * 2654435761) >>> 24);
+      const whole = join(folder, 'whole-noise.jpg');
+      await writeRaw(whole, pixels, 96, 64, 3);
+      const bytes = readFileSync(whole);
+      const cut = join(folder, 'cut-noise.jpg');
+      writeFileSync(cut, Buffer.concat([bytes.subarray(0, bytes.length / 3),
+        Buffer.from([0xff, 0xd9])]));
+      const outcome = await runCli('predict', '-m', 'otsu', '--json', whole, cut);
+      expect(outcome.code).toBe(1);
+      expect(jsonLines(outcome.stdout).map((record) => record.file)).toEqual([whole]);
+      expect(outcome.stderr).toContain(`${cut}: cannot decode image (corrupt JPEG data: ` +
+        'premature end of data segment)\n');
+    });
+
+  it('when a FIFO is given as an input then it is "not a regular file" and nothing hangs',
+    async () => {
+      const fifo = join(folder, 'input-pipe.png');
+      execFileSync('mkfifo', [fifo]);
+      const outcome = await runCli('predict', '-m', 'otsu', fifo);
+      expect(outcome.code).toBe(1);
+      expect(outcome.stderr).toContain(`${fifo}: not a regular file\n`);
+    });
+
+  for (const extension of ['gif', 'webp']) {
+    it(`when an animated ${extension} has three frames then a warning names the page count`,
+      async () => {
+        const file = `test/fixtures/images/three-frames.${extension}`;
+        const first = await runCli('predict', '-m', 'mean', '--json', file);
+        expect(first.stderr).toContain(`warning: ${file}: file has 3 pages; using page 0`);
+        const third = await runCli('predict', '-m', 'mean', '--json', '--page', '2', file);
+        expect(third.stderr).not.toMatch(/pages/);
+        expect(jsonLines(third.stdout)[0].threshold).toBe(200);
+      });
+  }
+
+  it('when a floating-point TIFF is given then a warning says its values were cast', async () => {
+    const outcome = await runCli('predict', '-m', 'otsu', 'test/fixtures/images/float-values.tif');
+    expect(outcome.code).toBe(0);
+    expect(outcome.stderr).toMatch(/32-bit floating-point samples cast to 16-bit integers/);
+  });
+
+  it('when a 16-bit image is thresholded then only global methods warn about 256 bins',
+    async () => {
+      const values = new Uint16Array(100).map((_, i) => (i < 30 ? 1000 : 3000));
+      const file = await write16BitGray(join(folder, 'deep-local.png'), values, 10, 10);
+      const global = await runCli('predict', '-m', 'otsu', file);
+      expect(global.stderr).toMatch(/16-bit values 1000\.\.3000 mapped onto 256 bins/);
+      const local = await runCli('predict', '-m', 'sauvola', '--window', '3', file);
+      expect(local.code).toBe(0);
+      expect(local.stderr).not.toMatch(/256 bins/);
+    });
+});
+
+describe('autothresh predict output folders', () => {
+  it('when run twice with --out inside the input folder then the outputs are not read back',
+    async () => {
+      const images = join(folder, 'rerun');
+      mkdirSync(images);
+      await writeRaw(join(images, 'good.png'), bimodalPixels(), 40, 10, 1);
+      const out = join(images, 'out');
+      for (const run of [1, 2]) {
+        const outcome = await runCli('predict', '-m', 'otsu', '--json', '--out', out, images);
+        expect(outcome.code, `run ${run}: ${outcome.stderr}`).toBe(0);
+        expect(jsonLines(outcome.stdout).map((record) => record.file))
+          .toEqual([join(images, 'good.png')]);
+      }
+      expect(readdirSync(out)).toEqual(['good.png']);
+      // Named explicitly, a file inside --out is an input, and its output would replace it.
+      const named = await runCli('predict', '-m', 'otsu', '--out', out, join(out, 'good.png'));
+      expect(named.code).toBe(1);
+      expect(named.stderr).toContain(`${join(out, 'good.png')}: output would overwrite the input`);
+      // A pattern reaching into --out skips it too.
+      const pattern = await runCli('predict', '-m', 'otsu', '--json', '--out', out,
+        `${images}/**/*.png`);
+      expect(jsonLines(pattern.stdout)).toHaveLength(1);
+    });
+
+  it('when --out is under /proc then it fails at once with one line (exit 2), not a hang', () => {
+    const outcome = spawnBuilt(['predict', '-m', 'otsu', '--out', '/proc/autothresh-out',
+      bimodal], { timeout: 20_000 });
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toBe('autothresh: option --out: cannot create /proc/autothresh-out ' +
+      '(the file system takes no new folders here)\n');
+  });
+
+  it('when --out lies under a file then the line names the file problem (exit 2)', async () => {
+    const outcome = await runCli('predict', '-m', 'otsu', '--out', join(bimodal, 'sub'), bimodal);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toBe(`autothresh: option --out: cannot create ${join(bimodal, 'sub')} ` +
+      '(part of the path is a file, not a folder)\n');
+  });
+
+  it('when nested --out folders are missing then they are all created', async () => {
+    const out = join(folder, 'deep', 'er', 'out');
+    const outcome = await runCli('predict', '-m', 'otsu', '--out', out, bimodal);
+    expect(outcome.code).toBe(0);
+    expect(readdirSync(out)).toEqual(['bimodal.png']);
+  });
+
+  it('when an output path is a folder then the line names the output, not a temporary file',
+    async () => {
+      const out = join(folder, 'blocked');
+      mkdirSync(join(out, 'bimodal.png'), { recursive: true });
+      const outcome = await runCli('predict', '-m', 'otsu', '--out', out, bimodal);
+      expect(outcome.code).toBe(1);
+      expect(outcome.stderr).toContain(
+        `${bimodal}: ${join(out, 'bimodal.png')}: cannot write (is a folder)\n`);
+      expect(outcome.stderr).not.toMatch(/\.tmp|unexpected error|EISDIR/);
+      expect(readdirSync(out)).toEqual(['bimodal.png']);
+    });
+
+  it.skipIf(UNPRIVILEGED === null)('when --out is a folder this user may not write then it ' +
+    'fails up front with one line (exit 2)', () => {
+    const shared = mkdtempSync(join(tmpdir(), 'autothresh-unprivileged-'));
+    const input = join(shared, 'in.png');
+    writeFileSync(input, readFileSync(bimodal));
+    const locked = join(shared, 'locked');
+    mkdirSync(locked);
+    chmodSync(locked, 0o555);
+    chmodSync(shared, 0o755);
+    chmodSync(input, 0o644);
+    const outcome = spawnBuilt(['predict', '-m', 'otsu', '--out', locked, input],
+      { unprivileged: true, timeout: 20_000 });
+    expect(outcome.stderr).toBe(
+      `autothresh: option --out: cannot write into ${locked} (permission denied)\n`);
+    expect(outcome.code).toBe(2);
+  });
+});
+
+describe('autothresh predict with a model folder', () => {
+  const images = ['datasets/samples/images/nuclei-nih3t3-dna-00.png',
+    'datasets/samples/images/isbi2012-em-00.png'];
+
+  function brokenModel(name: string, breakIt: (model: string) => void): string {
+    const model = join(folder, name);
+    cpSync('models/default', model, { recursive: true });
+    breakIt(model);
+    return model;
+  }
+
+  it('when metadata.json is not JSON then one line names the file, before any image (exit 2)',
+    async () => {
+      const model = brokenModel('model-bad-json', (at) =>
+        writeFileSync(join(at, 'metadata.json'), '{ x'));
+      const outcome = await runCli('predict', '--model', model, ...images);
+      expect(outcome.code).toBe(2);
+      expect(outcome.stdout).toBe('');
+      const lines = outcome.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(
+        `^autothresh: option --model: ${model}/metadata\\.json: not valid JSON`));
+    });
+
+  it('when weights.bin is truncated then one line names it (exit 2)', async () => {
+    const model = brokenModel('model-short-weights', (at) =>
+      writeFileSync(join(at, 'weights.bin'), readFileSync(join(at, 'weights.bin')).subarray(0, 100)));
+    const outcome = await runCli('predict', '--model', model, ...images);
+    expect(outcome.code).toBe(2);
+    const lines = outcome.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^autothresh: option --model: .*weights\.bin/);
+  });
+
+  it('when --model is given to a method that takes none then it is a usage error', async () => {
+    const outcome = await runCli('predict', '-m', 'otsu', '--model', 'models/default', bimodal);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toBe('autothresh: option --model: method otsu takes no model ' +
+      '(only --method learned does)\n');
+  });
+
+  it('when the polarity is forced then the confidence is the model\'s probability of that side',
+    async () => {
+      const [auto] = jsonLines((await runCli('predict', '--json', images[0])).stdout);
+      const chosen = auto.polarity as string;
+      const other = chosen === 'dark' ? 'bright' : 'dark';
+      const confidence = auto.polarityConfidence as number;
+      expect(confidence).toBeGreaterThanOrEqual(0.5);
+      for (const [side, expected] of [[chosen, confidence], [other, 1 - confidence]] as const) {
+        const forced = await runCli('predict', '--json', '--polarity', side, images[0]);
+        const [record] = jsonLines(forced.stdout);
+        expect(record.polarity).toBe(side);
+        expect(record.polarityConfidence as number).toBeCloseTo(expected, 12);
+        const table = await runCli('predict', '--polarity', side, images[0]);
+        expect(table.stdout).toContain(`${side} (${(expected * 100).toFixed(0)}%)`);
+      }
+    });
+});
+
+describe('autothresh predict argument handling', () => {
+  it('when an integer or number option is not plain decimal then it is a usage error',
+    async () => {
+      for (const [option, value] of [['--window', '0x1f'], ['--concurrency', '0b11'],
+        ['--k', 'Infinity'], ['--page', '1e']]) {
+        const outcome = await runCli('predict', '-m', 'sauvola', option, value, bimodal);
+        expect(outcome.code, `${option} ${value}`).toBe(2);
+        expect(outcome.stderr).toMatch(new RegExp(`^autothresh: option ${option}: expected `));
+      }
+      // Decimal exponents are decimal: --max-pixels 4e9 is 4000000000.
+      const outcome = await runCli('predict', '-m', 'otsu', '--max-pixels', '4e9', bimodal);
+      expect(outcome.code).toBe(0);
+    });
+
+  it('when commander rejects the arguments then its line starts with autothresh: too',
+    async () => {
+      const unknown = await runCli('predict', '--bogus', bimodal);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toBe('autothresh: unknown option \'--bogus\'\n');
+      const typo = await runCli('predict', '--polarty', 'dark', bimodal);
+      expect(typo.stderr).toBe(
+        'autothresh: unknown option \'--polarty\' (did you mean --polarity?)\n');
+      const missing = await runCli('predict');
+      expect(missing.stderr).toBe('autothresh: missing required argument \'inputs\'\n');
+    });
+
+  it('when a glob names an extension then it matches case-sensitively; folders take any case',
+    async () => {
+      const tree = join(folder, 'cases');
+      mkdirSync(tree);
+      for (const name of ['a.JPG', 'b.jpg', 'c.JpG']) {
+        await writeRaw(join(tree, name), bimodalPixels(), 40, 10, 1);
+      }
+      const pattern = await runCli('predict', '-m', 'otsu', '--json', `${tree}/*.JPG`);
+      expect(jsonLines(pattern.stdout).map((record) => record.file))
+        .toEqual([join(tree, 'a.JPG')]);
+      const directory = await runCli('predict', '-m', 'otsu', '--json', tree);
+      expect(jsonLines(directory.stdout)).toHaveLength(3);
+    });
+
+  it('when --verbose is given then the tool\'s own choices are logged on stderr', () => {
+    const outcome = spawnCli('--verbose', 'predict', '-m', 'sauvola', '--window', '31', bimodal);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stderr).toContain(
+      `autothresh: ${bimodal}: sauvola window 31 clamped to 31×9 (width × height) to fit the ` +
+        '40×10 image');
+    expect(outcome.stderr).toMatch(/autothresh: .*bimodal\.png: png .*decoded/);
+    const quiet = spawnCli('predict', '-m', 'sauvola', '--window', '31', bimodal);
+    expect(quiet.stderr).toBe('');
   });
 });

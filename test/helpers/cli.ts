@@ -29,11 +29,42 @@ export const BUILT_BIN = new URL('../../dist/cli/bin.js', import.meta.url).pathn
 
 /** Runs the built `autothresh` binary (needs `npm run build`). */
 export function spawnCli(...args: string[]): CliOutcome {
+  return spawnBuilt(args);
+}
+
+export interface SpawnOptions {
+  /** Kill the run after this many milliseconds (its code is then -1). */
+  timeout?: number;
+  /** Run as an unprivileged user: see {@link UNPRIVILEGED}. */
+  unprivileged?: boolean;
+}
+
+/** Runs the built binary with `args`; see {@link SpawnOptions}. */
+export function spawnBuilt(args: readonly string[], options: SpawnOptions = {}): CliOutcome {
   if (!existsSync(BUILT_BIN)) throw new Error(`${BUILT_BIN} is missing: run npm run build`);
-  const result = spawnSync('node', [BUILT_BIN, ...args], {
-    encoding: 'utf8', env: { ...process.env, CI: 'true' },
+  const prefix = options.unprivileged ? unprivilegedPrefix() : [];
+  const [program, ...rest] = [...prefix, 'node', BUILT_BIN, ...args];
+  const result = spawnSync(program, rest, {
+    encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: options.timeout,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * How to run a command without root's right to write anywhere: as is when this process is not
+ * root, through `setpriv` as user and group 65534 (nobody) when it is root; `null` when neither
+ * works (tests needing it are skipped). Files such a process must read need to be readable by
+ * all (temporary folders are created 0700).
+ */
+export const UNPRIVILEGED: readonly string[] | null = process.getuid?.() !== 0
+  ? []
+  : existsSync('/usr/bin/setpriv')
+    ? ['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']
+    : null;
+
+function unprivilegedPrefix(): readonly string[] {
+  if (UNPRIVILEGED === null) throw new Error('no way to run as an unprivileged user');
+  return UNPRIVILEGED;
 }
 
 /** Parses JSON Lines output. */

@@ -11,7 +11,10 @@ export function temporaryDirectory(prefix = 'autothresh-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Writes an 8-bit image with `channels` channels from raw interleaved bytes. */
+/**
+ * Writes an 8-bit image from raw interleaved bytes with `channels` channels: 2 is written as
+ * gray+alpha; 1 is written by sharp as RGB with three equal channels, the same gray values.
+ */
 export async function writeRaw(
   path: string,
   pixels: Uint8Array,
@@ -19,7 +22,9 @@ export async function writeRaw(
   height: number,
   channels: 1 | 2 | 3 | 4,
 ): Promise<string> {
-  const image = sharp(Buffer.from(pixels), { raw: { width, height, channels } });
+  const raw = sharp(Buffer.from(pixels), { raw: { width, height, channels } });
+  // Without a colour space sharp would write two channels as RGBA.
+  const image = channels === 2 ? raw.toColourspace('b-w') : raw;
   const format = path.split('.').pop();
   if (format === 'jpg' || format === 'jpeg') await image.jpeg({ quality: 100 }).toFile(path);
   else await image.png().toFile(path);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -200,4 +201,141 @@ describe('readImage on awkward but valid input', () => {
         expect(Array.from(parts.data)).toEqual(Array.from(whole.data));
       }
     });
+});
+
+/** value(x, y) = (7 x + 13 y) mod 256 on 13 × 7, as make-fixtures.py writes the gray plane. */
+const FIXTURE_GRAY = Array.from({ length: 13 * 7 }, (_, i) => (7 * (i % 13) +
+  13 * Math.floor(i / 13)) % 256);
+
+describe('readImage on 8-bit gray+alpha images (Pillow "LA")', () => {
+  for (const extension of ['png', 'tif']) {
+    const transparent = `test/fixtures/images/gray-alpha-transparent.${extension}`;
+    const opaque = `test/fixtures/images/gray-alpha-opaque.${extension}`;
+
+    // stripBytes 1 forces the route of images too large to convert in JavaScript (libvips).
+    for (const stripBytes of [undefined, 1]) {
+      const route = stripBytes === undefined ? 'in JavaScript' : 'in libvips';
+      it(`when a ${extension} has transparent pixels and is converted ${route} then gray is ` +
+        'the gray plane and alpha-0 pixels are left out', async () => {
+        const image = await readImage(transparent, { stripBytes });
+        expect([image.width, image.height, image.bitDepth]).toEqual([13, 7, 8]);
+        expect(Array.from(image.data)).toEqual(FIXTURE_GRAY);
+        // Alpha is 0 on row 0 only.
+        expect(Array.from(image.included ?? [])).toEqual(
+          FIXTURE_GRAY.map((_, i) => (i < 13 ? 0 : 1)));
+        expect(histogramOf(image).total).toBe(13 * 6);
+      });
+    }
+
+    it(`when a ${extension} is opaque then every pixel counts and gray is the gray plane`,
+      async () => {
+        const image = await readImage(opaque);
+        expect(Array.from(image.data)).toEqual(FIXTURE_GRAY);
+        expect(image.included).toBeNull();
+      });
+
+    it(`when a ${extension} is read as a mask (transparent pixels included) then its gray ` +
+      'plane is read whole', async () => {
+      const image = await readImage(transparent, { includeTransparent: true });
+      expect(Array.from(image.data)).toEqual(FIXTURE_GRAY);
+      expect(image.included).toBeNull();
+    });
+  }
+
+  it('when sharp writes a 2-channel PNG then it decodes the same way', async () => {
+    const pixels = new Uint8Array([0, 0, 90, 255, 180, 255, 250, 0]);
+    const file = await writeRaw(join(folder, 'two-channels.png'), pixels, 2, 2, 2);
+    expect((await sharp(file).metadata()).channels).toBe(2);
+    const image = await readImage(file);
+    expect(Array.from(image.data)).toEqual([0, 90, 180, 250]);
+    expect(Array.from(image.included ?? [])).toEqual([0, 1, 1, 0]);
+  });
+});
+
+describe('readImage on damaged files', () => {
+  /** A 96×64 JPEG of noise (the encoder cannot shrink it much), 1 or 3 channels. */
+  async function noiseJpeg(channels: 1 | 3): Promise<Buffer> {
+    const pixels = Buffer.alloc(96 * 64 * channels);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 2654435761) >>> 24;
+    return sharp(pixels, { raw: { width: 96, height: 64, channels } })
+      .jpeg({ quality: 90 }).toBuffer();
+  }
+
+  it('when a JPEG is cut to a third but keeps its end marker then it is refused, naming the ' +
+    'corrupt data', async () => {
+    const whole = await noiseJpeg(3);
+    const cut = Buffer.concat([whole.subarray(0, Math.floor(whole.length / 3)),
+      Buffer.from([0xff, 0xd9])]);
+    const file = join(folder, 'cut.jpg');
+    writeFileSync(file, cut);
+    await expect(readImage(file)).rejects.toMatchObject({
+      code: 'autothresh.decode',
+      message: `${file}: cannot decode image (corrupt JPEG data: premature end of data segment)`,
+    });
+    // The whole file is fine, on every decoding route.
+    writeFileSync(join(folder, 'whole.jpg'), whole);
+    for (const stripBytes of [undefined, 1]) {
+      const image = await readImage(join(folder, 'whole.jpg'), { stripBytes });
+      expect([image.width, image.height]).toEqual([96, 64]);
+    }
+  });
+
+  it('when a JPEG header claims 60000×60000 pixels then it fails fast, even with the pixel ' +
+    'limit raised', async () => {
+    const bytes = Buffer.from(await noiseJpeg(1));
+    // Baseline (SOF0) or progressive (SOF2) frame header: marker, length (2), precision (1),
+    // then height and width, big-endian.
+    const frame = bytes.findIndex((byte, i) => byte === 0xff && [0xc0, 0xc2].includes(bytes[i + 1]));
+    expect(frame).toBeGreaterThan(0);
+    bytes.writeUInt16BE(60000, frame + 5);
+    bytes.writeUInt16BE(60000, frame + 7);
+    const started = Date.now();
+    const failure = decodeImage(bytes, 'huge.jpg', { maxPixels: 4e9 });
+    await expect(failure).rejects.toMatchObject({ code: 'autothresh.decode' });
+    await expect(failure).rejects.toThrow(/^huge\.jpg: cannot decode image \(.*corrupt/i);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('when the input is a FIFO then it is refused as not a regular file, without reading it',
+    async () => {
+      const fifo = join(folder, 'pipe.png');
+      execFileSync('mkfifo', [fifo]);
+      await expect(readImage(fifo)).rejects.toMatchObject({
+        code: 'autothresh.decode', message: `${fifo}: not a regular file`,
+      });
+    });
+});
+
+describe('readImage on floating-point samples', () => {
+  it('when a TIFF holds 32-bit floats then they are cast to 16-bit integers, with a warning',
+    async () => {
+      const image = await readImage('test/fixtures/images/float-values.tif');
+      // make-fixtures.py's FLOAT_VALUES, fractions dropped and clipped to 0..65535.
+      const values = [0.25, 0.75, 1.0, 1.7, 300.2, 300.6, -5.0, 70000.0, 2.5, 65535.9];
+      expect(image.bitDepth).toBe(16);
+      expect(Array.from(image.data))
+        .toEqual(values.map((value) => Math.min(65535, Math.max(0, Math.trunc(value)))));
+      expect(image.warnings).toEqual([
+        'test/fixtures/images/float-values.tif: 32-bit floating-point samples cast to 16-bit ' +
+          'integers (fractions dropped, values outside 0–65535 clipped)',
+      ]);
+    });
+});
+
+describe('readImage on animated GIF and WebP', () => {
+  for (const extension of ['gif', 'webp']) {
+    it(`when a ${extension} has three frames then frame 0 is read with a warning, and page ` +
+      'picks another', async () => {
+      const file = `test/fixtures/images/three-frames.${extension}`;
+      const first = await readImage(file);
+      expect([first.width, first.height, first.pageCount, first.data[0]]).toEqual([12, 10, 3, 0]);
+      expect(first.warnings).toEqual([
+        `${file}: file has 3 pages; using page 0 (choose with --page)`,
+      ]);
+      const third = await readImage(file, { page: 2 });
+      expect([third.data[0], third.data[119]]).toEqual([200, 200]);
+      expect(third.warnings).toEqual([]);
+      await expect(readImage(file, { page: 3 })).rejects.toThrow(/page 3 does not exist/);
+    });
+  }
 });

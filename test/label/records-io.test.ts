@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  readLabelRecordFiles, readLabelRecords, readLabelRecordsLenient, writeLabelRecords,
+  INVALID_LINES_SHOWN, InvalidRecordsError, parseLabelRecords, readLabelRecordFiles,
+  readLabelRecords, readLabelRecordsLenient, writeLabelRecords,
 } from '../../src/label/records-io.js';
 import { LABEL_SCHEMA_VERSION, type LabelRecord } from '../../src/label/schema.js';
 
@@ -40,17 +41,74 @@ describe('record files', () => {
     await writeFile(path, `${JSON.stringify(record('a'))}\n\n${JSON.stringify(bad)}\n`);
     await expect(readLabelRecords(path)).rejects.toMatchObject({
       code: 'autothresh.dataset',
-      message: `${path}:3: histogram: must hold exactly 256 counts`,
+      lines: [{ file: path, line: 3, message: 'histogram: must hold exactly 256 counts' }],
+      message: `${path}: 1 invalid line, no record read (every line must be a valid record):\n` +
+        `${path}:3: histogram: must hold exactly 256 counts`,
     });
   });
 
-  it('when a mask label lacks class histograms then the error names the field', async () => {
-    const path = join(directory, 'mask.jsonl');
-    const mask = { ...record('m'), labelKind: 'mask', maskSha256: 'b'.repeat(64) };
-    await writeFile(path, `${JSON.stringify(mask)}\n`);
-    await expect(readLabelRecords(path)).rejects.toThrow(
-      /mask\.jsonl:1: foregroundHistogram: missing \(required for mask labels\)$/,
-    );
+  it('when lines of two files are bad then every one is listed, in file and line order',
+    async () => {
+      const first = join(directory, 'first.jsonl');
+      const second = join(directory, 'second.jsonl');
+      await writeFile(first, [
+        JSON.stringify(record('a')), '{"id":"x"}', 'not json', JSON.stringify(record('b')),
+      ].join('\n'));
+      await writeFile(second, [
+        JSON.stringify({ ...record('c'), labelKind: 'auto' }), JSON.stringify(record('a')),
+        JSON.stringify(record('d')), JSON.stringify({ ...record('e'), width: 0 }),
+      ].join('\n'));
+      const error = await readLabelRecordFiles([first, second]).catch((thrown) => thrown);
+      expect(error).toBeInstanceOf(InvalidRecordsError);
+      expect(error.code).toBe('autothresh.dataset');
+      expect((error as InvalidRecordsError).lines.map(({ file, line }) => `${file}:${line}`))
+        .toEqual([`${first}:2`, `${first}:3`, `${second}:1`, `${second}:2`, `${second}:4`]);
+      const text = (error as Error).message.split('\n');
+      expect(text[0]).toBe(`${first}, ${second}: 5 invalid lines, no record read ` +
+        '(every line must be a valid record):');
+      expect(text.slice(1)).toEqual([
+        `${first}:2: missing fields: schemaVersion, source, dataset, imageSha256, width, ` +
+          'height, histogram, polarity, bestThreshold, labelKind ("mask" or "manual")',
+        expect.stringMatching(/^.*first\.jsonl:3: not valid JSON \(/),
+        `${second}:1: labelKind: expected "mask" or "manual", received "auto"`,
+        `${second}:2: duplicate id "a" (also ${first}:1)`,
+        `${second}:4: width: Too small: expected number to be >0`,
+      ]);
+    });
+
+  it('when more lines are bad than the message shows then it counts the rest', async () => {
+    const path = join(directory, 'many.jsonl');
+    const total = INVALID_LINES_SHOWN + 7;
+    await writeFile(path, Array.from({ length: total }, (_, index) => `{"id":"${index}"}`)
+      .join('\n'));
+    const error = await readLabelRecords(path).catch((thrown) => thrown) as InvalidRecordsError;
+    expect(error.lines).toHaveLength(total);
+    const text = error.message.split('\n');
+    expect(text).toHaveLength(1 + INVALID_LINES_SHOWN + 1);
+    expect(text[INVALID_LINES_SHOWN]).toMatch(new RegExp(`many\\.jsonl:${INVALID_LINES_SHOWN}: `));
+    expect(text.at(-1)).toBe('… and 7 more invalid lines');
+  });
+
+  it('when a mask label lacks class histograms then the error names every missing field',
+    async () => {
+      const path = join(directory, 'mask.jsonl');
+      const mask = { ...record('m'), labelKind: 'mask', maskSha256: 'b'.repeat(64) };
+      await writeFile(path, `${JSON.stringify(mask)}\n`);
+      await expect(readLabelRecords(path)).rejects.toThrow(
+        new RegExp('mask\\.jsonl:1: missing fields \\(required for mask labels\\): ' +
+          'foregroundHistogram, backgroundHistogram, objective, bestScore, bestRange$'),
+      );
+    });
+
+  it('when a line is not an object then says what it is instead', () => {
+    const messages = ['[1, 2]', '7', 'null', '"text"']
+      .map((line) => parseLabelRecords(line).invalid[0].message);
+    expect(messages).toEqual([
+      'record: expected a JSON object, received an array',
+      'record: expected a JSON object, received a number',
+      'record: expected a JSON object, received null',
+      'record: expected a JSON object, received a string',
+    ]);
   });
 
   it('when a line is not JSON then says so with its number', async () => {
@@ -64,7 +122,8 @@ describe('record files', () => {
     const lines = [record('a'), record('b'), record('a')].map((item) => JSON.stringify(item));
     await writeFile(path, `${lines.join('\n')}\n`);
     await expect(readLabelRecords(path)).rejects.toMatchObject({
-      code: 'autothresh.dataset', message: `${path}:3: duplicate id "a" (first on line 1)`,
+      code: 'autothresh.dataset',
+      lines: [{ file: path, line: 3, message: 'duplicate id "a" (first on line 1)' }],
     });
     const lenient = await readLabelRecordsLenient(path);
     expect(lenient.records.map((item) => item.id)).toEqual(['a', 'b']);
@@ -77,7 +136,8 @@ describe('record files', () => {
     await writeLabelRecords(first, [record('a'), record('b')]);
     await writeLabelRecords(second, [record('c'), record('b')]);
     await expect(readLabelRecordFiles([first, second])).rejects.toMatchObject({
-      code: 'autothresh.dataset', message: `${second}:2: duplicate id "b" (also ${first}:2)`,
+      code: 'autothresh.dataset',
+      lines: [{ file: second, line: 2, message: `duplicate id "b" (also ${first}:2)` }],
     });
     await writeLabelRecords(second, [record('c')]);
     expect((await readLabelRecordFiles([first, second])).map((item) => item.id))

@@ -41,4 +41,10 @@ describe('datasetStats', () => {
       .toMatchObject({ median: 3, p25: 2, mean: 3, min: 1, max: 5 });
     expect(summarize([0, 10]).p10).toBeCloseTo(1, 12);
   });
+
+  it('when there is no record then it refuses rather than summarize nothing', () => {
+    expect(() => datasetStats([])).toThrow(expect.objectContaining({
+      code: 'autothresh.dataset', message: 'stats: no records',
+    }));
+  });
 });

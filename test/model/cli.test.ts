@@ -22,7 +22,8 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-const TINY = ['--epochs', '2', '--hidden', '8', '--batch-size', '8', '--backend', 'cpu', '--quiet'];
+const SHORT = ['--epochs', '2', '--batch-size', '8', '--backend', 'cpu', '--quiet'];
+const TINY = [...SHORT, '--hidden', '8'];
 
 describe('autothresh train', () => {
   it('when given records then it writes a model folder and reports validation', async () => {
@@ -49,13 +50,52 @@ describe('autothresh train', () => {
     expect(summary.std).not.toBeNull();
 
     const tuned = join(folder, 'tuned');
-    const again = await runCli('train', '--data', data, '-o', tuned, '--init', out, ...TINY);
+    const again = await runCli('train', '--data', data, '-o', tuned, '--init', out, ...SHORT);
     expect(again.code).toBe(0);
     const metadata = JSON.parse(await readFile(join(tuned, 'metadata.json'), 'utf8'));
     expect(metadata.training.init).toBe(out);
+    expect(metadata.network.hidden).toEqual([8]);
+
+    // The architecture is the parent's: changing it is a usage error; so is an existing --out.
+    const changed = await runCli(
+      'train', '--data', data, '-o', join(folder, 'changed'), '--init', out, ...TINY,
+    );
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/--hidden: cannot be changed when fine-tuning with --init/);
+    const existing = await runCli('train', '--data', data, '-o', tuned, ...TINY);
+    expect(existing.code).toBe(2);
+    expect(existing.stderr).toMatch(/--out: .* already exists .* --force/);
+    const forced = await runCli('train', '--data', data, '-o', tuned, '--force', ...TINY);
+    expect(forced.code).toBe(0);
+  });
+
+  it('when --val holds images of --data then it is a usage error',
+    async () => {
+      const same = await runCli(
+        'train', '--data', data, '--val', data, '-o', join(folder, 'leak'), ...TINY,
+      );
+      expect(same.code).toBe(2);
+      expect(same.stderr).toMatch(/--val: \d+ of \d+ validation records come from images/);
+    });
+
+  it('when head weights and temperatures are given then the metadata records them', async () => {
+    const out = join(folder, 'weights');
+    const result = await runCli(
+      'train', '--data', data, '-o', out, '--head-weights', '1,0,0.5', '--temperature', '6,2',
+      ...TINY,
+    );
+    expect(result.code).toBe(0);
+    const metadata = JSON.parse(await readFile(join(out, 'metadata.json'), 'utf8'));
+    expect(metadata.training.headWeights).toEqual({ threshold: 1, polarity: 0, quality: 0.5 });
+    expect(metadata.training.temperature).toEqual({ start: 6, end: 2 });
   });
 
   it('when an option is malformed then it is a usage error naming it', async () => {
+    for (const [option, value] of [['--head-weights', '1,2'], ['--temperature', '4,0']]) {
+      const bad = await runCli('train', '--data', data, '-o', folder, option, value);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain(option);
+    }
     const result = await runCli('train', '--data', data, '-o', folder, '--hidden', '8,x');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--hidden');
@@ -75,6 +115,20 @@ describe('autothresh tune', () => {
     const ranks = lines.slice(1).map((line) => line.trim().split(/\s+/)[0]);
     expect(ranks).toEqual(['1', '2', '3', '4', '5']);
   });
+
+  it('when a held-out dataset is unknown or only one dataset is given then it refuses',
+    async () => {
+      const unknown = await runCli('tune', '--data', data, '--hold-out', 'nope', ...TINY);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/--hold-out: no original records of dataset 'nope'/);
+
+      const single = join(folder, 'single.jsonl');
+      const records = (await realSample(3)).filter((record) => record.dataset === 'dibco2009');
+      await writeFile(single, records.map((record) => JSON.stringify(record)).join('\n'));
+      const one = await runCli('tune', '--data', single, ...TINY);
+      expect(one.code).toBe(2);
+      expect(one.stderr).toMatch(/at least two datasets, found 1 \(dibco2009\)/);
+    });
 });
 
 describe('backend choice', () => {
@@ -89,5 +143,31 @@ describe('backend choice', () => {
   it('when wasm is asked for then it starts from the installed files', async () => {
     const tf = await loadTensorflow('wasm');
     expect(tf.getBackend()).toBe('wasm');
+  });
+});
+
+describe('training option choices', () => {
+  it('when listed by the CLI then they are exactly the model code choices', async () => {
+    const { TRAINING_CHOICES } = await import('../../src/cli/commands/train.js');
+    const { NORMALIZATIONS, LOSS_NAMES } = await import('../../src/model/config.js');
+    const { BACKEND_NAMES } = await import('../../src/model/backend.js');
+    const { FEATURE_SET_NAMES } = await import('../../src/model/features.js');
+    const { BASE_METHODS } = await import('../../src/model/examples.js');
+    expect(TRAINING_CHOICES.normalizations).toEqual(NORMALIZATIONS);
+    expect(TRAINING_CHOICES.losses).toEqual(LOSS_NAMES);
+    expect(TRAINING_CHOICES.backends).toEqual(BACKEND_NAMES);
+    expect(TRAINING_CHOICES.featureSets).toEqual(FEATURE_SET_NAMES);
+    expect(TRAINING_CHOICES.bases).toEqual(BASE_METHODS);
+  });
+});
+
+describe('tune grid', () => {
+  it('when the help names the grid sizes then they are the sizes of the grids', async () => {
+    const { candidateGrid } = await import('../../src/model/tune.js');
+    const { DEFAULT_TRAIN_CONFIG } = await import('../../src/model/train.js');
+    const help = await runCli('tune', '--help');
+    const quick = candidateGrid(DEFAULT_TRAIN_CONFIG, 'quick').length;
+    const full = candidateGrid(DEFAULT_TRAIN_CONFIG, 'full').length;
+    expect(help.stdout).toContain(`quick (${quick} designs) or full (${full} designs)`);
   });
 });

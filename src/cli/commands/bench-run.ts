@@ -2,8 +2,9 @@
  * The work of `autothresh bench`, loaded only when the command runs.
  */
 import type { BenchResult } from '../../bench/results.js';
-import { runBench } from '../../bench/runner.js';
+import { NothingToScoreError, runBench } from '../../bench/runner.js';
 import { AutothreshError, errorMessage } from '../../errors.js';
+import { checkOutputPath } from '../../label/output-paths.js';
 import { writeHtmlReport } from '../../report/html.js';
 import { renderCsv, renderJsonLines, renderMarkdown, renderTerminal } from '../../report/text.js';
 import { createProgress } from '../../util/progress.js';
@@ -15,6 +16,7 @@ export async function runBenchCommand(
   options: BenchCommandOptions,
 ): Promise<void> {
   const { io } = context;
+  if (options.html !== undefined) await checkOutputPath(options.html, 'file', 'option --html');
   const result = await runBench({
     images: options.images.map((images, index) => ({
       images,
@@ -26,19 +28,26 @@ export async function runBenchCommand(
     models: options.model,
     polarity: options.polarity,
     objective: options.objective,
+    maskThreshold: options.maskThreshold,
+    localParams: options.localParams,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     concurrency: options.concurrency,
     summary: { seed: options.seed, resamples: options.resamples },
     progress: (total, label) => createProgress(total, label, {
       quiet: options.quiet || !io.stderrIsTTY,
     }),
+  }).catch((error: unknown) => {
+    if (!(error instanceof NothingToScoreError)) throw error;
+    // Every failure on its own line, as in a run that scored something, then why it stopped.
+    reportFailures(context, error.failures);
+    if (!options.quiet) reportNotes(context, error.notes);
+    const count = error.failures.length;
+    throw new AutothreshError('autothresh.noImages', 'bench: no image or record to score' +
+      (count === 0 ? '' : ` (${count} ${count === 1 ? 'input' : 'inputs'} failed, listed above)`));
   });
 
-  for (const failure of result.failures) {
-    io.stderr(`${failure.file}: ${failure.message}\n`);
-    markFailed(context);
-  }
-  if (!options.quiet) for (const note of result.notes) io.stderr(`autothresh: ${note}\n`);
+  reportFailures(context, result.failures);
+  if (!options.quiet) reportNotes(context, result.notes);
 
   io.stdout(render(result, options));
   if (options.html !== undefined) {
@@ -51,6 +60,16 @@ export async function runBenchCommand(
     }
     if (!options.quiet) io.stderr(`autothresh: wrote ${options.html}\n`);
   }
+}
+
+/** `<file>: <what>` for each input that could not be used; any makes the exit code 1. */
+function reportFailures(context: CliContext, failures: Readonly<BenchResult['failures']>): void {
+  for (const failure of failures) context.io.stderr(`${failure.file}: ${failure.message}\n`);
+  if (failures.length > 0) markFailed(context);
+}
+
+function reportNotes(context: CliContext, notes: readonly string[]): void {
+  for (const note of notes) context.io.stderr(`autothresh: ${note}\n`);
 }
 
 function render(result: BenchResult, options: BenchCommandOptions): string {

@@ -5,8 +5,12 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { AutothreshError } from '../../errors.js';
+import type { LocalParams } from '../../methods/local/params.js';
 import type { CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
+import {
+  addLocalParameterOptions, givenLocalParameters, localParameterShape,
+} from './local-parameter-options.js';
 
 const OBJECTIVES = ['fmeasure', 'accuracy', 'iou', 'mcc', 'balanced-accuracy'] as const;
 
@@ -15,18 +19,23 @@ const collect = (value: string, previous: string[] | undefined): string[] =>
   [...(previous ?? []), value];
 
 export function benchCommand(context: CliContext): Command {
-  return new Command('bench')
+  const command = new Command('bench')
     .description(
-      'Score threshold methods against ground truth (foreground = mask value > 0): ' +
-        'F-measure, precision, recall, accuracy, IoU, MCC, PSNR, DRD and |t − best t|, per ' +
-        'image, per dataset and overall, with bootstrap intervals and wins/ties/losses ' +
-        'against Otsu. Global methods are scored exactly from class histograms, local ' +
-        'methods on pixels.',
+      'Score threshold methods against ground truth (foreground = mask value > ' +
+        '--mask-threshold): F-measure, precision, recall, accuracy, IoU, MCC, PSNR, DRD and ' +
+        '|t − best t|, per image, per dataset and overall, with bootstrap intervals and ' +
+        'wins/ties/losses against Otsu. Global methods are scored exactly from class ' +
+        'histograms, local methods on pixels; each local row takes the local parameters ' +
+        '(--window, --k, …) it uses. Inputs that cannot be used (an image without ' +
+        'a mask, a mask without foreground or background, an invalid record line) are ' +
+        'reported as `<file>: <what>` and the rest scored (exit code 1).',
     )
     .option('--images <dir>', 'folder of images (repeatable; pairs with --masks in order)',
       collect)
     .option('--masks <dir>', 'folder of ground-truth masks, same file names (repeatable)',
       collect)
+    .option('--mask-threshold <value>', 'mask values above this are foreground (for JPEG '
+      + 'masks, whose compression blurs the edges, 127 is advisable)', '0')
     .option('--roi <dir>', 'folder of region-of-interest masks: only pixels inside are scored '
       + '(repeatable, one per --images)', collect)
     .option('--data <file>', 'labelled records (.jsonl or .jsonl.gz, from `autothresh label`; '
@@ -42,14 +51,16 @@ export function benchCommand(context: CliContext): Command {
     .option('--json', 'print JSON Lines (settings, one object per image and method, summaries)')
     .option('--csv', 'print CSV, one row per image and method')
     .option('--markdown', 'print the summary tables as Markdown')
-    .option('--html <file>', 'also write a self-contained HTML report (charts, gallery)')
+    .option('--html <file>', 'also write a self-contained HTML report (charts, gallery); '
+      + 'checked before the run')
     .option('--seed <n>', 'seed of the bootstrap resampling', '1')
     .option('--resamples <n>', 'bootstrap resamples', '1000')
     .option('--workers <n>', 'worker threads (default: one per CPU core from 8 images or '
       + '1000 records on; 0: none)')
     .option('--concurrency <n>', 'images read at once without worker threads (default: CPU '
       + 'cores)')
-    .option('-q, --quiet', 'no progress bar or notes on stderr')
+    .option('-q, --quiet', 'no progress bar or notes on stderr');
+  return addLocalParameterOptions(command)
     .action(async (raw: Record<string, unknown>) => {
       const options = parseBenchOptions(raw);
       const { runBenchCommand } = await import('./bench-run.js');
@@ -60,6 +71,7 @@ export function benchCommand(context: CliContext): Command {
 const BenchOptionsSchema = z.object({
   images: z.array(z.string().min(1)).default([]),
   masks: z.array(z.string().min(1)).default([]),
+  maskThreshold: optionTypes.number(0, 65535),
   roi: z.array(z.string().min(1)).default([]),
   data: z.array(z.string().min(1)).default([]),
   methods: z.string().optional(),
@@ -75,10 +87,13 @@ const BenchOptionsSchema = z.object({
   workers: optionTypes.integer(0, 64).optional(),
   concurrency: optionTypes.integer(1, 64).optional(),
   quiet: z.boolean().default(false),
+  ...localParameterShape,
 });
 
 export type BenchCommandOptions = z.output<typeof BenchOptionsSchema> & {
   methodNames: string[] | undefined;
+  /** The local parameters given (`--window`, `--k`, …), by name. */
+  localParams: LocalParams;
 };
 
 function parseBenchOptions(raw: Record<string, unknown>): BenchCommandOptions {
@@ -103,5 +118,5 @@ function parseBenchOptions(raw: Record<string, unknown>): BenchCommandOptions {
   if (methodNames !== undefined && methodNames.length === 0) {
     throw usage('option --methods: expected a comma-separated list of method names');
   }
-  return { ...options, methodNames };
+  return { ...options, methodNames, localParams: givenLocalParameters(options) };
 }

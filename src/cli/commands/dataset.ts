@@ -4,8 +4,10 @@
  */
 import { Command } from 'commander';
 import { z } from 'zod';
+import { AutothreshError } from '../../errors.js';
 import type { CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
+import type { LabelRecord } from '../../label/schema.js';
 import type { DatasetStats, GroupStats, Summary } from '../../label/stats.js';
 
 export function datasetCommand(context: CliContext): Command {
@@ -21,15 +23,15 @@ function statsCommand(context: CliContext): Command {
   return new Command('stats')
     .description(
       'Counts per dataset, polarity mix, best thresholds and scores, and how far Otsu lands ' +
-        'from the best threshold (|t_otsu − t_best| in bins, F-measure lost).',
+        'from the best threshold (|t_otsu − t_best| in bins, F-measure lost). Every line of ' +
+        'every file must be a valid record: invalid lines are all listed (exit code 1).',
     )
     .argument('<files...>', 'record files')
     .option('--json', 'one JSON object per dataset, then one for all records (name "all")')
     .action(async (files: string[], raw: Record<string, unknown>) => {
       const options = parseOptions(StatsOptionsSchema, raw);
-      const { readLabelRecordFiles } = await import('../../label/records-io.js');
       const { datasetStats } = await import('../../label/stats.js');
-      const records = await readLabelRecordFiles(files);
+      const records = await readRecords(files);
       const stats = datasetStats(records);
       if (options.json) {
         for (const group of [...stats.datasets, stats.all]) {
@@ -55,7 +57,9 @@ function splitCommand(context: CliContext): Command {
     .description(
       'Split records into train/val/test by source image (crops and variants of one image stay ' +
         'together), stratified by dataset and seeded. Writes <dir>/{train,val,test}.jsonl ' +
-        '(.jsonl.gz when the first input is gzip-compressed), each atomically.',
+        '(.jsonl.gz when the first input is gzip-compressed), each atomically. Every line ' +
+        'of every input must be a valid record: invalid lines are all listed, and nothing ' +
+        'is written (exit code 1).',
     )
     .argument('<files...>', 'record files')
     .option('--train <fraction>', 'fraction of source images for training', '0.7')
@@ -67,9 +71,11 @@ function splitCommand(context: CliContext): Command {
     .action(async (files: string[], raw: Record<string, unknown>) => {
       const options = parseOptions(SplitOptionsSchema, raw);
       const { join } = await import('node:path');
-      const { readLabelRecordFiles, writeLabelRecords } = await import('../../label/records-io.js');
+      const { checkOutputPath } = await import('../../label/output-paths.js');
+      const { writeLabelRecords } = await import('../../label/records-io.js');
       const { splitRecords, SPLIT_NAMES } = await import('../../label/split.js');
-      const records = await readLabelRecordFiles(files);
+      await checkOutputPath(options.out, 'folder', 'option --out');
+      const records = await readRecords(files);
       const splits = splitRecords(records, options, options.seed);
       const extension = files[0].endsWith('.gz') ? '.jsonl.gz' : '.jsonl';
       for (const name of SPLIT_NAMES) {
@@ -82,6 +88,19 @@ function splitCommand(context: CliContext): Command {
         context.io.stdout(`${options.json ? JSON.stringify(line) : text}\n`);
       }
     });
+}
+
+/**
+ * The records of `files`, read strictly: any invalid line fails the command (exit 1), listing
+ * every one; so does a set of files without a single record.
+ */
+async function readRecords(files: readonly string[]): Promise<LabelRecord[]> {
+  const { readLabelRecordFiles } = await import('../../label/records-io.js');
+  const records = await readLabelRecordFiles(files);
+  if (records.length === 0) {
+    throw new AutothreshError('autothresh.dataset', `${files.join(', ')}: no records`);
+  }
+  return records;
 }
 
 function renderStats(stats: DatasetStats, fileCount: number): string {

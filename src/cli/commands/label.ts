@@ -35,8 +35,9 @@ export function labelCommand(context: CliContext): Command {
   return new Command('label')
     .description(
       'Label images with the exact best global threshold against ground-truth masks. ' +
-        'Masks are matched by file name (any image format; files without an image extension ' +
-        'are left out); a mask value > --mask-threshold is foreground. The threshold t splits ' +
+        'Masks are matched by file name (any image format, lossless ones first when several ' +
+        'share a name; files without an image extension are left out); a mask value > ' +
+        '--mask-threshold is foreground. The threshold t splits ' +
         'gray values ≤ t from > t; the polarity is dark (foreground ≤ t) when the foreground ' +
         'is darker on average than the background, else bright (foreground > t). Each record ' +
         'holds the histogram, the foreground and background histograms, the best threshold ' +
@@ -48,8 +49,10 @@ export function labelCommand(context: CliContext): Command {
     )
     .requiredOption('--images <dir>', 'folder of images')
     .requiredOption('--masks <dir>', 'folder of masks (nonzero = foreground)')
-    .requiredOption('-o, --out <file>', 'output .jsonl (or .jsonl.gz) file, written atomically')
-    .option('--mask-threshold <value>', 'mask values above this are foreground', '0')
+    .requiredOption('-o, --out <file>', 'output file ending in .jsonl (or .jsonl.gz: ' +
+      'gzip-compressed), written atomically; checked before anything is labelled')
+    .option('--mask-threshold <value>', 'mask values above this are foreground (for JPEG ' +
+      'masks, whose compression blurs the edges, 127 is advisable)', '0')
     .option('--objective <name>', `what "best" means: ${OBJECTIVES.join(', ')}`, 'fmeasure')
     .option('--crops <n>', 'random crops per image (25–100% of each side)', '0')
     .option('--augment', 'add photometric variants (gamma, contrast, brightness, inversion, ' +
@@ -69,6 +72,8 @@ export function labelCommand(context: CliContext): Command {
     .option('-q, --quiet', 'no progress bar')
     .action(async (raw: Record<string, unknown>) => {
       const options = parseOptions(LabelOptionsSchema, raw);
+      const { checkRecordOutputPath } = await import('../../label/output-paths.js');
+      await checkRecordOutputPath(options.out, 'option --out');
       const { labelFolder } = await import('../../label/label-folder.js');
       const { createProgress } = await import('../../util/progress.js');
       let progress: { tick(): void; stop(): void } | undefined;

@@ -1,7 +1,12 @@
 /**
  * The work of `autothresh predict`, loaded only when the command runs.
+ *
+ * Everything that would fail every image alike is checked before the first image: the method
+ * and its parameters, the model (read once), the output folder (created, and skipped when
+ * inputs are searched). What remains are failures of single inputs, reported one line each.
  */
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import pMap from 'p-map';
 import { AutothreshError, errorMessage, isAutothreshError } from '../../errors.js';
@@ -17,6 +22,9 @@ import {
 } from '../../predict.js';
 import { isLocalMethodName, LOCAL_METHODS } from '../../methods/local/index.js';
 import { resolveParams } from '../../methods/local/params.js';
+import { fileSystemProblem } from '../../util/file-errors.js';
+import { createFolder } from '../../util/folders.js';
+import { debug } from '../../util/log.js';
 import { createProgress } from '../../util/progress.js';
 import { closestName } from '../suggest.js';
 import { expandInputs, type InputFile } from '../inputs.js';
@@ -31,9 +39,10 @@ export async function runPredict(
 ): Promise<void> {
   const method = checkMethod(options.method);
   checkParameters(method, options.params);
-  if (options.out !== undefined) await checkOutputFolder(options.out);
+  await checkModel(method, options.model);
+  if (options.out !== undefined) await prepareOutputFolder(options.out);
   const { io } = context;
-  const { files, problems } = await expandInputs(inputs);
+  const { files, problems } = await expandInputs(inputs, { skipFolder: options.out });
   for (const problem of problems) {
     io.stderr(`${problem.input}: ${problem.message}\n`);
     markFailed(context);
@@ -64,14 +73,60 @@ export async function runPredict(
   reportFailures(context, failures, files.length);
 }
 
-/** `--out` may be missing (it is created) or a folder, not a file. */
-async function checkOutputFolder(out: string): Promise<void> {
+/**
+ * `--out` must be a folder, or a path where one can be created (it is, with its missing
+ * parents), that this process may write into.
+ */
+async function prepareOutputFolder(out: string): Promise<void> {
   const info = await stat(out).catch(() => null);
   if (info !== null && !info.isDirectory()) {
     throw new AutothreshError(
       'autothresh.usage',
       `option --out: expected a folder, received ${JSON.stringify(out)}, which is a file`,
     );
+  }
+  if (info === null) {
+    try {
+      await createFolder(out);
+    } catch (error) {
+      throw new AutothreshError('autothresh.usage',
+        `option --out: cannot create ${out} (${failedPath(error, out)}${fileSystemProblem(error)})`);
+    }
+    debug(`created the output folder ${out}`);
+  }
+  try {
+    await access(out, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw new AutothreshError('autothresh.usage',
+      `option --out: cannot write into ${out} (${fileSystemProblem(error)})`);
+  }
+}
+
+/** `<level>: ` when the call that failed was about another path than `path` (a parent). */
+function failedPath(error: unknown, path: string): string {
+  const failed = (error as NodeJS.ErrnoException).path;
+  return failed === undefined || failed === resolve(path) ? '' : `${failed}: `;
+}
+
+/**
+ * The learned method's model is read once, before any image: a broken model folder is one
+ * usage error naming the file, not one failure per image. Other methods take no model.
+ */
+async function checkModel(method: MethodName, directory: string | undefined): Promise<void> {
+  if (method !== 'learned') {
+    if (directory === undefined) return;
+    throw new AutothreshError('autothresh.usage',
+      `option --model: method ${method} takes no model (only --method learned does)`);
+  }
+  const { DEFAULT_MODEL_DIRECTORY, loadModel } = await import('../../model/index.js');
+  const folder = directory ?? DEFAULT_MODEL_DIRECTORY;
+  try {
+    const model = await loadModel(folder);
+    debug(`model: ${model.directory}`);
+  } catch (error) {
+    const message = errorMessage(error);
+    const named = message.startsWith(folder) ? message : `${folder}: ${message}`;
+    throw new AutothreshError('autothresh.usage', `option --model: ${named}`, { cause: error });
   }
 }
 

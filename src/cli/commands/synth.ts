@@ -34,6 +34,8 @@ export function synthCommand(context: CliContext): Command {
     .option('-q, --quiet', 'no progress bar')
     .action(async (raw: Record<string, unknown>) => {
       const options = parseOptions(SynthOptionsSchema, raw);
+      const { checkOutputPath } = await import('../../label/output-paths.js');
+      await checkOutputPath(options.out, 'folder', 'option --out');
       const { writeSynthetic } = await import('../../label/synth.js');
       const { createProgress } = await import('../../util/progress.js');
       const progress = context.io.stderrIsTTY

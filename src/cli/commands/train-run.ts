@@ -31,6 +31,16 @@ export function configFromOptions(
     featureSet: options.features ?? base.featureSet,
     baseMethod: options.base ?? base.baseMethod,
     patience: options.patience ?? base.patience,
+    headWeights: options.headWeights === undefined
+      ? base.headWeights
+      : {
+        threshold: options.headWeights[0],
+        polarity: options.headWeights[1],
+        quality: options.headWeights[2],
+      },
+    temperature: options.temperature === undefined
+      ? base.temperature
+      : { start: options.temperature[0], end: options.temperature[1] },
   };
 }
 
@@ -74,6 +84,11 @@ export async function runTrain(context: CliContext, options: TrainOptions): Prom
   const seconds = (performance.now() - started) / 1000;
   const { mean, std } = meanAndStd(summary.runScores);
   const validation = summary.model.metadata.validation;
+  if (summary.validationRecords === 0 && (options.val ?? []).length === 0 &&
+    (options.valSplit ?? 0.15) > 0) {
+    context.io.stderr('warning: --val-split held back no image (too few images); ' +
+      'the model was trained without validation\n');
+  }
 
   if (options.json) {
     context.io.stdout(`${JSON.stringify({
@@ -81,6 +96,7 @@ export async function runTrain(context: CliContext, options: TrainOptions): Prom
       backend: summary.backend,
       trainRecords: summary.trainRecords,
       validationRecords: summary.validationRecords,
+      unusedRecords: summary.unusedRecords,
       validation,
       runs: summary.runScores.length,
       runScores: summary.runScores,
@@ -94,6 +110,10 @@ export async function runTrain(context: CliContext, options: TrainOptions): Prom
     `model written to ${options.out} (${summary.trainRecords} training records, ` +
       `backend ${summary.backend}, ${seconds.toFixed(1)} s)`,
   ];
+  if (summary.unusedRecords > 0) {
+    lines.push(`${summary.unusedRecords} augmented records of the validation images were used ` +
+      'by neither training nor validation');
+  }
   if (validation !== null) {
     lines.push(
       `validation (${validation.records} records): F-measure ${validation.fmeasure.toFixed(4)}, ` +

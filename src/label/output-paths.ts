@@ -1,0 +1,85 @@
+/**
+ * Checking, before any work starts, that a command will be able to write where it was told to.
+ *
+ * A long run that fails only at its last step (a rename onto a folder, a `mkdir` where a file
+ * is) wastes the run and can leave temporary files behind; these checks look at the path and
+ * its nearest existing parent folder without writing anything. They cannot rule out every
+ * later failure (a full disk, a folder created meanwhile), only the mistakes in the command.
+ */
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { AutothreshError } from '../errors.js';
+
+/** What the path must be: a file to create or replace, or a folder to create or write into. */
+export type OutputKind = 'file' | 'folder';
+
+/**
+ * Why `path` cannot be written as a `kind`, in a few words that follow "received <path>, "
+ * (`which is a folder`), or `null` when it can. Nothing is written.
+ */
+export async function outputPathProblem(path: string, kind: OutputKind): Promise<string | null> {
+  const info = await stat(path).catch(() => null);
+  if (info !== null) {
+    if (kind === 'file' && info.isDirectory()) return 'which is a folder';
+    if (kind === 'folder' && !info.isDirectory()) return 'which is a file';
+    // A file is replaced by a rename in its folder; a folder is written into.
+    const folder = kind === 'file' ? dirname(resolve(path)) : path;
+    return (await isWritable(folder)) ? null : `but ${folder} is not writable`;
+  }
+  return parentProblem(resolve(path));
+}
+
+/** The nearest existing parent of a path that does not exist must be a writable folder. */
+async function parentProblem(absolutePath: string): Promise<string | null> {
+  let parent = dirname(absolutePath);
+  for (;;) {
+    const info = await stat(parent).catch(() => null);
+    if (info !== null) {
+      if (!info.isDirectory()) return `but ${parent} is a file, not a folder`;
+      return (await isWritable(parent)) ? null : `but ${parent} is not writable`;
+    }
+    const above = dirname(parent);
+    if (above === parent) return `but none of its parent folders exists`;
+    parent = above;
+  }
+}
+
+async function isWritable(folder: string): Promise<boolean> {
+  return access(folder, constants.W_OK).then(() => true, () => false);
+}
+
+/**
+ * Throws `autothresh.usage` (`<what>: expected a file to write, received "x", which is a
+ * folder`) when `path` cannot be written as a `kind`; `what` names the option (`option --out`).
+ */
+export async function checkOutputPath(
+  path: string,
+  kind: OutputKind,
+  what: string,
+): Promise<void> {
+  const problem = await outputPathProblem(path, kind);
+  if (problem === null) return;
+  const expected = kind === 'file' ? 'a file to write' : 'a folder to write into';
+  const received = `received ${JSON.stringify(path)}, ${problem}`;
+  throw new AutothreshError('autothresh.usage', `${what}: expected ${expected}, ${received}`);
+}
+
+/** Extensions of labelled-record files (JSON Lines, optionally gzip-compressed). */
+export const RECORD_FILE_EXTENSIONS = ['.jsonl', '.jsonl.gz'] as const;
+
+/**
+ * Throws `autothresh.usage` unless `path` ends in `.jsonl` or `.jsonl.gz` (lower case: the
+ * extension decides whether the records are compressed) and can be written as a file (see
+ * {@link checkOutputPath}).
+ */
+export async function checkRecordOutputPath(path: string, what: string): Promise<void> {
+  if (!RECORD_FILE_EXTENSIONS.some((extension) => path.endsWith(extension))) {
+    throw new AutothreshError(
+      'autothresh.usage',
+      `${what}: expected a .jsonl or .jsonl.gz file (JSON Lines, optionally gzip-compressed), ` +
+        `received ${JSON.stringify(path)}`,
+    );
+  }
+  await checkOutputPath(path, 'file', what);
+}

@@ -1,0 +1,70 @@
+/**
+ * Node.js file-system errors in plain words, for one-line messages that name the path a user
+ * gave and say what is wrong with it (`out/a.png: cannot write (permission denied)`), instead
+ * of Node's own text (`EACCES: permission denied, open 'out/.a.png.4242.9f3c.tmp'`), which
+ * shows an internal temporary name and an error code.
+ */
+import { basename } from 'node:path';
+import { AutothreshError, errorMessage } from '../errors.js';
+
+/** What each error code means, in a few words. */
+const PROBLEMS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EEXIST: 'already exists',
+  EISDIR: 'is a folder',
+  ENOTDIR: 'part of the path is a file, not a folder',
+  ENOENT: 'no such file or folder',
+  ENOTEMPTY: 'folder is not empty',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  ENAMETOOLONG: 'name too long',
+  ELOOP: 'symbolic link loop',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  EBUSY: 'busy',
+  EIO: 'input/output error',
+  EXDEV: 'on another file system',
+  EFBIG: 'file too large',
+};
+
+/** True for an error of Node's file-system calls (one with a known `code`). */
+export function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return error instanceof Error && typeof code === 'string' && code in PROBLEMS;
+}
+
+/**
+ * The problem, in a few words, without any path: "permission denied". `mkdir` failing with
+ * ENOENT although the parent exists (a file system such as /proc that takes no new folders)
+ * reads "the file system takes no new folders here".
+ */
+export function fileSystemProblem(error: unknown): string {
+  if (!isFileSystemError(error)) return errorMessage(error);
+  if (error.code === 'ENOENT' && error.syscall === 'mkdir') {
+    return 'the file system takes no new folders here';
+  }
+  return PROBLEMS[error.code as string];
+}
+
+/**
+ * `<path>: cannot write (<problem>)` as an `autothresh.write` error. When the failing call was
+ * about another path than `path` or its temporary file (a parent folder that could not be
+ * created), that path is named too: `cannot write (out: permission denied)`.
+ */
+export function outputFileError(path: string, error: unknown): AutothreshError {
+  if (error instanceof AutothreshError) return error;
+  const failed = isFileSystemError(error) ? error.path : undefined;
+  const elsewhere = failed !== undefined && failed !== path && !isTemporaryOf(failed, path);
+  const problem = `${elsewhere ? `${failed}: ` : ''}${fileSystemProblem(error)}`;
+  return new AutothreshError('autothresh.write', `${path}: cannot write (${problem})`, {
+    cause: error,
+  });
+}
+
+/** True for the temporary name `writeFileAtomic` gives `path` (`.<name>.<pid>.<hex>.tmp`). */
+function isTemporaryOf(candidate: string, path: string): boolean {
+  const name = basename(candidate);
+  return name.startsWith(`.${basename(path)}.`) && name.endsWith('.tmp');
+}

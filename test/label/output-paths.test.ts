@@ -1,0 +1,76 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  checkOutputPath, checkRecordOutputPath, outputPathProblem,
+} from '../../src/label/output-paths.js';
+import { temporaryDirectory } from '../helpers/images.js';
+
+/** A folder holding `folder/` and the file `file`. */
+function place(): { root: string; folder: string; file: string } {
+  const root = temporaryDirectory('autothresh-outputs-');
+  const folder = join(root, 'folder');
+  const file = join(root, 'file');
+  mkdirSync(folder);
+  writeFileSync(file, 'x');
+  return { root, folder, file };
+}
+
+describe('outputPathProblem', () => {
+  it('when the path fits its kind or does not exist yet then there is no problem', async () => {
+    const { root, folder, file } = place();
+    expect(await outputPathProblem(file, 'file')).toBeNull();
+    expect(await outputPathProblem(join(root, 'new', 'deeper', 'out.jsonl'), 'file')).toBeNull();
+    expect(await outputPathProblem(folder, 'folder')).toBeNull();
+    expect(await outputPathProblem(join(root, 'new-folder'), 'folder')).toBeNull();
+  });
+
+  it('when a file is a folder, a folder a file, or a parent a file then it says so',
+    async () => {
+      const { folder, file } = place();
+      expect(await outputPathProblem(folder, 'file')).toBe('which is a folder');
+      expect(await outputPathProblem(file, 'folder')).toBe('which is a file');
+      expect(await outputPathProblem(join(file, 'sub', 'out.html'), 'file'))
+        .toBe(`but ${file} is a file, not a folder`);
+      expect(await outputPathProblem(join(file, 'splits'), 'folder'))
+        .toBe(`but ${file} is a file, not a folder`);
+    });
+
+  const asRoot = process.getuid?.() === 0;
+  it.skipIf(asRoot)('when the folder cannot be written then it names it (not as root)', async () => {
+    const { folder } = place();
+    chmodSync(folder, 0o500);
+    try {
+      expect(await outputPathProblem(join(folder, 'out.jsonl'), 'file'))
+        .toBe(`but ${folder} is not writable`);
+      expect(await outputPathProblem(folder, 'folder')).toBe(`but ${folder} is not writable`);
+    } finally {
+      chmodSync(folder, 0o700);
+    }
+  });
+});
+
+describe('checkOutputPath and checkRecordOutputPath', () => {
+  it('when the path cannot be written then a usage error names the option and the path',
+    async () => {
+      const { folder } = place();
+      await expect(checkOutputPath(folder, 'file', 'option --html')).rejects.toMatchObject({
+        code: 'autothresh.usage',
+        message: `option --html: expected a file to write, received ${JSON.stringify(folder)}, ` +
+          'which is a folder',
+      });
+    });
+
+  it('when a record file does not end in .jsonl or .jsonl.gz then it is refused', async () => {
+    const { root } = place();
+    for (const name of ['out.txt', 'out.json', 'out.gz', 'out.JSONL', 'out.jsonl.zip']) {
+      await expect(checkRecordOutputPath(join(root, name), 'option --out'), name)
+        .rejects.toMatchObject({ code: 'autothresh.usage', message: expect.stringContaining(
+          'expected a .jsonl or .jsonl.gz file') });
+    }
+    for (const name of ['out.jsonl', 'out.jsonl.gz']) {
+      await expect(checkRecordOutputPath(join(root, name), 'option --out')).resolves
+        .toBeUndefined();
+    }
+  });
+});

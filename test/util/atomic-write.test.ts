@@ -1,0 +1,108 @@
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from '../../src/util/atomic-write.js';
+import { outputFileError } from '../../src/util/file-errors.js';
+import { createFolder } from '../../src/util/folders.js';
+import { UNPRIVILEGED } from '../helpers/cli.js';
+import { temporaryDirectory } from '../helpers/images.js';
+
+let folder: string;
+beforeAll(() => {
+  folder = temporaryDirectory();
+});
+
+describe('createFolder', () => {
+  it('when several levels are missing then all are created, and a second call is fine',
+    async () => {
+      const deep = join(folder, 'a', 'b', 'c');
+      await createFolder(deep);
+      await createFolder(deep);
+      expect(readdirSync(join(folder, 'a', 'b'))).toEqual(['c']);
+    });
+
+  it('when a file stands where a folder is needed then Node\'s error names it', async () => {
+    const file = join(folder, 'plain.txt');
+    writeFileSync(file, 'x');
+    await expect(createFolder(file)).rejects.toMatchObject({ code: 'EEXIST', path: file });
+    await expect(createFolder(join(file, 'below'))).rejects.toMatchObject({ code: 'ENOTDIR' });
+  });
+
+  it.skipIf(!existsSync('/proc/self'))('when the file system takes no new folders (/proc) ' +
+    'then it fails once instead of retrying forever', async () => {
+    await expect(createFolder('/proc/autothresh-test/sub')).rejects.toMatchObject({
+      code: 'ENOENT', syscall: 'mkdir', path: '/proc/autothresh-test',
+    });
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('when the folders are missing then they are created and the file appears whole',
+    async () => {
+      const path = join(folder, 'new', 'nested', 'data.txt');
+      await writeFileAtomic(path, 'content');
+      expect(readFileSync(path, 'utf8')).toBe('content');
+      expect(readdirSync(join(folder, 'new', 'nested'))).toEqual(['data.txt']);
+    });
+
+  it('when the target is a folder then the error names the target, and no temporary is left',
+    async () => {
+      const target = join(folder, 'taken');
+      mkdirSync(target);
+      await expect(writeFileAtomic(target, 'x')).rejects.toMatchObject({
+        code: 'autothresh.write', message: `${target}: cannot write (is a folder)`,
+      });
+      expect(readdirSync(folder).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    });
+
+  it('when a parent folder cannot be created then the error names that parent', async () => {
+    const file = join(folder, 'parent-file');
+    writeFileSync(file, 'x');
+    const target = join(file, 'sub', 'out.png');
+    await expect(writeFileAtomic(target, 'x')).rejects.toThrow(
+      `${target}: cannot write (${join(file, 'sub')}: part of the path is a file, not a folder)`);
+  });
+
+  it.skipIf(UNPRIVILEGED === null)('when the folder is not writable for this user then the ' +
+    'error names the target, never the temporary file', () => {
+    const shared = mkdtempSync(join(tmpdir(), 'autothresh-unprivileged-'));
+    const locked = join(shared, 'locked');
+    mkdirSync(locked);
+    chmodSync(locked, 0o555);
+    chmodSync(shared, 0o755);
+    const target = join(locked, 'out.png');
+    const module = new URL('../../dist/util/atomic-write.js', import.meta.url).href;
+    const script = `import { writeFileAtomic } from ${JSON.stringify(module)};
+      writeFileAtomic(${JSON.stringify(target)}, 'x').catch((error) => {
+        process.stdout.write(error.code + ' ' + error.message);
+      });`;
+    const [program, ...prefix] = [...(UNPRIVILEGED ?? []), 'node'];
+    const result = spawnSync(program, [...prefix, '--input-type=module', '-e', script],
+      { encoding: 'utf8', timeout: 20_000 });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(`autothresh.write ${target}: cannot write (permission denied)`);
+  });
+});
+
+describe('outputFileError', () => {
+  /** A Node-style file-system error. */
+  function fsError(code: string, syscall: string, path: string): NodeJS.ErrnoException {
+    return Object.assign(new Error(`${code}: something, ${syscall} '${path}'`),
+      { code, syscall, path });
+  }
+
+  it('when the failing call was about the temporary file then only the target is named', () => {
+    const error = fsError('ENOSPC', 'write', 'out/.a.png.4242.9f3c01ab.tmp');
+    expect(outputFileError('out/a.png', error).message)
+      .toBe('out/a.png: cannot write (no space left on the device)');
+  });
+
+  it('when the error is not a file-system error then its message is kept on one line', () => {
+    expect(outputFileError('out/a.png', new Error('encoder\nfailed')).message)
+      .toBe('out/a.png: cannot write (encoder failed)');
+  });
+});
