@@ -55,7 +55,7 @@ export {
   metricsOfConfusion, psnrOf, type BinarizationMetrics, type ConfusionMetrics,
 } from './bench/metrics.js';
 export { drdOf } from './bench/drd.js';
-export type { BenchOptions } from './bench/runner.js';
+export type { BenchOptions, NothingToScoreError } from './bench/runner.js';
 export type { BenchResult } from './bench/results.js';
 
 /** Runs a benchmark (see `autothresh bench`). */

@@ -216,9 +216,11 @@ async function thresholdLocal(
   logWindow(method, params, image, base.file);
   const { counted, aboveCount } = countAbove(image, above);
   // Smaller-class rule: the side with fewer counted pixels is the foreground.
-  const polarity = options.polarity === undefined || options.polarity === 'auto'
+  const byRule = options.polarity === undefined || options.polarity === 'auto';
+  const polarity = byRule
     ? (counted - aboveCount <= aboveCount ? 'dark' : 'bright')
-    : options.polarity;
+    : options.polarity as Polarity;
+  if (byRule) debug(`${base.file}: polarity ${polarity} by the smaller-class rule`);
   const foreground = polarity === 'dark' ? counted - aboveCount : aboveCount;
   return {
     result: {

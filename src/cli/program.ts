@@ -101,7 +101,8 @@ export function commanderErrorLine(text: string): string {
   return `autothresh: ${oneParagraph(line)}\n`;
 }
 
-function reportError(error: unknown, io: CliIO): number {
+/** Prints `error` as one line on stderr and returns the exit code it stands for. */
+export function reportError(error: unknown, io: CliIO): number {
   if (error instanceof CommanderError) {
     // commander already printed its message (help and --version exit with code 0).
     return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;

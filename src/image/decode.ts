@@ -430,6 +430,13 @@ function decodeError(source: string, error: unknown): AutothreshError {
 const DETAIL_LINES = 2;
 
 /**
+ * What is said when libvips only reports "Warning treated as error due to failOn setting": the
+ * decoder's own warning goes to libvips' process-wide error buffer, which another image decoded
+ * at the same time can clear first.
+ */
+const UNNAMED_WARNING = 'corrupt or incomplete data: the decoder warned';
+
+/**
  * The decoder's own words, on one line: sharp's prefixes ("Input buffer has corrupt header: ",
  * "VipsJpeg: ") and its "Warning treated as error" line left out, repeated lines said once.
  */
@@ -443,6 +450,7 @@ function decoderDetail(error: unknown): string {
       .replace(/^[A-Z](?=[a-z])/, (letter) => letter.toLowerCase()))
     .filter((line) => line !== '' && !/^warning treated as error/i.test(line));
   const distinct = [...new Set(lines)];
+  if (distinct.length === 0 && /warning treated as error/i.test(text)) return UNNAMED_WARNING;
   const shown = distinct.slice(0, DETAIL_LINES).join('; ');
   return distinct.length > DETAIL_LINES ? `${shown}; …` : shown || errorMessage(error);
 }

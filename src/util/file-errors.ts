@@ -4,7 +4,7 @@
  * of Node's own text (`EACCES: permission denied, open 'out/.a.png.4242.9f3c.tmp'`), which
  * shows an internal temporary name and an error code.
  */
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { AutothreshError, errorMessage } from '../errors.js';
 
 /** What each error code means, in a few words. */
@@ -49,18 +49,26 @@ export function fileSystemProblem(error: unknown): string {
 }
 
 /**
- * `<path>: cannot write (<problem>)` as an `autothresh.write` error. When the failing call was
- * about another path than `path` or its temporary file (a parent folder that could not be
- * created), that path is named too: `cannot write (out: permission denied)`.
+ * {@link fileSystemProblem} for an operation on `path`, preceded by the path the failing call
+ * was about when that is another one than `path` or its temporary file (a parent folder that
+ * could not be created): "out: permission denied".
+ */
+export function fileProblemAt(path: string, error: unknown): string {
+  const failed = isFileSystemError(error) ? error.path : undefined;
+  const elsewhere = failed !== undefined && failed !== path && failed !== resolve(path) &&
+    !isTemporaryOf(failed, path);
+  return `${elsewhere ? `${failed}: ` : ''}${fileSystemProblem(error)}`;
+}
+
+/**
+ * `<path>: cannot write (<problem>)` as an `autothresh.write` error, the problem as
+ * {@link fileProblemAt} words it: `out/a.png: cannot write (out: permission denied)`.
  */
 export function outputFileError(path: string, error: unknown): AutothreshError {
   if (error instanceof AutothreshError) return error;
-  const failed = isFileSystemError(error) ? error.path : undefined;
-  const elsewhere = failed !== undefined && failed !== path && !isTemporaryOf(failed, path);
-  const problem = `${elsewhere ? `${failed}: ` : ''}${fileSystemProblem(error)}`;
-  return new AutothreshError('autothresh.write', `${path}: cannot write (${problem})`, {
-    cause: error,
-  });
+  return new AutothreshError(
+    'autothresh.write', `${path}: cannot write (${fileProblemAt(path, error)})`, { cause: error },
+  );
 }
 
 /** True for the temporary name `writeFileAtomic` gives `path` (`.<name>.<pid>.<hex>.tmp`). */

@@ -445,8 +445,11 @@ describe('autothresh predict on gray+alpha, damaged and special inputs', () => {
       const outcome = await runCli('predict', '-m', 'otsu', '--json', whole, cut);
       expect(outcome.code).toBe(1);
       expect(jsonLines(outcome.stdout).map((record) => record.file)).toEqual([whole]);
-      expect(outcome.stderr).toContain(`${cut}: cannot decode image (corrupt JPEG data: ` +
-        'premature end of data segment)\n');
+      // Two images are decoded at once, and libvips keeps decoder messages in one buffer for
+      // the whole process: the decoder's own words may have been cleared by the other image.
+      const line = outcome.stderr.split('\n').find((text) => text.startsWith(`${cut}: `));
+      expect(line).toMatch(new RegExp('cannot decode image \\((corrupt JPEG data: premature end ' +
+        'of data segment|corrupt or incomplete data: the decoder warned)\\)$'));
     });
 
   it('when a FIFO is given as an input then it is "not a regular file" and nothing hangs',
@@ -589,8 +592,10 @@ describe('autothresh predict with a model folder', () => {
     });
 
   it('when weights.bin is truncated then one line names it (exit 2)', async () => {
-    const model = brokenModel('model-short-weights', (at) =>
-      writeFileSync(join(at, 'weights.bin'), readFileSync(join(at, 'weights.bin')).subarray(0, 100)));
+    const model = brokenModel('model-short-weights', (at) => {
+      const weights = join(at, 'weights.bin');
+      writeFileSync(weights, readFileSync(weights).subarray(0, 100));
+    });
     const outcome = await runCli('predict', '--model', model, ...images);
     expect(outcome.code).toBe(2);
     const lines = outcome.stderr.trim().split('\n');

@@ -285,7 +285,8 @@ describe('readImage on damaged files', () => {
     const bytes = Buffer.from(await noiseJpeg(1));
     // Baseline (SOF0) or progressive (SOF2) frame header: marker, length (2), precision (1),
     // then height and width, big-endian.
-    const frame = bytes.findIndex((byte, i) => byte === 0xff && [0xc0, 0xc2].includes(bytes[i + 1]));
+    const frame = bytes.findIndex((byte, i) =>
+      byte === 0xff && [0xc0, 0xc2].includes(bytes[i + 1]));
     expect(frame).toBeGreaterThan(0);
     bytes.writeUInt16BE(60000, frame + 5);
     bytes.writeUInt16BE(60000, frame + 7);

@@ -22,7 +22,7 @@ import {
 } from '../../predict.js';
 import { isLocalMethodName, LOCAL_METHODS } from '../../methods/local/index.js';
 import { resolveParams } from '../../methods/local/params.js';
-import { fileSystemProblem } from '../../util/file-errors.js';
+import { fileProblemAt, fileSystemProblem } from '../../util/file-errors.js';
 import { createFolder } from '../../util/folders.js';
 import { debug } from '../../util/log.js';
 import { createProgress } from '../../util/progress.js';
@@ -89,8 +89,9 @@ async function prepareOutputFolder(out: string): Promise<void> {
     try {
       await createFolder(out);
     } catch (error) {
-      throw new AutothreshError('autothresh.usage',
-        `option --out: cannot create ${out} (${failedPath(error, out)}${fileSystemProblem(error)})`);
+      throw new AutothreshError(
+        'autothresh.usage', `option --out: cannot create ${out} (${fileProblemAt(out, error)})`,
+      );
     }
     debug(`created the output folder ${out}`);
   }
@@ -100,12 +101,6 @@ async function prepareOutputFolder(out: string): Promise<void> {
     throw new AutothreshError('autothresh.usage',
       `option --out: cannot write into ${out} (${fileSystemProblem(error)})`);
   }
-}
-
-/** `<level>: ` when the call that failed was about another path than `path` (a parent). */
-function failedPath(error: unknown, path: string): string {
-  const failed = (error as NodeJS.ErrnoException).path;
-  return failed === undefined || failed === resolve(path) ? '' : `${failed}: `;
 }
 
 /**

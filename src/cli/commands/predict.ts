@@ -11,6 +11,9 @@ import { AutothreshError } from '../../errors.js';
 import { DEFAULT_MAX_PIXELS } from '../../image/decode.js';
 import type { CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
+import {
+  addLocalParameterOptions, givenLocalParameters, localParameterShape,
+} from './local-parameter-options.js';
 
 /** Method used when `--method` is not given. */
 export const DEFAULT_METHOD = 'learned';
@@ -19,20 +22,11 @@ export const DEFAULT_METHOD = 'learned';
 const MAX_CLASSES = 5;
 
 /**
- * Numeric method parameters that `predict` passes through to the method: flag, value name,
- * help, and what values are accepted (local methods check theirs against the method).
+ * Numeric parameters of the global methods that `predict` passes through to the method: flag,
+ * value name, help, and what values are accepted. The local methods' parameters come from
+ * `local-parameter-options.ts` (each method checks its own values).
  */
-const PARAMETER_OPTIONS = [
-  ['window', '<pixels>', 'local methods: odd window (block) size in pixels', optionTypes.number()],
-  ['k', '<number>', 'niblack, sauvola, wolf, phansalkar: weight of the local deviation',
-    optionTypes.number()],
-  ['c', '<number>', 'adaptive-mean, adaptive-gaussian: constant subtracted from the mean',
-    optionTypes.number()],
-  ['r', '<number>', 'sauvola, phansalkar: dynamic range of the standard deviation',
-    optionTypes.number()],
-  ['contrast', '<gray>', 'bernsen: minimum local contrast', optionTypes.number()],
-  ['p', '<number>', 'phansalkar: exponential weight p', optionTypes.number()],
-  ['q', '<number>', 'phansalkar: exponential decay q', optionTypes.number()],
+const GLOBAL_PARAMETER_OPTIONS = [
   ['fraction', '<0..1>', 'percentile: share of pixels at or below the threshold (default 0.5)',
     optionTypes.number(0, 1)],
   ['classes', '<k>', `multi-otsu: number of classes, 2..${MAX_CLASSES} (default 3)`,
@@ -62,7 +56,10 @@ export function predictCommand(context: CliContext): Command {
     .option('--model <dir>', 'model folder for --method learned (default: the shipped model)')
     .option('--concurrency <n>', 'images processed at once', '2')
     .option('-q, --quiet', 'no progress bar or warnings on stderr');
-  for (const [name, value, help] of PARAMETER_OPTIONS) command.option(`--${name} ${value}`, help);
+  addLocalParameterOptions(command);
+  for (const [name, value, help] of GLOBAL_PARAMETER_OPTIONS) {
+    command.option(`--${name} ${value}`, help);
+  }
 
   return command.action(async (inputs: string[], raw: Record<string, unknown>) => {
     const options = parsePredictOptions(raw);
@@ -71,9 +68,10 @@ export function predictCommand(context: CliContext): Command {
   });
 }
 
-const parameterShape = Object.fromEntries(
-  PARAMETER_OPTIONS.map(([name, , , type]) => [name, type.optional()]),
-) as { [Entry in (typeof PARAMETER_OPTIONS)[number] as Entry[0]]: z.ZodOptional<Entry[3]> };
+const globalParameterShape = {
+  fraction: GLOBAL_PARAMETER_OPTIONS[0][3].optional(),
+  classes: GLOBAL_PARAMETER_OPTIONS[1][3].optional(),
+};
 
 const PredictOptionsSchema = z.object({
   method: optionTypes.text(),
@@ -88,7 +86,8 @@ const PredictOptionsSchema = z.object({
   model: optionTypes.text().optional(),
   concurrency: optionTypes.integer(1, 64),
   quiet: z.boolean().default(false),
-  ...parameterShape,
+  ...localParameterShape,
+  ...globalParameterShape,
 });
 
 export type PredictOptions = z.output<typeof PredictOptionsSchema> & {
@@ -100,10 +99,8 @@ function parsePredictOptions(raw: Record<string, unknown>): PredictOptions {
   if (options.mask && options.out === undefined) {
     throw new AutothreshError('autothresh.usage', 'option --mask: needs --out <dir>');
   }
-  const params: Record<string, number> = {};
-  for (const [name] of PARAMETER_OPTIONS) {
-    const value = options[name];
-    if (value !== undefined) params[name] = value;
-  }
+  const params: Record<string, number> = { ...givenLocalParameters(options) };
+  if (options.fraction !== undefined) params.fraction = options.fraction;
+  if (options.classes !== undefined) params.classes = options.classes;
   return { ...options, params };
 }
