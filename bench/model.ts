@@ -30,47 +30,52 @@ const { values } = parseArgs({
 });
 
 const lines: string[] = [];
-const perHistogram = (started: number, count: number) =>
-  ((1000 * (performance.now() - started)) / count).toFixed(1);
 const say = (line: string) => {
   lines.push(line);
   process.stderr.write(`${line}\n`);
 };
 
+/** Best µs per histogram over 7 timed rounds of `round` (which handles `count` histograms). */
+function bestPerHistogram(round: () => void, count: number): string {
+  for (let warmUp = 0; warmUp < 3; warmUp++) round();
+  let best = Infinity;
+  for (let timed = 0; timed < 7; timed++) {
+    const started = performance.now();
+    round();
+    best = Math.min(best, (performance.now() - started) / count);
+  }
+  return (1000 * best).toFixed(1);
+}
+
 // Inference in batches.
 const records = await readLabelRecords(new URL('../datasets/real.jsonl', import.meta.url).pathname);
 const histograms = records.map((record) => createHistogram(record.histogram));
 const model = await loadModel(values.model);
-predictThresholds(model, histograms.slice(0, 8));
 for (const batch of [1, 64, histograms.length]) {
-  const repeats = Math.max(1, Math.round(2000 / batch));
-  const started = performance.now();
-  for (let round = 0; round < repeats; round++) {
-    for (let start = 0; start < histograms.length && start < batch * 4; start += batch) {
+  const perRound = Math.min(histograms.length, Math.max(batch, 256));
+  const round = () => {
+    for (let start = 0; start + batch <= perRound; start += batch) {
       predictThresholds(model, histograms.slice(start, start + batch));
     }
-  }
-  const count = repeats * Math.min(histograms.length, batch * 4);
+  };
+  const count = Math.floor(perRound / batch) * batch;
   say(`predict (features + forward, plain JS), batch ${batch}: ` +
-    `${((1000 * (performance.now() - started)) / count).toFixed(1)} µs/histogram`);
+    `${bestPerHistogram(round, count)} µs/histogram`);
 }
 const size = model.features.size;
 const input = new Float32Array(histograms.length * size).map((_, index) => Math.sin(index));
-const forwardStarted = performance.now();
-for (let round = 0; round < 5; round++) runForward(model.layers, input, histograms.length);
 say(`forward pass only (plain JS), batch ${histograms.length}: ` +
-  `${perHistogram(forwardStarted, 5 * histograms.length)} µs/histogram`);
+  `${bestPerHistogram(() => runForward(model.layers, input, histograms.length),
+    histograms.length)} µs/histogram`);
 
 const tf = await loadTensorflow(values.backend as 'wasm');
 const { model: tfModel } = await loadTrainableModel(values.model!);
 const tensor = tf.tensor2d(input, [histograms.length, size]);
-tf.tidy(() => (tfModel.predict(tensor) as import('@tensorflow/tfjs').Tensor).dataSync());
-const tfStarted = performance.now();
-for (let round = 0; round < 5; round++) {
+const tfRound = () => {
   tf.tidy(() => (tfModel.predict(tensor) as import('@tensorflow/tfjs').Tensor).dataSync());
-}
+};
 say(`forward pass only (tfjs ${tf.getBackend()}), batch ${histograms.length}: ` +
-  `${perHistogram(tfStarted, 5 * histograms.length)} µs/histogram`);
+  `${bestPerHistogram(tfRound, histograms.length)} µs/histogram`);
 tensor.dispose();
 
 // Cold start: a fresh process imports the model module, loads the model, predicts once.

@@ -44,20 +44,31 @@ function count8(image: GrayImage): Float64Array {
 /**
  * Counting into four interleaved sub-histograms, summed at the end: consecutive pixels of equal
  * value (large uniform backgrounds) then increment different counters, so the increments do not
- * wait on each other. About three times faster than one counter array on document images.
+ * wait on each other. The aligned middle of the data is read four bytes at a time through a
+ * 32-bit view (one load for four pixels); which byte of a word lands in which sub-histogram
+ * depends on the platform's byte order, which does not matter since they are summed. About
+ * four times faster than one counter array on document images.
  * Kept apart so that the loop sees only one array type (V8 then keeps it monomorphic).
  */
 function countBytes(data: Uint8Array, counts: Uint32Array): void {
   const lanes = new Uint32Array(4 * BIN_COUNT);
-  const end = data.length - (data.length % 4);
-  let i = 0;
-  for (; i < end; i += 4) {
-    lanes[data[i]]++;
-    lanes[BIN_COUNT + data[i + 1]]++;
-    lanes[2 * BIN_COUNT + data[i + 2]]++;
-    lanes[3 * BIN_COUNT + data[i + 3]]++;
+  const head = Math.min(data.length, (4 - (data.byteOffset % 4)) % 4);
+  const wordCount = (data.length - head) >> 2;
+  for (let i = 0; i < head; i++) lanes[data[i]]++;
+
+  // Short data may have no aligned word at all (and no aligned start for the view).
+  const words = wordCount === 0
+    ? new Uint32Array(0)
+    : new Uint32Array(data.buffer, data.byteOffset + head, wordCount);
+  for (let k = 0; k < wordCount; k++) {
+    const word = words[k];
+    lanes[word & 0xff]++;
+    lanes[BIN_COUNT + ((word >>> 8) & 0xff)]++;
+    lanes[2 * BIN_COUNT + ((word >>> 16) & 0xff)]++;
+    lanes[3 * BIN_COUNT + (word >>> 24)]++;
   }
-  for (; i < data.length; i++) lanes[data[i]]++;
+
+  for (let i = head + 4 * wordCount; i < data.length; i++) lanes[data[i]]++;
   sumLanes(lanes, counts);
 }
 

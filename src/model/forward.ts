@@ -95,7 +95,7 @@ function applyLayer(layer: ForwardLayer, input: Float32Array, rows: number): Flo
     case 'dense':
       return dense(layer, input, rows);
     case 'relu':
-      return input.map((value) => (value > 0 ? value : 0));
+      return relu(input);
     case 'batch': {
       const width = layer.mean.length;
       const output = new Float32Array(input.length);
@@ -113,8 +113,9 @@ function applyLayer(layer: ForwardLayer, input: Float32Array, rows: number): Flo
 
 /**
  * Dense layer: output = input · kernel + bias. The kernel is read unit by unit (transposed
- * once, on first use); blocks of four rows and two units share every load, so the inner loop
- * keeps eight sums in registers (about 1.7 times faster than one unit at a time).
+ * once, on first use); blocks of four rows and four units share every load, so the inner loop
+ * keeps sixteen sums in registers and reads eight values for sixteen products (about twice as
+ * fast as one unit at a time).
  */
 function dense(
   layer: Extract<ForwardLayer, { kind: 'dense' }>,
@@ -127,7 +128,7 @@ function dense(
   let row = 0;
   for (; row + 4 <= rows; row += 4) {
     let unit = 0;
-    for (; unit + 2 <= units; unit += 2) denseBlock(input, weights, output, layer, row, unit);
+    for (; unit + 4 <= units; unit += 4) denseBlock(input, weights, output, layer, row, unit);
     for (; unit < units; unit++) {
       for (let k = 0; k < 4; k++) denseCell(input, weights, output, layer, row + k, unit);
     }
@@ -140,7 +141,7 @@ function dense(
 
 type DenseLayer = Extract<ForwardLayer, { kind: 'dense' }>;
 
-/** Rows row..row+3 × units unit, unit+1. */
+/** Rows row..row+3 × units unit..unit+3. */
 function denseBlock(
   input: Float32Array,
   weights: Float64Array,
@@ -150,34 +151,54 @@ function denseBlock(
   unit: number,
 ): void {
   const { inputs, units, bias } = layer;
-  const base0 = row * inputs;
-  const base1 = base0 + inputs;
-  const base2 = base1 + inputs;
-  const base3 = base2 + inputs;
-  const first = unit * inputs;
-  const second = first + inputs;
+  const x0Base = row * inputs;
+  const x1Base = x0Base + inputs;
+  const x2Base = x1Base + inputs;
+  const x3Base = x2Base + inputs;
+  const wABase = unit * inputs;
+  const wBBase = wABase + inputs;
+  const wCBase = wBBase + inputs;
+  const wDBase = wCBase + inputs;
   let a0 = 0; let a1 = 0; let a2 = 0; let a3 = 0;
   let b0 = 0; let b1 = 0; let b2 = 0; let b3 = 0;
+  let c0 = 0; let c1 = 0; let c2 = 0; let c3 = 0;
+  let d0 = 0; let d1 = 0; let d2 = 0; let d3 = 0;
   for (let i = 0; i < inputs; i++) {
-    const wa = weights[first + i];
-    const wb = weights[second + i];
-    const x0 = input[base0 + i];
-    const x1 = input[base1 + i];
-    const x2 = input[base2 + i];
-    const x3 = input[base3 + i];
+    const wa = weights[wABase + i];
+    const wb = weights[wBBase + i];
+    const wc = weights[wCBase + i];
+    const wd = weights[wDBase + i];
+    const x0 = input[x0Base + i];
+    const x1 = input[x1Base + i];
+    const x2 = input[x2Base + i];
+    const x3 = input[x3Base + i];
     a0 += x0 * wa; a1 += x1 * wa; a2 += x2 * wa; a3 += x3 * wa;
     b0 += x0 * wb; b1 += x1 * wb; b2 += x2 * wb; b3 += x3 * wb;
+    c0 += x0 * wc; c1 += x1 * wc; c2 += x2 * wc; c3 += x3 * wc;
+    d0 += x0 * wd; d1 += x1 * wd; d2 += x2 * wd; d3 += x3 * wd;
   }
+
+  const at = row * units + unit;
   const shiftA = bias === null ? 0 : bias[unit];
   const shiftB = bias === null ? 0 : bias[unit + 1];
-  output[row * units + unit] = a0 + shiftA;
-  output[(row + 1) * units + unit] = a1 + shiftA;
-  output[(row + 2) * units + unit] = a2 + shiftA;
-  output[(row + 3) * units + unit] = a3 + shiftA;
-  output[row * units + unit + 1] = b0 + shiftB;
-  output[(row + 1) * units + unit + 1] = b1 + shiftB;
-  output[(row + 2) * units + unit + 1] = b2 + shiftB;
-  output[(row + 3) * units + unit + 1] = b3 + shiftB;
+  const shiftC = bias === null ? 0 : bias[unit + 2];
+  const shiftD = bias === null ? 0 : bias[unit + 3];
+  output[at] = a0 + shiftA;
+  output[at + units] = a1 + shiftA;
+  output[at + 2 * units] = a2 + shiftA;
+  output[at + 3 * units] = a3 + shiftA;
+  output[at + 1] = b0 + shiftB;
+  output[at + 1 + units] = b1 + shiftB;
+  output[at + 1 + 2 * units] = b2 + shiftB;
+  output[at + 1 + 3 * units] = b3 + shiftB;
+  output[at + 2] = c0 + shiftC;
+  output[at + 2 + units] = c1 + shiftC;
+  output[at + 2 + 2 * units] = c2 + shiftC;
+  output[at + 2 + 3 * units] = c3 + shiftC;
+  output[at + 3] = d0 + shiftD;
+  output[at + 3 + units] = d1 + shiftD;
+  output[at + 3 + 2 * units] = d2 + shiftD;
+  output[at + 3 + 3 * units] = d3 + shiftD;
 }
 
 /** One row × one unit. */
@@ -195,6 +216,15 @@ function denseCell(
   let sum = 0;
   for (let i = 0; i < inputs; i++) sum += input[base + i] * weights[offset + i];
   output[row * units + unit] = sum + (bias === null ? 0 : bias[unit]);
+}
+
+function relu(input: Float32Array): Float32Array {
+  const output = new Float32Array(input.length);
+  for (let index = 0; index < input.length; index++) {
+    const value = input[index];
+    output[index] = value > 0 ? value : 0;
+  }
+  return output;
 }
 
 const transposed = new WeakMap<Float32Array, Float64Array>();

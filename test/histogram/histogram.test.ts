@@ -87,6 +87,27 @@ describe('histogram', () => {
   });
 });
 
+describe('histogramOf on 8-bit data at any offset and length', () => {
+  it('when the pixels start anywhere in their buffer then the counts equal a plain loop', () => {
+    fc.assert(fc.property(
+      fc.uint8Array({ minLength: 0, maxLength: 300 }), fc.integer({ min: 0, max: 7 }),
+      fc.boolean(), (pixels, offset, masked) => {
+        // The pixels sit at `offset` in a larger buffer, as in a subarray of a decoded image.
+        const buffer = new Uint8Array(offset + pixels.length + 3).fill(255);
+        buffer.set(pixels, offset);
+        const data = buffer.subarray(offset, offset + pixels.length);
+        const included = masked ? data.map((value) => value % 3 === 0 ? 0 : 1) : null;
+        const image = { width: data.length, height: 1, bitDepth: 8 as const, data, included };
+        const expected = new Array<number>(256).fill(0);
+        data.forEach((value, i) => {
+          if (included === null || included[i] !== 0) expected[value]++;
+        });
+        expect(Array.from(histogramOf(image).counts)).toEqual(expected);
+      },
+    ), { numRuns: 300 });
+  });
+});
+
 describe('histograms of the shared images', () => {
   it('when decoded and counted then they equal the reference histograms exactly', async () => {
     const sets = readdirSync(`${SHARED}datasets`).filter((name) => !name.endsWith('.md'));

@@ -36,7 +36,11 @@ describe('plain-JS forward pass', () => {
       bias: withBias ? Float32Array.from({ length: units }, uniform) : null,
     });
     for (const rows of [1, 3, 4, 7, 9]) {
-      const layers = [dense(7, 5, true), { kind: 'relu' } as const, dense(5, 3, false)];
+      // 9 and 6 units: a block of four and a remainder; 3 units: no block at all.
+      const layers = [
+        dense(7, 9, true), { kind: 'relu' } as const, dense(9, 6, false),
+        { kind: 'relu' } as const, dense(6, 3, true),
+      ];
       const input = Float32Array.from({ length: rows * 7 }, uniform);
       const fast = Array.from(runForward(layers, input, rows));
       const expected = naiveForward(layers, input, rows);
