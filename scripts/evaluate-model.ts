@@ -24,7 +24,7 @@ import { readLabelRecords } from '../src/label/records-io.js';
 import { loadTensorflow } from '../src/model/backend.js';
 import { exactScore } from '../src/model/evaluate.js';
 import { classicalThresholds, CLASSICAL_METHODS } from '../src/model/features.js';
-import { DEFAULT_TRAIN_CONFIG, trainModel, type TrainConfig } from '../src/model/train.js';
+import { trainModel, type TrainConfig } from '../src/model/train.js';
 import { buildExamples } from '../src/model/examples.js';
 import {
   normalizeFeatures, featureDefinition, type FeatureSetName,

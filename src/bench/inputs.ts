@@ -17,6 +17,7 @@
  * interest, those inside it (ROI mask value > 0). The methods still see the whole image (its
  * histogram, its pixels): the region only limits where errors are counted.
  */
+import { readdir, stat } from 'node:fs/promises';
 import { AutothreshError, errorMessage } from '../errors.js';
 import { histogramOf } from '../histogram/count.js';
 import type { Histogram, ValueRange } from '../histogram/histogram.js';
@@ -32,6 +33,7 @@ import {
 import {
   binarizeWithMap, LOCAL_METHODS, localThresholdMap, type LocalMethodName, type LocalParams,
 } from '../methods/local/index.js';
+import { fileSystemProblem } from '../util/file-errors.js';
 import { drdClassHistograms, drdSumOf, type DrdClassHistograms } from './drd.js';
 import { complementConfusion, confusionOfMasks } from './metrics.js';
 import type { BenchImage } from './results.js';
@@ -79,10 +81,12 @@ export interface InputProblem {
 
 /**
  * Lists the pairs of every source; images without a mask (or ROI), and folders without any
- * image, become problems. Warnings: files left out, masks sharing a name, JPEG masks under a
- * `maskThreshold` (mask values `> maskThreshold` are foreground) that their ringing crosses.
- * Throws `autothresh.usage` for a `roi` folder without a single image file (every image of
- * the source would fail), before any image is read.
+ * image, become problems. A folder of a source that cannot be listed (missing, a file, not
+ * readable) is a problem too, `<folder>: <what>`, and the source is left out. Warnings: files
+ * left out, masks sharing a name, JPEG masks under a `maskThreshold` (mask values
+ * `> maskThreshold` are foreground) that their ringing crosses. Throws `autothresh.usage` for a
+ * `roi` folder without a single image file (every image of the source would fail), before any
+ * image is read.
  */
 export async function listPairs(
   sources: readonly ImageSource[],
@@ -92,6 +96,11 @@ export async function listPairs(
   const problems: InputProblem[] = [];
   const warnings: string[] = [];
   for (const source of sources) {
+    const unlisted = await unlistedFolders(source);
+    if (unlisted.length > 0) {
+      problems.push(...unlisted);
+      continue;
+    }
     const found = await findPairs(source.images, source.masks);
     problems.push(...found.problems);
     warnings.push(...found.warnings);
@@ -121,6 +130,35 @@ export async function listPairs(
     }
   }
   return { pairs, problems, warnings };
+}
+
+/** The folders of a source (images, masks, ROI masks) that cannot be listed, and why. */
+async function unlistedFolders(source: ImageSource): Promise<InputProblem[]> {
+  const { images, masks, roi } = source;
+  const folders = roi === undefined ? [images, masks] : [images, masks, roi];
+  const problems: InputProblem[] = [];
+  for (const folder of new Set(folders)) {
+    const message = await folderProblem(folder);
+    if (message !== null) problems.push({ file: folder, message });
+  }
+  return problems;
+}
+
+/**
+ * Why a folder cannot be listed, in a few words (`no such folder`, `cannot list this folder
+ * (permission denied)`), or `null` when it can.
+ */
+export async function folderProblem(folder: string): Promise<string | null> {
+  try {
+    const info = await stat(folder);
+    if (!info.isDirectory()) return 'is a file, not a folder';
+    await readdir(folder);
+    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'no such folder';
+    return `cannot list this folder (${fileSystemProblem(error)})`;
+  }
 }
 
 /** The pairs of a source's images with its ROI masks; refuses a ROI folder without images. */

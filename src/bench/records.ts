@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { errorMessage } from '../errors.js';
+import { fileSystemProblem } from '../util/file-errors.js';
 import { createHistogram, EIGHT_BIT_RANGE } from '../histogram/histogram.js';
 import type { Objective } from '../label/objectives.js';
 import { parseLabelRecords, type InvalidLine } from '../label/records-io.js';
@@ -42,13 +43,17 @@ export async function readRecordChunks(
   file: string,
   linesPerChunk = RECORDS_PER_CHUNK,
 ): Promise<{ chunks: RecordChunk[] } | { problem: InputProblem }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    return { problem: { file, message: readProblem(error) } };
+  }
   let text: string;
   try {
-    text = decodeText(await readFile(file));
+    text = decodeText(bytes);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? 'no such file' : `cannot read (${errorMessage(error)})`;
-    return { problem: { file, message } };
+    return { problem: { file, message: decodeProblem(error) } };
   }
   const chunks: RecordChunk[] = [];
   const lines = text.split('\n');
@@ -59,6 +64,27 @@ export async function readRecordChunks(
   }
   if (chunks.length === 0) return { problem: { file, message: 'no records in this file' } };
   return { chunks };
+}
+
+/** Why a file could not be read, in a few words: `no such file`, `cannot read (is a folder)`. */
+function readProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'ERR_FS_FILE_TOO_LARGE') return TOO_LARGE;
+  return `cannot read (${fileSystemProblem(error)})`;
+}
+
+const TOO_LARGE = 'cannot read (too large: split it into several --data files)';
+
+/**
+ * Why a file's bytes could not be made into text: gzip data that does not decompress
+ * (truncated or corrupt), or more text than a string holds.
+ */
+function decodeProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  if (code.startsWith('Z_')) return 'cannot decompress (the gzip data is truncated or corrupt)';
+  if (code === 'ERR_STRING_TOO_LONG' || error instanceof RangeError) return TOO_LARGE;
+  return `cannot read (${errorMessage(error)})`;
 }
 
 /** UTF-8 text of a file's bytes, gunzipped first when they start with the gzip magic. */

@@ -39,7 +39,10 @@ export interface BenchOptions {
   images?: readonly ImageSource[];
   /** Labelled record files (`.jsonl`, `.jsonl.gz`). */
   data?: readonly string[];
-  /** Method names (default: see `defaultMethodNames`). */
+  /**
+   * Method names (default: see `defaultMethodNames`; without its local methods when there are
+   * no `images`, as records carry no pixels to run them on).
+   */
   methods?: readonly string[];
   /** Model folders for `learned` (default: the shipped model). */
   models?: readonly string[];
@@ -97,10 +100,10 @@ export class NothingToScoreError extends AutothreshError {
 
 /**
  * Runs a benchmark. Inputs that cannot be used (an image without a mask, a mask without
- * foreground or background, an invalid record line, an empty folder) are listed in
+ * foreground or background, an invalid record line, an empty or unreadable folder) are listed in
  * `failures`; throws a {@link NothingToScoreError} holding all of them when nothing could be
- * scored. Problems with the options (methods, local parameters, an empty `roi` folder) throw
- * `autothresh.usage` before any input is read.
+ * scored. Problems with the options (methods, local parameters, a model folder that does not
+ * load, an empty `roi` folder) throw `autothresh.usage` before any input is read.
  */
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const started = performance.now();
@@ -153,6 +156,9 @@ async function scoreSettings(options: BenchOptions, notes: string[]): Promise<Sc
   const polarity = options.polarity ?? 'truth';
   const selection = selectMethods(options.methods, options.models);
   const localParams = definedEntries(options.localParams ?? {});
+  if (options.methods === undefined && (options.images ?? []).length === 0) {
+    selection.methods = withoutLocalMethods(selection.methods, localParams, notes);
+  }
   checkLocalParams(selection.methods, localParams);
   const models = await loadModels(selection.methods, selection.learnedByDefault, notes);
   const methods = selection.methods.filter(
@@ -169,6 +175,30 @@ async function scoreSettings(options: BenchOptions, notes: string[]): Promise<Sc
   };
 }
 
+/**
+ * The default rows of a run on records alone, without the local methods: records carry no
+ * pixels to run them on, so their rows would stay empty. A note says so; a local parameter
+ * given anyway is a usage error (no row would take it).
+ */
+function withoutLocalMethods(
+  methods: readonly MethodSpec[],
+  localParams: LocalParams,
+  notes: string[],
+): MethodSpec[] {
+  const local = methods.filter((method) => method.kind === 'local').map((method) => method.name);
+  const [given] = Object.keys(localParams);
+  if (given !== undefined) {
+    throw new AutothreshError('autothresh.usage', `option --${given}: sets a parameter of the ` +
+      `local methods, which need pixels, and records (--data) have none; give --images with ` +
+      `--masks, or leave it out`);
+  }
+  if (local.length > 0) {
+    notes.push(`local methods (${local.join(', ')}) left out: they need pixels, and records ` +
+      `(--data) have none`);
+  }
+  return methods.filter((method) => method.kind !== 'local');
+}
+
 /** The parameters that have a value. */
 function definedEntries(params: LocalParams): LocalParams {
   return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
@@ -177,7 +207,9 @@ function definedEntries(params: LocalParams): LocalParams {
 /**
  * Loads the model of every learned row (to fail early; threads load their own copy) and
  * returns the folder of each. A missing shipped model drops the default `learned` row with a
- * note; a model asked for explicitly must load.
+ * note; a model asked for explicitly must load, else `autothresh.usage` before any input is
+ * read: `option --model: <file>: <problem>` (`option --methods: learned: …` for the shipped
+ * model named in `--methods`).
  */
 async function loadModels(
   methods: readonly MethodSpec[],
@@ -190,12 +222,23 @@ async function loadModels(
       await loadModel(row.method);
       models[row.name] = row.method;
     } catch (error) {
-      if (!learnedByDefault) throw error;
+      if (!learnedByDefault) throw unusableModel(row.method, error);
       const reason = errorMessage(error);
       notes.push(`learned: skipped, the shipped model could not be loaded (${reason})`);
     }
   }
   return models;
+}
+
+/** The usage error of a model folder that does not load, naming the folder or its file. */
+function unusableModel(folder: string, error: unknown): AutothreshError {
+  const message = errorMessage(error);
+  if (folder === 'default') {
+    return new AutothreshError('autothresh.usage', `option --methods: learned: the shipped ` +
+      `model could not be loaded (${message}); give --model <dir>`, { cause: error });
+  }
+  const named = message.startsWith(folder) ? message : `${folder}: ${message}`;
+  return new AutothreshError('autothresh.usage', `option --model: ${named}`, { cause: error });
 }
 
 /** The folder of the model whose polarity head `auto` uses: the first learned row's. */
@@ -295,7 +338,8 @@ async function scoreInputs(
   const localMethods = settings.methods.filter((method) => method.kind === 'local');
   if (localMethods.length > 0 && fromFiles.some((items) => items.length > 0)) {
     const names = localMethods.map((method) => method.name).join(', ');
-    notes.push(`local methods (${names}) need pixels: not run on records`);
+    const empty = fromImages.length === 0 ? ' (no image was scored: their rows are empty)' : '';
+    notes.push(`local methods (${names}) need pixels: not run on records${empty}`);
   }
   nameDatasets(inputs, { items: fromImages, sources: imageSources }, fromFiles, notes);
   return { scored: [...fromImages, ...fromFiles.flat()], failures };

@@ -7,6 +7,10 @@ export interface CliIO {
   stderr(text: string): void;
   /** True when stderr is a terminal (progress bars are drawn only then). */
   readonly stderrIsTTY: boolean;
+  /** True when stdout is a terminal (results printed as they come would cut through a bar). */
+  readonly stdoutIsTTY?: boolean;
+  /** True once stdout's reader has gone (`… | head -1`): commands start no more work. */
+  readonly stdoutClosed?: boolean;
 }
 
 let stdoutClosed = false;
@@ -20,7 +24,32 @@ export const processIO: CliIO = {
   get stderrIsTTY() {
     return Boolean(process.stderr.isTTY);
   },
+  get stdoutIsTTY() {
+    return Boolean(process.stdout.isTTY);
+  },
+  get stdoutClosed() {
+    return stdoutClosed;
+  },
 };
+
+/** Work that a closed stdout must not cut short, each settling to undefined. */
+const unfinished = new Set<Promise<void>>();
+
+/**
+ * Runs `work` (writing an output file, say) so that a closed stdout does not end the process in
+ * its middle: the exit of {@link watchStdout} waits until it has settled.
+ */
+export function finishBeforeExit<T>(work: Promise<T>): Promise<T> {
+  const settled = work.then(() => undefined, () => undefined);
+  unfinished.add(settled);
+  void settled.then(() => unfinished.delete(settled));
+  return work;
+}
+
+/** Resolves once no work of {@link finishBeforeExit} is left, including work added meanwhile. */
+async function allFinished(): Promise<void> {
+  while (unfinished.size > 0) await Promise.all(unfinished);
+}
 
 /** True for the error of writing to a pipe whose reader has closed (`… | head -1`). */
 export function isClosedOutput(error: unknown): boolean {
@@ -30,14 +59,16 @@ export function isClosedOutput(error: unknown): boolean {
 
 /**
  * Calls `onClosed` (once) when stdout's reader goes away, instead of letting the write error
- * end the process with a stack trace; other stdout errors are rethrown.
+ * end the process with a stack trace; other stdout errors are rethrown. Work run through
+ * {@link finishBeforeExit} is let finish first.
  */
 export function watchStdout(onClosed: () => void): void {
   process.stdout.on('error', (error) => {
     if (!isClosedOutput(error)) throw error;
     if (stdoutClosed) return;
     stdoutClosed = true;
-    onClosed();
+    if (unfinished.size === 0) onClosed();
+    else void allFinished().then(onClosed);
   });
 }
 

@@ -24,6 +24,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Metadata, Sharp, SharpOptions } from 'sharp';
 import { AutothreshError, errorMessage } from '../errors.js';
+import { fileSystemProblem } from '../util/file-errors.js';
 import { debug } from '../util/log.js';
 import { decodeBmpPixels, isBmp, readBmpHeader } from './bmp.js';
 import { convertToGray, LUMA_WEIGHTS } from './gray.js';
@@ -83,12 +84,23 @@ export async function readInputFile(file: string): Promise<Buffer> {
     if (code === 'ENOENT') {
       throw new AutothreshError('autothresh.fileNotFound', `${file}: no such file`);
     }
-    throw new AutothreshError('autothresh.decode', `${file}: cannot read (${errorMessage(error)})`);
+    throw unreadable(file, error);
   }
   if (size === 0) {
     throw new AutothreshError('autothresh.decode', `${file}: file is empty (0 bytes)`);
   }
-  return readFile(file);
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+}
+
+/** `<file>: cannot read (<problem>)`, the problem in a few words (`permission denied`). */
+function unreadable(file: string, error: unknown): AutothreshError {
+  return new AutothreshError(
+    'autothresh.decode', `${file}: cannot read (${fileSystemProblem(error)})`, { cause: error },
+  );
 }
 
 /** Decodes an in-memory image; `source` names it in messages. */
@@ -436,6 +448,11 @@ const DETAIL_LINES = 2;
  */
 const UNNAMED_WARNING = 'corrupt or incomplete data: the decoder warned';
 
+/** Decoder lines that say too little on their own, with what they mean. */
+const TERSE_DECODER_LINES: Readonly<Record<string, string>> = {
+  'libpng read error': 'truncated or corrupt PNG data: libpng read error',
+};
+
 /**
  * The decoder's own words, on one line: sharp's prefixes ("Input buffer has corrupt header: ",
  * "VipsJpeg: ") and its "Warning treated as error" line left out, repeated lines said once.
@@ -446,10 +463,10 @@ function decoderDetail(error: unknown): string {
     .map((line) => line.trim()
       .replace(/^Input (buffer|file) (contains|has) /i, '')
       .replace(/^Input buffer /i, '')
-      .replace(/^vips\w*: /i, '')
+      .replace(/\bvips\w*: /gi, '')
       .replace(/^[A-Z](?=[a-z])/, (letter) => letter.toLowerCase()))
     .filter((line) => line !== '' && !/^warning treated as error/i.test(line));
-  const distinct = [...new Set(lines)];
+  const distinct = [...new Set(lines)].map((line) => TERSE_DECODER_LINES[line] ?? line);
   if (distinct.length === 0 && /warning treated as error/i.test(text)) return UNNAMED_WARNING;
   const shown = distinct.slice(0, DETAIL_LINES).join('; ');
   return distinct.length > DETAIL_LINES ? `${shown}; …` : shown || errorMessage(error);

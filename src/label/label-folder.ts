@@ -7,7 +7,9 @@
  * ends, the partial file becomes the output in one atomic step (a rename; for `.gz` outputs the
  * text is compressed into a temporary file, which is renamed). The output is therefore always
  * either the previous file or the complete new one, never half-written, and each image costs one
- * append rather than a rewrite of everything so far.
+ * append rather than a rewrite of everything so far. A run that ends without a single record
+ * (every pair skipped) writes nothing: no output is made or replaced, and the partial file of
+ * an earlier run is left as it was. A write failure names the output, never the partial file.
  *
  * Resuming (`resume`) reads the output and the partial file an interrupted run left, keeps the
  * whole images (see `resume.ts`), writes them to a new partial file and labels the rest. The
@@ -15,9 +17,11 @@
  * interrupted and resumed gives the same bytes as one that was not.
  */
 import { open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import pMap from 'p-map';
-import { AutothreshError, errorMessage } from '../errors.js';
+import { AutothreshError, errorMessage, isAutothreshError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { fileProblemAt, fileSystemProblem, isFileSystemError } from '../util/file-errors.js';
 import {
   labelPairRecords, labelSettings, recordIdOf, type LabelSettings,
 } from './label-run.js';
@@ -74,8 +78,13 @@ export interface LabelFolderSummary {
   redone: number;
   /** Invalid lines dropped from the output when resuming. */
   droppedLines: number;
-  /** Records in the output file. */
+  /** Records in the output file (0 when it was not written). */
   records: number;
+  /**
+   * False when there was no record to write (every pair skipped): then the output is neither
+   * made nor replaced, and an earlier run's output and partial file are left as they were.
+   */
+  written: boolean;
 }
 
 /** The file an interrupted run of `output` leaves behind. */
@@ -85,8 +94,9 @@ export function partialPathOf(output: string): string {
 
 /**
  * Labels every pair of `images` and `masks` into `output`. Before anything is read, the output
- * is checked (`autothresh.usage`): a `.jsonl` or `.jsonl.gz` file that can be written, not a
- * folder, with no folder in the way of its partial file.
+ * is checked (`autothresh.usage`): a `.jsonl` or `.jsonl.gz` file that can be created (a trial
+ * file is made and removed), not a folder, with no folder in the way of its partial file. When
+ * no record is made, nothing is written (`written: false` in the summary).
  */
 export async function labelFolder(options: LabelFolderOptions): Promise<LabelFolderSummary> {
   await checkRecordOutputPath(options.output, 'output');
@@ -124,12 +134,13 @@ export async function labelFolder(options: LabelFolderOptions): Promise<LabelFol
   }
   const { todo, clashes } = pairsToDo(unique.pairs, state.kept, options.images, settings, report);
 
-  const writer = await RecordAppender.start(partial, state.kept);
+  const writer = await RecordAppender.start(options.output, state.kept);
   options.onStart?.(todo.length);
   const labelled = await labelInOrder(todo, settings, writer, options);
-  const records = await writer.finish(options.output);
+  const records = await writer.finish();
   return {
     output: options.output,
+    written: records > 0,
     images: found.pairs.length + found.problems.length,
     labelled,
     skipped: found.problems.length + unique.skipped + clashes + todo.length - labelled,
@@ -227,31 +238,27 @@ function dropDuplicateIds(
 
 /**
  * Appends each pair's records to the partial file in pair order, whatever order the pairs
- * finish in (a finished pair waits for the ones before it), one write per image.
+ * finish in (a finished pair waits for the ones before it), one write per image. The partial
+ * file is made only when there is a record to put in it, so a run without any record leaves
+ * the partial file and the output of an earlier run as they were. Every failure names the
+ * output, never the partial file.
  */
 class RecordAppender {
   private readonly waiting = new Map<number, LabelRecord[]>();
   private next = 0;
-  private count: number;
+  private count = 0;
   private abandoned = false;
+  private handle: FileHandle | null = null;
   private writing: Promise<void> = Promise.resolve();
 
-  private constructor(
-    private readonly path: string,
-    private readonly handle: FileHandle,
-    keptCount: number,
-  ) {
-    this.count = keptCount;
-  }
+  private constructor(private readonly output: string, private readonly path: string) {}
 
-  /** A new partial file holding `kept` (written whole first, atomically), open for appending. */
-  static async start(path: string, kept: readonly LabelRecord[]): Promise<RecordAppender> {
-    try {
-      await writeFileAtomic(path, kept.map(formatLabelRecord).join(''));
-      return new RecordAppender(path, await open(path, 'a'), kept.length);
-    } catch (error) {
-      throw writeError(path, error);
-    }
+  /** An appender for the partial file of `output`, holding `kept` first (if any). */
+  static async start(output: string, kept: readonly LabelRecord[]): Promise<RecordAppender> {
+    const appender = new RecordAppender(output, partialPathOf(output));
+    if (kept.length > 0) await appender.append(kept.map(formatLabelRecord).join(''));
+    appender.count = kept.length;
+    return appender;
   }
 
   /** Records of pair number `index` (empty when it was skipped); ignored once abandoned. */
@@ -265,27 +272,41 @@ class RecordAppender {
       text += ready.map(formatLabelRecord).join('');
       this.count += ready.length;
     }
-    if (text !== '') {
-      this.writing = this.writing.then(() => this.handle.write(text)).then(
-        () => undefined, (error: unknown) => { throw writeError(this.path, error); },
-      );
-    }
+    if (text !== '') this.writing = this.writing.then(() => this.append(text));
     return this.writing;
   }
 
-  /** Closes the partial file and puts it in place of `output`; returns the record count. */
-  async finish(output: string): Promise<number> {
+  /** Writes `text` at the end of the partial file, made (empty, atomically) on first use. */
+  private async append(text: string): Promise<void> {
+    try {
+      if (this.handle === null) {
+        await writeFileAtomic(this.path, '');
+        this.handle = await open(this.path, 'a');
+      }
+      await this.handle.write(text);
+    } catch (error) {
+      throw writeError(this.output, error);
+    }
+  }
+
+  /**
+   * Closes the partial file and puts it in place of the output; returns the record count. With
+   * no record, nothing was written and nothing is: the output is neither made nor replaced.
+   */
+  async finish(): Promise<number> {
     await this.writing;
+    if (this.handle === null) return 0;
     await this.handle.close();
     try {
-      if (output.endsWith('.gz')) {
-        await writeFileAtomic(output, encodeRecordText(await readFile(this.path, 'utf8'), output));
+      if (this.output.endsWith('.gz')) {
+        const text = await readFile(this.path, 'utf8');
+        await writeFileAtomic(this.output, encodeRecordText(text, this.output));
         await rm(this.path);
       } else {
-        await rename(this.path, output);
+        await rename(this.path, this.output);
       }
     } catch (error) {
-      throw writeError(output, error);
+      throw writeError(this.output, error);
     }
     return this.count;
   }
@@ -294,11 +315,21 @@ class RecordAppender {
   async abandon(): Promise<void> {
     this.abandoned = true;
     await this.writing.catch(() => {});
-    await this.handle.close();
+    await this.handle?.close();
   }
 }
 
-function writeError(path: string, error: unknown): AutothreshError {
-  if (error instanceof AutothreshError) return error;
-  return new AutothreshError('autothresh.write', `${path}: cannot write (${errorMessage(error)})`);
+/**
+ * `<output>: cannot write (<problem>)`, whichever file failed: the partial file and the
+ * temporary files are the output's own business (`label/out.jsonl: cannot write (no space
+ * left on the device)`); a parent folder that failed is named (`… (label: permission denied)`).
+ */
+function writeError(output: string, error: unknown): AutothreshError {
+  const cause = isAutothreshError(error, 'autothresh.write') && error.cause !== undefined
+    ? error.cause : error;
+  if (cause instanceof AutothreshError) return cause;
+  const failed = isFileSystemError(cause) ? cause.path : undefined;
+  const partial = failed !== undefined && resolve(failed) === resolve(partialPathOf(output));
+  const problem = partial ? fileSystemProblem(cause) : fileProblemAt(output, cause);
+  return new AutothreshError('autothresh.write', `${output}: cannot write (${problem})`, { cause });
 }

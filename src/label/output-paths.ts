@@ -5,11 +5,14 @@
  * is) wastes the run and can leave temporary files behind; these checks look at the path and
  * its nearest existing parent folder without writing anything. They cannot rule out every
  * later failure (a full disk, a folder created meanwhile), only the mistakes in the command.
+ * Where permissions are not the whole story (/proc, which takes no new files even from root),
+ * {@link checkFileCreatable} creates a trial entry and removes it at once.
  */
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { AutothreshError } from '../errors.js';
+import { trialProblem, tryWriteIn } from '../util/folders.js';
 
 /** What the path must be: a file to create or replace, or a folder to create or write into. */
 export type OutputKind = 'file' | 'folder';
@@ -69,9 +72,25 @@ export async function checkOutputPath(
 export const RECORD_FILE_EXTENSIONS = ['.jsonl', '.jsonl.gz'] as const;
 
 /**
+ * Throws `autothresh.usage` (`<what>: cannot write <path> (<problem>)`) when no file can be
+ * created where `path` goes. A trial file with a hidden name is created in the path's folder
+ * and removed at once; when that folder is missing, a trial folder is made (and removed) in the
+ * nearest existing parent instead, so nothing is left behind either way.
+ */
+export async function checkFileCreatable(path: string, what: string): Promise<void> {
+  const folder = dirname(resolve(path));
+  const failure = await tryWriteIn(folder);
+  if (failure === null) return;
+  const where = failure.at === folder ? '' : `${failure.at}: `;
+  throw new AutothreshError(
+    'autothresh.usage', `${what}: cannot write ${path} (${where}${trialProblem(failure.error)})`,
+  );
+}
+
+/**
  * Throws `autothresh.usage` unless `path` ends in `.jsonl` or `.jsonl.gz` (lower case: the
  * extension decides whether the records are compressed) and can be written as a file (see
- * {@link checkOutputPath}).
+ * {@link checkOutputPath} and {@link checkFileCreatable}). Nothing is left behind.
  */
 export async function checkRecordOutputPath(path: string, what: string): Promise<void> {
   if (!RECORD_FILE_EXTENSIONS.some((extension) => path.endsWith(extension))) {
@@ -82,4 +101,5 @@ export async function checkRecordOutputPath(path: string, what: string): Promise
     );
   }
   await checkOutputPath(path, 'file', what);
+  await checkFileCreatable(path, what);
 }

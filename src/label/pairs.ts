@@ -1,19 +1,24 @@
 /**
  * Matching the images of one folder with the masks of another by file name.
  *
- * An image `name.ext` is paired with the mask whose name without extension is `name` (any image
- * extension), or, failing that, `name_mask`, `name-mask`, `name_gt` or `name_GT`. Only files
- * with an image extension ({@link IMAGE_FILE_EXTENSIONS}, any case) take part; other files are
- * left out with one note per folder, and hidden files (starting with `.`) and subfolders are
- * ignored. Two masks with the same name (`H01.jpg`, `H01.png`): a lossless format (PNG, TIFF,
- * BMP, GIF) is preferred to one that may be lossy (WebP, AVIF), and that to JPEG, whose
- * compression blurs the mask's edges into gray values; among equals the first in sorted order
- * is used. A warning says which.
+ * An image `name.ext` is paired with a mask whose name without extension is `name`, `name_mask`,
+ * `name-mask`, `name_gt` or `name_GT` (any image extension). Only files with an image extension
+ * ({@link IMAGE_FILE_EXTENSIONS}, any case) take part; other files are left out with one note
+ * per folder, and hidden files (starting with `.`) and subfolders are ignored.
+ *
+ * When several masks match one image (`H01.jpg` and `H01.png`, or `H01.jpg` and
+ * `H01_mask.png`), the format decides first, whatever the name pattern: a lossless format (PNG,
+ * TIFF, BMP, GIF) before one that may be lossy (WebP, AVIF: the extension decides, the file is
+ * not read, so a lossless WebP counts as possibly lossy), and that before JPEG, whose
+ * compression blurs the mask's edges into gray values. Then the name pattern, in the order
+ * above (the exact name first), then the first in sorted order. A warning names the image, the
+ * masks and the one used.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { AutothreshError, errorMessage } from '../errors.js';
+import { AutothreshError } from '../errors.js';
 import { IMAGE_EXTENSIONS } from '../image/formats.js';
+import { fileSystemProblem } from '../util/file-errors.js';
 
 /** Extensions of the image files that pairing looks at (formats the decoder reads). */
 export const IMAGE_FILE_EXTENSIONS = IMAGE_EXTENSIONS;
@@ -36,7 +41,7 @@ export interface FoundPairs {
   pairs: ImageMaskPair[];
   /** Images without a mask. */
   problems: PairProblem[];
-  /** Notes that do not stop anything: files left out, two masks of one name. */
+  /** Notes that do not stop anything: files left out, several masks for one image. */
   warnings: string[];
 }
 
@@ -47,33 +52,66 @@ export async function findPairs(imagesDir: string, masksDir: string): Promise<Fo
   ]);
   const warnings = [imageListing, maskListing].flatMap((listing, index) =>
     leftOutNote([imagesDir, masksDir][index], listing.leftOut));
-  const masksByStem = new Map<string, string>();
-  const byPreference = [...maskListing.files].sort((a, b) => lossRank(a) - lossRank(b));
-  for (const file of byPreference) {
-    const stem = stemOf(file);
-    const chosen = masksByStem.get(stem);
-    if (chosen === undefined) {
-      masksByStem.set(stem, file);
-    } else {
-      const why = lossRank(chosen) < lossRank(file) ? ' (lossless formats are preferred)' : '';
-      warnings.push(`${join(masksDir, file)}: same name as ${chosen}; using ${chosen}${why}`);
-    }
+  const masksByStem = new Map<string, string[]>();
+  for (const file of maskListing.files) {
+    masksByStem.set(stemOf(file), [...(masksByStem.get(stemOf(file)) ?? []), file]);
   }
-  const imageFiles = imageListing.files;
 
   const pairs: ImageMaskPair[] = [];
   const problems: PairProblem[] = [];
-  for (const file of imageFiles) {
+  for (const file of imageListing.files) {
     const id = stemOf(file);
-    const mask = MASK_SUFFIXES.map((suffix) => masksByStem.get(id + suffix)).find(Boolean);
     const imagePath = join(imagesDir, file);
-    if (mask === undefined) {
+    const candidates = maskCandidates(id, masksByStem);
+    if (candidates.length === 0) {
       problems.push({ file: imagePath, message: `no mask named ${id}.* in ${masksDir}` });
-    } else {
-      pairs.push({ id, imagePath, maskPath: join(masksDir, mask) });
+      continue;
     }
+    if (candidates.length > 1) warnings.push(choiceWarning(imagePath, masksDir, candidates));
+    pairs.push({ id, imagePath, maskPath: join(masksDir, candidates[0].file) });
   }
   return { pairs, problems, warnings };
+}
+
+/** A mask file that matches an image, and which name pattern it matched (index in suffixes). */
+interface MaskCandidate {
+  file: string;
+  pattern: number;
+}
+
+/**
+ * The masks matching image `id`, best first: lossless formats before maybe-lossy ones before
+ * JPEG, then by name pattern (the exact name first), then in sorted order.
+ */
+function maskCandidates(id: string, masksByStem: ReadonlyMap<string, string[]>): MaskCandidate[] {
+  const candidates = MASK_SUFFIXES.flatMap((suffix, pattern) =>
+    (masksByStem.get(id + suffix) ?? []).map((file) => ({ file, pattern })));
+  return candidates.sort((a, b) => lossRank(a.file) - lossRank(b.file) ||
+    a.pattern - b.pattern || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/**
+ * `<image>: masks a.jpg, a_mask.png in <masks> match; using a_mask.png (why)`, for candidates
+ * sorted best first; the reason is what puts the chosen mask before the runner-up.
+ */
+function choiceWarning(
+  imagePath: string, masksDir: string, candidates: readonly MaskCandidate[],
+): string {
+  const [chosen, runnerUp] = candidates;
+  const names = candidates.map((candidate) => candidate.file).sort().join(', ');
+  return `${imagePath}: masks ${names} in ${masksDir} match; using ${chosen.file} ` +
+    `(${choiceReason(chosen, runnerUp)})`;
+}
+
+function choiceReason(chosen: MaskCandidate, runnerUp: MaskCandidate): string {
+  if (lossRank(chosen.file) < lossRank(runnerUp.file)) {
+    return lossRank(chosen.file) === 0 ? 'lossless formats are preferred' : 'JPEG comes last';
+  }
+  if (chosen.pattern < runnerUp.pattern) {
+    return chosen.pattern === 0 ? 'the exact name comes first'
+      : `name patterns in order: ${MASK_SUFFIXES.map((suffix) => suffix || 'exact').join(', ')}`;
+  }
+  return 'the first in sorted order';
 }
 
 /** Extensions of formats that are always lossy (JPEG) or may be (WebP, AVIF). */
@@ -151,14 +189,57 @@ async function listFiles(directory: string): Promise<string[]> {
       .map((entry) => entry.name)
       .sort();
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new AutothreshError('autothresh.fileNotFound', `${directory}: no such folder`);
-    }
-    throw new AutothreshError(
-      'autothresh.fileNotFound', `${directory}: cannot list folder (${errorMessage(error)})`,
-    );
+    const problem = await folderProblem(directory, error) ?? fileSystemProblem(error);
+    throw new AutothreshError('autothresh.fileNotFound', `${directory}: ${problem}`);
   }
+}
+
+/** What keeps a folder from being listed: it is missing, is a file, or cannot be read. */
+type FolderTrouble =
+  | { kind: 'missing' }
+  | { kind: 'file' }
+  | { kind: 'unlisted'; problem: string };
+
+/**
+ * Why `directory` cannot be listed, or null when it can. `error` is the listing's own failure,
+ * when there was one (it is not listed again).
+ */
+async function folderTrouble(directory: string, error?: unknown): Promise<FolderTrouble | null> {
+  const info = await stat(directory).catch((failure: unknown) => failure as Error);
+  if (info instanceof Error) {
+    const code = (info as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? { kind: 'missing' }
+      : { kind: 'unlisted', problem: fileSystemProblem(info) };
+  }
+  if (!info.isDirectory()) return { kind: 'file' };
+  const failure = error ?? await readdir(directory).then(() => undefined, (cause) => cause);
+  return failure === undefined ? null : { kind: 'unlisted', problem: fileSystemProblem(failure) };
+}
+
+/**
+ * Why `directory` cannot be listed, in a few words that follow "<folder>: " (`no such folder`,
+ * `is a file, not a folder`, `cannot list folder (permission denied)`), or null when it can.
+ */
+async function folderProblem(directory: string, error?: unknown): Promise<string | null> {
+  const trouble = await folderTrouble(directory, error);
+  if (trouble === null) return null;
+  if (trouble.kind === 'missing') return 'no such folder';
+  if (trouble.kind === 'file') return 'is a file, not a folder';
+  return `cannot list folder (${trouble.problem})`;
+}
+
+/**
+ * Throws `autothresh.usage` unless `directory` is a folder that can be listed; `what` names the
+ * option: `option --images: data/x.png is a file, not a folder`, `… data/x does not exist`,
+ * `… cannot list data/x (permission denied)`.
+ */
+export async function checkImageFolder(directory: string, what: string): Promise<void> {
+  const trouble = await folderTrouble(directory);
+  if (trouble === null) return;
+  const sentence = trouble.kind === 'missing' ? `${directory} does not exist`
+    : trouble.kind === 'file' ? `${directory} is a file, not a folder`
+      : `cannot list ${directory} (${trouble.problem})`;
+  throw new AutothreshError('autothresh.usage', `${what}: ${sentence}`);
 }
 
 function stemOf(file: string): string {

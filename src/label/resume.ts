@@ -105,7 +105,10 @@ export function settingsMismatch(record: LabelRecord, settings: LabelSettings): 
   const stored: Omit<LabelSettings, 'synthetic'> = {
     ...record.labelling, objective: record.objective, dataset: record.dataset,
   };
+  // The seed only places crops and draws variants: without either, records of any seed agree.
+  const seeded = stored.crops > 0 || stored.photometricVariants > 0 || stored.pixelVariants > 0;
   for (const key of Object.keys(FLAGS) as Array<keyof typeof FLAGS>) {
+    if (key === 'seed' && !seeded) continue;
     if (stored[key] !== settings[key]) {
       return `records were made with ${FLAGS[key]} ${JSON.stringify(stored[key])}, ` +
         `this run has ${JSON.stringify(settings[key])}`;

@@ -267,6 +267,12 @@ export function meanBin(histogram: Histogram): number {
   return histogram.total > 0 ? weighted / histogram.total : 0;
 }
 
+/**
+ * The smallest standard deviation training writes: a feature that is constant over the training
+ * set gets this one (it then standardizes to 0 for every image of that value).
+ */
+export const MIN_FEATURE_STD = 1e-6;
+
 /** Per-feature mean and standard deviation of a training set (std floored at 1e-6). */
 export interface FeatureNormalization {
   mean: number[];
@@ -288,7 +294,8 @@ export function fitNormalization(features: Float32Array, size: number): FeatureN
       squares[column] += deviation * deviation;
     }
   }
-  const std = Array.from(squares, (sum) => Math.max(Math.sqrt(sum / Math.max(rows, 1)), 1e-6));
+  const std = Array.from(squares, (sum) =>
+    Math.max(Math.sqrt(sum / Math.max(rows, 1)), MIN_FEATURE_STD));
   return { mean: Array.from(mean, (value) => Math.fround(value)), std: std.map(Math.fround) };
 }
 

@@ -43,9 +43,10 @@ export const DEFAULT_MODEL_DIRECTORY = fileURLToPath(
 const cache = new Map<string, Promise<ThresholdModel>>();
 
 /**
- * Loads a model folder (default: the shipped model). Throws `autothresh.model` when the folder
- * is missing, incomplete, or its metadata does not match this version (naming the field).
- * Loaded models are cached per folder.
+ * Loads a model folder (default: the shipped model). Throws `autothresh.model` naming the file
+ * and what is wrong when the folder is missing or incomplete, its metadata does not match this
+ * version (naming the field) or holds a std below training's floor, its layers are not the
+ * network the metadata describes, or a weight is not finite. Loaded models are cached per folder.
  */
 export function loadModel(directory: string = DEFAULT_MODEL_DIRECTORY): Promise<ThresholdModel> {
   const resolved = directory === 'default' ? DEFAULT_MODEL_DIRECTORY : directory;
@@ -58,18 +59,11 @@ export function loadModel(directory: string = DEFAULT_MODEL_DIRECTORY): Promise<
   return loading;
 }
 
+/** Reads a checked model folder (see `readModelFiles`) into forward-pass layers. */
 async function readModel(directory: string): Promise<ThresholdModel> {
   const files = await readModelFiles(directory);
   const features = featureDefinition(files.metadata.features.name as FeatureSetName);
   const layers = forwardLayers(files, directory);
-  const first = layers.find((layer) => layer.kind === 'dense');
-  if (first?.kind !== 'dense' || first.inputs !== features.size) {
-    throw new AutothreshError(
-      'autothresh.model',
-      `${directory}: first layer takes ${first?.kind === 'dense' ? first.inputs : '?'} inputs, ` +
-        `the feature set ${features.name} has ${features.size}`,
-    );
-  }
   return { directory, metadata: files.metadata, features, layers };
 }
 

@@ -9,7 +9,9 @@ import { AutothreshError } from '../errors.js';
 import { OBJECTIVE_NAMES } from '../label/objectives.js';
 import { HEAD_NAMES, LOSS_NAMES, NORMALIZATIONS } from './config.js';
 import { BASE_METHODS } from './examples.js';
-import { FEATURE_BLOCKS, FEATURE_SET_NAMES, featureDefinition } from './features.js';
+import {
+  FEATURE_BLOCKS, FEATURE_SET_NAMES, MIN_FEATURE_STD, featureDefinition,
+} from './features.js';
 import { THRESHOLD_CENTER, THRESHOLD_SCALE } from './heads.js';
 
 export const MODEL_FORMAT = 'autothresh-model';
@@ -95,7 +97,8 @@ export function headsDescription(baseMethod: ModelMetadata['heads']['threshold']
 
 /**
  * Validates parsed `metadata.json` and checks that it matches this code (format version,
- * feature definition, heads). Throws `autothresh.model` naming the first differing field.
+ * feature definition, heads) and that its standardization is one training can write. Throws
+ * `autothresh.model` naming the first differing field.
  */
 export function checkMetadata(raw: unknown, where: string): ModelMetadata {
   const parsed = ModelMetadataSchema.safeParse(raw);
@@ -128,5 +131,23 @@ export function checkMetadata(raw: unknown, where: string): ModelMetadata {
       );
     }
   }
+  checkStandardization(metadata.normalization.std, where);
   return metadata;
+}
+
+/**
+ * Every std is at least the floor training gives a constant feature (stored as float32): a
+ * smaller one (0 included) is not a model training wrote, and would blow features up. The
+ * schema already refuses a mean or std that is not a finite number.
+ */
+function checkStandardization(std: readonly number[], where: string): void {
+  const floor = Math.fround(MIN_FEATURE_STD);
+  const index = std.findIndex((value) => !(value >= floor));
+  if (index >= 0) {
+    throw new AutothreshError(
+      'autothresh.model',
+      `${where}: field normalization.std.${index} is ${std[index]}, expected at least ` +
+        `${MIN_FEATURE_STD} (training's floor for a constant feature)`,
+    );
+  }
 }

@@ -6,8 +6,10 @@
  * other virtual file systems answer: the call then never returns. Here the missing levels are
  * found first, by walking up to the nearest existing ancestor, and each is created once.
  */
-import { mkdir, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rm, rmdir, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileSystemProblem, isFileSystemError } from './file-errors.js';
 
 /**
  * Creates `path` and every missing parent, one level at a time. Resolves when `path` is a
@@ -45,4 +47,54 @@ async function createLevel(folder: string): Promise<void> {
     const exists = code === 'EEXIST' && (await stat(folder).catch(() => null))?.isDirectory();
     if (!exists) throw error;
   }
+}
+
+/** Where a trial write failed, and why (Node's error). */
+export interface TrialFailure {
+  /** The folder the trial entry was created in: `folder` or its nearest existing parent. */
+  readonly at: string;
+  readonly error: unknown;
+}
+
+/**
+ * Checks that something can be created at `folder` without leaving anything behind: when
+ * `folder` exists, a hidden trial file is created in it and removed at once; when it does not,
+ * a trial folder is made (and removed) in its nearest existing parent instead. Returns null when
+ * that worked. (A virtual file system such as /proc refuses the file with ENOENT on `open`.)
+ */
+export async function tryWriteIn(folder: string): Promise<TrialFailure | null> {
+  const target = resolve(folder);
+  const at = await nearestFolder(target);
+  const trial = join(at, `.autothresh-trial.${process.pid}.${randomBytes(4).toString('hex')}`);
+  try {
+    if (at === target) {
+      await (await open(trial, 'wx')).close();
+      await rm(trial, { force: true });
+    } else {
+      await mkdir(trial);
+      await rmdir(trial);
+    }
+    return null;
+  } catch (error) {
+    return { at, error };
+  }
+}
+
+/** `folder`, or its nearest parent that exists as a folder. */
+export async function nearestFolder(folder: string): Promise<string> {
+  let level = folder;
+  while (!(await stat(level).then((info) => info.isDirectory(), () => false))) {
+    const above = dirname(level);
+    if (above === level) break;
+    level = above;
+  }
+  return level;
+}
+
+/** Why a trial entry could not be made: "no such file" in a folder that exists says more. */
+export function trialProblem(error: unknown): string {
+  if (isFileSystemError(error) && error.code === 'ENOENT' && error.syscall === 'open') {
+    return 'the file system takes no new files here';
+  }
+  return fileSystemProblem(error);
 }

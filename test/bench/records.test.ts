@@ -63,6 +63,18 @@ describe('readRecordChunks and parseRecordChunk', () => {
       expect(await readRecordChunks(empty))
         .toEqual({ problem: { file: empty, message: 'no records in this file' } });
     });
+
+  it('when the file is a folder or broken gzip then the problem is in plain words', async () => {
+    const folder = temporaryDirectory();
+    expect(await readRecordChunks(folder))
+      .toEqual({ problem: { file: folder, message: 'cannot read (is a folder)' } });
+    const { file, text } = mixedFile();
+    const truncated = `${file}.gz`;
+    writeFileSync(truncated, gzipSync(text).subarray(0, 20));
+    expect(await readRecordChunks(truncated)).toEqual({ problem: {
+      file: truncated, message: 'cannot decompress (the gzip data is truncated or corrupt)',
+    } });
+  });
 });
 
 describe('duplicateIdLines and recordFileStem', () => {

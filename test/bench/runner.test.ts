@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drdOf } from '../../src/bench/drd.js';
@@ -8,7 +8,9 @@ import { NothingToScoreError, runBench } from '../../src/bench/runner.js';
 import { isAutothreshError } from '../../src/errors.js';
 import { binarizeWithMap, localThresholdMap } from '../../src/methods/local/index.js';
 import { DEFAULT_MODEL_DIRECTORY } from '../../src/model/index.js';
-import { writeBenchDataset, writeBenchRecords, type BenchDataset } from '../helpers/bench-data.js';
+import {
+  writeBenchDataset, writeBenchRecords, writeModelVariant, type BenchDataset,
+} from '../helpers/bench-data.js';
 import { temporaryDirectory, writeRaw } from '../helpers/images.js';
 import { loadMetricFixtures, thresholdMask } from './metric-fixtures.js';
 
@@ -159,13 +161,73 @@ describe('runBench details', () => {
     expect(outcome.images).toHaveLength(loadMetricFixtures().length - 1);
   });
 
-  it('when an explicitly given model folder does not exist then the run fails', async () => {
-    const error = await runBench({
-      images: [{ images: dataset.images, masks: dataset.masks }],
-      methods: ['learned', 'otsu'], models: [join(temporaryDirectory(), 'missing')],
-    }).catch((caught: unknown) => caught);
-    expect(isAutothreshError(error, 'autothresh.model')).toBe(true);
-  });
+  it('when an explicitly given model folder does not exist then it is a usage error naming it',
+    async () => {
+      const missing = join(temporaryDirectory(), 'missing');
+      const error = await runBench({
+        images: [{ images: dataset.images, masks: dataset.masks }],
+        methods: ['learned', 'otsu'], models: [missing],
+      }).catch((caught: unknown) => caught);
+      expect(isAutothreshError(error, 'autothresh.usage')).toBe(true);
+      expect((error as Error).message).toMatch(new RegExp(`^option --model: ${missing}: `));
+    });
+
+  it('when a model folder has a broken metadata.json then the error names that file',
+    async () => {
+      const model = writeModelVariant(temporaryDirectory(), 'broken');
+      writeFileSync(join(model, 'metadata.json'), '{"schemaVersion": ');
+      let read = 0;
+      const error = await runBench({
+        data: [writeBenchRecords(join(temporaryDirectory(), 'docs.jsonl'))],
+        methods: ['learned', 'otsu'], models: [model],
+        progress: () => ({ tick: () => void read++, stop: () => {} }),
+      }).catch((caught: unknown) => caught);
+      expect(isAutothreshError(error, 'autothresh.usage')).toBe(true);
+      expect((error as Error).message)
+        .toMatch(new RegExp(`^option --model: ${join(model, 'metadata.json')}: `));
+      expect(read).toBe(0);
+    });
+
+  it('when an images, masks or ROI folder cannot be listed then it is a failure, the rest scored',
+    async () => {
+      const root = temporaryDirectory();
+      const missing = join(root, 'missing');
+      const file = join(root, 'file.png');
+      writeFileSync(file, '');
+      const outcome = await runBench({
+        images: [
+          { images: missing, masks: dataset.masks },
+          { images: dataset.images, masks: file },
+          { images: dataset.images, masks: dataset.masks, roi: join(root, 'roi') },
+          { images: dataset.images, masks: dataset.masks },
+        ],
+        methods: ['otsu'],
+      });
+      expect(outcome.failures).toEqual([
+        { file: missing, message: 'no such folder' },
+        { file, message: 'is a file, not a folder' },
+        { file: join(root, 'roi'), message: 'no such folder' },
+      ]);
+      expect(outcome.images).toHaveLength(loadMetricFixtures().length);
+    });
+
+  it('when records alone are scored with the default methods then local rows are left out',
+    async () => {
+      const file = writeBenchRecords(join(temporaryDirectory(), 'docs.jsonl'));
+      const outcome = await runBench({ data: [file] });
+      expect(outcome.methods.some((method) => method.kind === 'local')).toBe(false);
+      expect(outcome.methods.some((method) => method.name === 'otsu')).toBe(true);
+      expect(outcome.notes).toContain('local methods (sauvola, adaptive-gaussian) left out: ' +
+        'they need pixels, and records (--data) have none');
+      const named = await runBench({ data: [file], methods: ['otsu', 'sauvola'] });
+      expect(named.methods.map((method) => method.name)).toEqual(['otsu', 'sauvola']);
+      expect(named.notes).toContain('local methods (sauvola) need pixels: not run on records ' +
+        '(no image was scored: their rows are empty)');
+      const error = await runBench({ data: [file], localParams: { window: 31 } })
+        .catch((caught: unknown) => caught);
+      expect(isAutothreshError(error, 'autothresh.usage')).toBe(true);
+      expect((error as Error).message).toMatch(/^option --window: sets a parameter of the local/);
+    });
 
   it('when learned comes from the default set then a missing shipped model only drops it',
     async () => {

@@ -1,10 +1,15 @@
-import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, unlinkSync, writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeBenchDataset, writeModelVariant, type BenchDataset } from '../helpers/bench-data.js';
-import { jsonLines, runCli } from '../helpers/cli.js';
+import {
+  writeBenchDataset, writeBenchRecords, writeModelVariant, type BenchDataset,
+} from '../helpers/bench-data.js';
+import { jsonLines, runCli, spawnBuilt, UNPRIVILEGED } from '../helpers/cli.js';
 import { temporaryDirectory, writeRaw } from '../helpers/images.js';
 
 let dataset: BenchDataset;
@@ -209,6 +214,97 @@ describe('autothresh bench', () => {
     expect(readdirSync(folder)).toEqual([]);
   });
 
+  it('when the --html folder takes no new files then it exits 2 before the run', async () => {
+    const outcome = await runCli('bench', '--images', dataset.images, '--masks', dataset.masks,
+      '--methods', 'otsu', '--html', '/proc/r.html');
+    expect(outcome.code).toBe(2);
+    expect(outcome.stdout).toBe('');
+    // As root /proc looks writable and only a file created there fails; otherwise it is not.
+    const asRoot = 'cannot write /proc/r.html (the file system takes no new files here)';
+    const asUser = 'expected a file to write, received "/proc/r.html", but /proc is not writable';
+    expect([asRoot, asUser].map((problem) => `autothresh: option --html: ${problem}\n`))
+      .toContain(outcome.stderr);
+  });
+
+  it('when the --html folder is missing then it is created and the report written',
+    async () => {
+      const file = join(temporaryDirectory(), 'new', 'sub', 'report.html');
+      const outcome = await runCli('bench', '--images', dataset.images, '--masks',
+        dataset.masks, '--methods', 'otsu', '--html', file, '--quiet');
+      expect(outcome.code).toBe(0);
+      expect(readdirSync(join(file, '..'))).toEqual(['report.html']);
+    });
+
+  it('when an --images folder is missing then it is reported and the rest scored, exit 1',
+    async () => {
+      const missing = join(temporaryDirectory(), 'nope');
+      const outcome = await runCli('bench', '--images', dataset.images, '--masks',
+        dataset.masks, '--images', missing, '--masks', dataset.masks, '--methods', 'otsu',
+        '--json', '--quiet');
+      expect(outcome.code).toBe(1);
+      expect(outcome.stderr).toBe(`${missing}: no such folder\n`);
+      expect(jsonLines(outcome.stdout).filter((line) => line.type === 'image')).toHaveLength(3);
+    });
+
+  it.skipIf(UNPRIVILEGED === null)('when a --masks folder may not be listed then its line ' +
+    'says so and the records are scored (exit 1)', () => {
+    const shared = mkdtempSync(join(tmpdir(), 'autothresh-unprivileged-'));
+    chmodSync(shared, 0o755);
+    const records = writeBenchRecords(join(shared, 'docs.jsonl'));
+    chmodSync(records, 0o644);
+    const locked = join(shared, 'locked');
+    mkdirSync(locked);
+    chmodSync(locked, 0o311);
+    const outcome = spawnBuilt(['bench', '--images', locked, '--masks', locked, '--data',
+      records, '--methods', 'otsu', '--csv', '--quiet'], { unprivileged: true, timeout: 30_000 });
+    expect(outcome.stderr).toBe(`${locked}: cannot list this folder (permission denied)\n`);
+    expect(outcome.code).toBe(1);
+    expect(outcome.stdout.trim().split('\n')).toHaveLength(1 + 3);
+  });
+
+  it('when --data names a folder then its line says so in plain words', async () => {
+    const folder = temporaryDirectory();
+    const outcome = await runCli('bench', '--data', folder, '--methods', 'otsu');
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toBe(`${folder}: cannot read (is a folder)\n` +
+      'autothresh: bench: no image or record to score (1 input failed, listed above)\n');
+  });
+
+  it.each([
+    ['otsu,,li', 'expected method names separated by single commas, received "otsu,,li", ' +
+      'which has an empty entry'],
+    ['otsu,', 'expected method names separated by single commas, received "otsu,", which ' +
+      'has an empty entry'],
+    [' , ', 'expected a comma-separated list of method names, received " , "'],
+    ['otsu,li,otsu', '"otsu" is listed twice'],
+  ])('when --methods is %j then it exits 2 saying what is wrong', async (list, message) => {
+    const outcome = await runCli('bench', '--data', 'x.jsonl', '--methods', list);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toBe(`autothresh: option --methods: ${message}\n`);
+  });
+
+  it('when the --model folder does not load then it exits 2 naming the option, reading nothing',
+    async () => {
+      const missing = join(temporaryDirectory(), 'nonexist');
+      const outcome = await runCli('bench', '--images', dataset.images, '--masks',
+        dataset.masks, '--methods', 'learned,otsu', '--model', missing);
+      expect(outcome.code).toBe(2);
+      expect(outcome.stdout).toBe('');
+      expect(outcome.stderr).toMatch(new RegExp(`^autothresh: option --model: ${missing}: .+\n$`));
+    });
+
+  it('when records alone are scored with the default methods then no local row is shown',
+    async () => {
+      const file = join(temporaryDirectory(), 'docs.jsonl');
+      writeBenchRecords(file);
+      const outcome = await runCli('bench', '--data', file);
+      expect(outcome.code).toBe(0);
+      expect(outcome.stdout).toMatch(/\notsu\s+3\s/);
+      expect(outcome.stdout).not.toMatch(/sauvola|adaptive-gaussian/);
+      expect(outcome.stderr).toContain('autothresh: local methods (sauvola, adaptive-gaussian) ' +
+        'left out: they need pixels, and records (--data) have none\n');
+    });
+
   it('when a mask has no foreground pixel then its line names the mask, the rest is scored',
     async () => {
       const broken = await writeBenchDataset();
@@ -295,8 +391,9 @@ describe('autothresh bench', () => {
       expect(outcome.stderr).toContain(`${jpeg.masks}: 1 mask is JPEG (${names[0].replace(
         '.png', '.jpg')}): compression leaves gray values beside the mask's edges, which ` +
         '--mask-threshold 0 puts on the wrong side; --mask-threshold 127 is advisable');
-      expect(outcome.stderr).toContain(`${join(jpeg.masks, names[1].replace('.png', '.jpg'))}: ` +
-        `same name as ${names[1]}; using ${names[1]} (lossless formats are preferred)`);
+      expect(outcome.stderr).toContain(`${join(jpeg.images, names[1])}: masks ` +
+        `${names[1].replace('.png', '.jpg')}, ${names[1]} in ${jpeg.masks} match; using ` +
+        `${names[1]} (lossless formats are preferred)`);
       const quiet = await runCli('bench', '--images', jpeg.images, '--masks', jpeg.masks,
         '--methods', 'otsu', '--csv', '--mask-threshold', '127');
       expect(quiet.stderr).not.toContain('is JPEG');

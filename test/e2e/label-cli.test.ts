@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -290,8 +290,9 @@ describe('autothresh label', () => {
       const out = join(root, 'jpeg.jsonl');
       const result = await cli('label', '--images', jpegImages, '--masks', jpegMasks, '-o', out);
       expect(result.code).toBe(0);
-      expect(result.stderr).toContain(`warning: ${join(jpegMasks, 'both.jpg')}: same name as ` +
-        'both.png; using both.png (lossless formats are preferred)\n');
+      expect(result.stderr).toContain(`warning: ${join(jpegImages, 'both.png')}: masks ` +
+        `both.jpg, both.png in ${jpegMasks} match; using both.png (lossless formats are ` +
+        'preferred)\n');
       expect(result.stderr).toContain(`warning: ${jpegMasks}: 1 mask is JPEG (alone.jpg): ` +
         'compression leaves gray values beside the mask\'s edges, which --mask-threshold 0 ' +
         'puts on the wrong side; --mask-threshold 127 is advisable (or lossless masks)\n');
@@ -309,6 +310,132 @@ describe('autothresh label', () => {
       const advised = await cli('label', '--images', jpegImages, '--masks', jpegMasks, '-o',
         join(root, 'jpeg-127.jsonl'), '--mask-threshold', '127');
       expect(advised.stderr).not.toContain('is JPEG');
+    });
+
+  it('when the JPEG mask has the exact name and a PNG one _mask then the PNG is used, warned',
+    async () => {
+      const suffixImages = join(root, 'suffix', 'images');
+      const suffixMasks = join(root, 'suffix', 'masks');
+      await mkdir(suffixImages, { recursive: true });
+      await mkdir(suffixMasks, { recursive: true });
+      await copyFile(sampleImage('dibco2009-H03'), join(suffixImages, 'H01.jpg'));
+      await sharp(sampleMask('dibco2009-H03')).jpeg({ quality: 75 })
+        .toFile(join(suffixMasks, 'H01.jpg'));
+      await copyFile(sampleMask('dibco2009-H03'), join(suffixMasks, 'H01_mask.png'));
+      const out = join(root, 'suffix.jsonl');
+      const result = await cli('label', '--images', suffixImages, '--masks', suffixMasks,
+        '-o', out);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`warning: ${join(suffixImages, 'H01.jpg')}: masks ` +
+        `H01.jpg, H01_mask.png in ${suffixMasks} match; using H01_mask.png (lossless formats ` +
+        'are preferred)\n');
+      expect(result.stderr).not.toContain('is JPEG');
+      const png = await readFile(join(suffixMasks, 'H01_mask.png'));
+      expect((await readLabelRecords(out))[0].maskSha256)
+        .toBe(createHash('sha256').update(png).digest('hex'));
+    });
+
+  it.skipIf(!existsSync('/proc/self'))(
+    'when -o is where no file can be made (/proc) then exits 2 before reading any image',
+    async () => {
+      const result = await cli('label', '--images', images, '--masks', masks,
+        '-o', '/proc/x.jsonl');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe('autothresh: option --out: cannot write /proc/x.jsonl (the ' +
+        'file system takes no new files here)\n');
+    });
+
+  it('when --images or --masks is not a folder then exits 2 in one line naming the option',
+    async () => {
+      const file = join(images, `${SAMPLE_NAMES[0]}.png`);
+      const missing = join(root, 'no-such-masks');
+      for (const [args, message] of [
+        [['--images', file, '--masks', masks], `option --images: ${file} is a file, not a folder`],
+        [['--images', images, '--masks', missing], `option --masks: ${missing} does not exist`],
+      ] as const) {
+        const out = join(root, 'not-a-folder.jsonl');
+        const result = await cli('label', ...args, '-o', out);
+        expect(result.code).toBe(2);
+        expect(result.stderr).toBe(`autothresh: ${message}\n`);
+        expect(existsSync(out)).toBe(false);
+      }
+    });
+
+  it.each([
+    [['--variants', '3'], 'option --variants: needs --augment'],
+    [['--pixel-variants', '0'], 'option --pixel-variants: needs --augment'],
+    [['--seed', '7'], 'option --seed: needs --crops or --augment'],
+    [['--crops', '0', '--seed', '7'], 'option --seed: needs --crops or --augment'],
+  ])('when %j is given without the option it needs then exits 2 naming both',
+    async (extra, message) => {
+      const out = join(root, 'unused.jsonl');
+      const result = await cli(...labelArgs(out, ...extra));
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`^autothresh: ${message} \\(`));
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(existsSync(out)).toBe(false);
+    });
+
+  it('when --seed comes with --crops or --augment then it is taken', async () => {
+    for (const extra of [['--crops', '1', '--seed', '7'], ['--augment', '--seed', '7']]) {
+      const out = join(root, `seeded-${extra[1].replace(/-/g, '')}.jsonl`);
+      const result = await cli(...labelArgs(out, ...extra));
+      expect(result.code, extra.join(' ')).toBe(0);
+      expect((await readLabelRecords(out))[0].labelling?.seed).toBe(7);
+    }
+  });
+
+  describe('when every pair is skipped', () => {
+    let failing: string;
+    beforeAll(async () => {
+      failing = join(root, 'failing', 'images');
+      await mkdir(failing, { recursive: true });
+      for (const name of SAMPLE_NAMES.slice(0, 2)) {
+        await writeFile(join(failing, `${name}.png`), 'not an image');
+      }
+    });
+    const failArgs = (out: string, ...extra: string[]): string[] =>
+      ['label', '--images', failing, '--masks', masks, '-o', out, ...extra];
+
+    it.each(['none.jsonl', 'none.jsonl.gz'])(
+      'when writing %s then nothing is written and stderr says so, exit 1', async (name) => {
+        const out = join(root, 'failing', name);
+        const result = await cli(...failArgs(out, '--json'));
+        expect(result.code).toBe(1);
+        expect(result.stderr).toContain(`label: 0 labelled, 2 skipped; no record, so nothing ` +
+          `was written to ${out}\n`);
+        expect(JSON.parse(result.stdout)).toMatchObject({ records: 0, written: false });
+        expect(existsSync(out)).toBe(false);
+        expect(existsSync(partialPathOf(out))).toBe(false);
+      });
+
+    it('when an output and a partial file exist then both are left as they were',
+      async () => {
+        const out = join(root, 'failing', 'kept.jsonl');
+        await writeFile(out, 'earlier output\n');
+        await writeFile(partialPathOf(out), 'earlier partial\n');
+        for (const extra of [[], ['--resume']]) {
+          const result = await cli(...failArgs(out, ...extra));
+          expect(result.code, extra.join(' ')).toBe(1);
+          expect(await readFile(out, 'utf8')).toBe('earlier output\n');
+          expect(await readFile(partialPathOf(out), 'utf8')).toBe('earlier partial\n');
+        }
+      });
+  });
+
+  it('when writing fails during the run then the message names the output, not the partial',
+    async () => {
+      const out = join(root, 'late-failure.jsonl');
+      const run = labelFolder({
+        images, masks, output: out,
+        // A folder appears where the partial file goes after the checks.
+        onStart: () => { mkdirSync(partialPathOf(out)); },
+      });
+      const error = await run.then(() => null, (failure: unknown) => failure as Error);
+      expect(error).toMatchObject({ code: 'autothresh.write' });
+      expect(error?.message.startsWith(`${out}: cannot write (`)).toBe(true);
+      expect(error?.message).not.toMatch(/partial|\.tmp/);
+      expect(existsSync(out)).toBe(false);
     });
 
   it('when an option is invalid then exits 2 naming it', async () => {

@@ -43,7 +43,10 @@ describe('readImage on bad input', () => {
     }).png({ compressionLevel: 0 }).toBuffer();
     const file = join(folder, 'truncated.png');
     writeFileSync(file, whole.subarray(0, whole.length >> 1));
-    await expect(readImage(file)).rejects.toMatchObject({ code: 'autothresh.decode' });
+    await expect(readImage(file)).rejects.toMatchObject({
+      code: 'autothresh.decode',
+      message: `${file}: cannot decode image (truncated or corrupt PNG data: libpng read error)`,
+    });
   });
 
   it('when a directory is given as an image then the error says so', async () => {

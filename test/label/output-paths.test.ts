@@ -1,8 +1,8 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  checkOutputPath, checkRecordOutputPath, outputPathProblem,
+  checkFileCreatable, checkOutputPath, checkRecordOutputPath, outputPathProblem,
 } from '../../src/label/output-paths.js';
 import { temporaryDirectory } from '../helpers/images.js';
 
@@ -73,4 +73,34 @@ describe('checkOutputPath and checkRecordOutputPath', () => {
         .toBeUndefined();
     }
   });
+});
+
+describe('checkFileCreatable', () => {
+  it('when the folder takes files or can be created then it passes, leaving nothing behind',
+    async () => {
+      const { root } = place();
+      const before = readdirSync(root).sort();
+      await expect(checkFileCreatable(join(root, 'out.jsonl'), 'option --out')).resolves
+        .toBeUndefined();
+      await expect(checkFileCreatable(join(root, 'new', 'deeper', 'out.jsonl'), 'option --out'))
+        .resolves.toBeUndefined();
+      expect(readdirSync(root).sort()).toEqual(before);
+    });
+
+  it.skipIf(!existsSync('/proc/self'))(
+    'when the file system takes no new files (/proc) then a usage error names the output',
+    async () => {
+      await expect(checkRecordOutputPath('/proc/x.jsonl', 'option --out')).rejects
+        .toMatchObject({
+          code: 'autothresh.usage',
+          message: 'option --out: cannot write /proc/x.jsonl (the file system takes no new ' +
+            'files here)',
+        });
+      await expect(checkFileCreatable('/proc/sub/x.jsonl', 'option --out')).rejects
+        .toMatchObject({
+          code: 'autothresh.usage',
+          message: 'option --out: cannot write /proc/sub/x.jsonl (/proc: the file system takes ' +
+            'no new folders here)',
+        });
+    });
 });

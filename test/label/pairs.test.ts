@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  datasetNameOf, findPairs, jpegMaskWarning, sourceOf,
+  checkImageFolder, datasetNameOf, findPairs, jpegMaskWarning, sourceOf,
 } from '../../src/label/pairs.js';
 
 describe('findPairs', () => {
@@ -40,9 +40,8 @@ describe('findPairs', () => {
   it('when two masks share a name then warns and says which one is used', async () => {
     const found = await findPairs(images, masks);
     expect(found.pairs[0].maskPath).toBe(join(masks, 'H01.bmp'));
-    expect(found.warnings).toContain(
-      `${join(masks, 'H01.png')}: same name as H01.bmp; using H01.bmp`,
-    );
+    expect(found.warnings).toContain(`${join(images, 'H01.png')}: masks H01.bmp, H01.png in ` +
+      `${masks} match; using H01.bmp (the first in sorted order)`);
     expect(found.pairs[1].maskPath).toBe(join(masks, 'H02_gt.png'));
   });
 });
@@ -71,11 +70,118 @@ describe('masks that share a name', () => {
       const found = await findPairs(images, masks);
       expect(found.pairs.map((pair) => pair.maskPath))
         .toEqual(['a.png', 'b.avif', 'c.tif', 'd.bmp'].map((file) => join(masks, file)));
-      expect(found.warnings).toContain(
-        `${join(masks, 'a.jpg')}: same name as a.png; using a.png (lossless formats are preferred)`,
-      );
-      // Equals (two lossless formats): the first in sorted order, without the preference note.
-      expect(found.warnings).toContain(`${join(masks, 'd.gif')}: same name as d.bmp; using d.bmp`);
+      expect(found.warnings).toContain(`${join(images, 'a.png')}: masks a.jpg, a.png, a.webp ` +
+        `in ${masks} match; using a.png (lossless formats are preferred)`);
+      expect(found.warnings).toContain(`${join(images, 'b.png')}: masks b.avif, b.jpeg ` +
+        `in ${masks} match; using b.avif (JPEG comes last)`);
+      // Equals (two lossless formats): the first in sorted order.
+      expect(found.warnings).toContain(`${join(images, 'd.png')}: masks d.bmp, d.gif in ` +
+        `${masks} match; using d.bmp (the first in sorted order)`);
+    });
+
+  it('when a JPEG has the exact name and a lossless mask a suffix then the lossless one wins',
+    async () => {
+      const images = join(root, 'suffix', 'images');
+      const masks = join(root, 'suffix', 'masks');
+      await mkdir(images, { recursive: true });
+      await mkdir(masks, { recursive: true });
+      await writeFile(join(images, 'H01.jpg'), 'x');
+      for (const file of ['H01.jpg', 'H01_mask.png']) await writeFile(join(masks, file), 'x');
+      const found = await findPairs(images, masks);
+      expect(found.pairs).toEqual([
+        { id: 'H01', imagePath: join(images, 'H01.jpg'), maskPath: join(masks, 'H01_mask.png') },
+      ]);
+      expect(found.warnings).toEqual([`${join(images, 'H01.jpg')}: masks H01.jpg, ` +
+        `H01_mask.png in ${masks} match; using H01_mask.png (lossless formats are preferred)`]);
+    });
+
+  it('when lossless masks match by different names then the exact name, then pattern order',
+    async () => {
+      const images = join(root, 'patterns', 'images');
+      const masks = join(root, 'patterns', 'masks');
+      await mkdir(images, { recursive: true });
+      await mkdir(masks, { recursive: true });
+      for (const id of ['a', 'b']) await writeFile(join(images, `${id}.png`), 'x');
+      for (const file of ['a_mask.bmp', 'a.tif', 'b_gt.png', 'b-mask.png']) {
+        await writeFile(join(masks, file), 'x');
+      }
+      const found = await findPairs(images, masks);
+      expect(found.pairs.map((pair) => pair.maskPath))
+        .toEqual(['a.tif', 'b-mask.png'].map((file) => join(masks, file)));
+      expect(found.warnings).toEqual([
+        `${join(images, 'a.png')}: masks a.tif, a_mask.bmp in ${masks} match; using a.tif ` +
+          '(the exact name comes first)',
+        `${join(images, 'b.png')}: masks b-mask.png, b_gt.png in ${masks} match; using ` +
+          'b-mask.png (name patterns in order: exact, _mask, -mask, _gt, _GT)',
+      ]);
+    });
+
+  it('when one mask matches then there is no warning', async () => {
+    const images = join(root, 'single', 'images');
+    const masks = join(root, 'single', 'masks');
+    await mkdir(images, { recursive: true });
+    await mkdir(masks, { recursive: true });
+    await writeFile(join(images, 'x.png'), 'x');
+    await writeFile(join(masks, 'x_GT.jpg'), 'x');
+    const found = await findPairs(images, masks);
+    expect(found.pairs.map((pair) => pair.maskPath)).toEqual([join(masks, 'x_GT.jpg')]);
+    expect(found.warnings).toEqual([]);
+  });
+});
+
+describe('folders that cannot be listed', () => {
+  let root: string;
+  let file: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'autothresh-folders-'));
+    file = join(root, 'good.png');
+    await writeFile(file, 'x');
+    await mkdir(join(root, 'masks'));
+  });
+  afterAll(async () => { await rm(root, { recursive: true, force: true }); });
+
+  it('when a folder is a file or missing then findPairs says so in one line', async () => {
+    const masks = join(root, 'masks');
+    await expect(findPairs(file, masks)).rejects.toMatchObject({
+      code: 'autothresh.fileNotFound', message: `${file}: is a file, not a folder`,
+    });
+    await expect(findPairs(masks, join(root, 'none'))).rejects.toMatchObject({
+      code: 'autothresh.fileNotFound', message: `${join(root, 'none')}: no such folder`,
+    });
+  });
+
+  it('when an option names a file, a missing folder or a path through a file then usage error',
+    async () => {
+      const cases: Array<[string, string]> = [
+        [file, `${file} is a file, not a folder`],
+        [join(root, 'none'), `${join(root, 'none')} does not exist`],
+        [join(file, 'sub'), `cannot list ${join(file, 'sub')} (part of the path is a file, ` +
+          'not a folder)'],
+      ];
+      for (const [folder, message] of cases) {
+        await expect(checkImageFolder(folder, 'option --images')).rejects.toMatchObject({
+          code: 'autothresh.usage', message: `option --images: ${message}`,
+        });
+      }
+      await expect(checkImageFolder(join(root, 'masks'), 'option --masks')).resolves
+        .toBeUndefined();
+    });
+
+  it.skipIf(process.getuid?.() === 0)('when a folder cannot be read then it says so (not as root)',
+    async () => {
+      const locked = join(root, 'locked');
+      await mkdir(locked);
+      await chmod(locked, 0o000);
+      try {
+        await expect(checkImageFolder(locked, 'option --masks')).rejects.toMatchObject({
+          message: `option --masks: cannot list ${locked} (permission denied)`,
+        });
+        await expect(findPairs(locked, locked)).rejects.toMatchObject({
+          message: `${locked}: cannot list folder (permission denied)`,
+        });
+      } finally {
+        await chmod(locked, 0o700);
+      }
     });
 });
 

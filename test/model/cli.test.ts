@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTensorflow } from '../../src/model/backend.js';
 import { isAutothreshError } from '../../src/errors.js';
+import { DEFAULT_MODEL_DIRECTORY } from '../../src/model/index.js';
 import { runCli } from '../helpers/cli.js';
 import { realSample } from './helpers.js';
 
@@ -100,6 +101,63 @@ describe('autothresh train', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--hidden');
   });
+
+  it('when a list option has the right count but wrong values then the message says what',
+    async () => {
+      const cases: [string, string, string][] = [
+        ['--temperature', '0,0', 'expected temperatures > 0 (in bins); 0 is not'],
+        ['--temperature', '4,-1', 'expected temperatures > 0 (in bins); -1 is not'],
+        ['--temperature', '4', 'expected 2 numbers start,end such as 4,0.5, found 1'],
+        ['--temperature', '4,0x1', 'expected 2 numbers start,end such as 4,0.5; "0x1" is not'],
+        ['--head-weights', '0,0,0', 'expected at least one weight > 0'],
+        ['--head-weights', '1,-0.5,0', 'expected weights ≥ 0; -0.5 is negative'],
+        ['--head-weights', '1,2', 'expected 3 numbers t,p,q such as 1,0.3,0.3, found 2'],
+        ['--hidden', '0', 'expected widths that are integers from 1 to 4096; 0 is not one'],
+        ['--hidden', '8,1e6', 'expected widths that are integers from 1 to 4096; 1000000 is not'],
+        ['--hidden', '8,,4', 'expected comma-separated widths such as 128,64; "" is not a number'],
+      ];
+      for (const [option, value, message] of cases) {
+        for (const command of ['train', 'tune']) {
+          const out = command === 'train' ? ['-o', join(folder, 'never')] : [];
+          const bad = await runCli(command, '--data', data, ...out, option, value);
+          expect(bad.code, `${command} ${option} ${value}`).toBe(2);
+          const line = `autothresh: option ${option}: ${message}`;
+          expect(bad.stderr.startsWith(line), bad.stderr).toBe(true);
+          expect(bad.stderr.endsWith(`, received "${value}"\n`), bad.stderr).toBe(true);
+        }
+      }
+      expect(existsSync(join(folder, 'never'))).toBe(false);
+    });
+
+  it('when --out cannot be written then it is a usage error before any training', async () => {
+    const file = join(folder, 'a-file');
+    await writeFile(file, 'x');
+    const inside = await runCli('train', '--data', data, '-o', join(file, 'model'), ...TINY);
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toBe(
+      `autothresh: option --out: cannot write ${join(file, 'model')} (${file}: is a file, ` +
+        'not a folder)\n');
+    const itself = await runCli('train', '--data', data, '-o', file, ...TINY);
+    expect(itself.stderr).toBe(`autothresh: option --out: ${file} is a file, not a folder\n`);
+  });
+
+  it('when --init is not a usable model folder then it is a usage error naming the file',
+    async () => {
+      const broken = join(folder, 'broken-init');
+      await cp(DEFAULT_MODEL_DIRECTORY, broken, { recursive: true });
+      await writeFile(join(broken, 'metadata.json'), '{ broken');
+      const out = join(folder, 'from-broken');
+      const result = await runCli('train', '--data', data, '-o', out, '--init', broken, ...SHORT);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(
+        `^autothresh: option --init: ${broken}/metadata\\.json: not valid JSON \\(.*\\)\n$`));
+
+      const missing = await runCli('train', '--data', data, '-o', out, '--init', join(folder, 'x'));
+      expect(missing.code).toBe(2);
+      expect(missing.stderr)
+        .toBe(`autothresh: option --init: ${join(folder, 'x')}: no such folder\n`);
+      expect(existsSync(out)).toBe(false);
+    });
 });
 
 describe('autothresh tune', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -138,7 +138,29 @@ describe('saving, loading and predicting', () => {
     expect((second as Error).message).toContain('heads.threshold.scale');
   });
 
+  it('when a batch-normalized model is saved then it loads, and a negative variance is refused',
+    async () => {
+      const trained = await train({ ...TINY_CONFIG, epochs: 1, normalization: 'batch' });
+      const directory = join(folder, 'batch-variance');
+      await saveModel(trained.model, trained.metadata, directory);
+      trained.model.dispose();
+      expect((await loadTrainableModel(directory)).metadata.network.normalization).toBe('batch');
+
+      const modelJson = JSON.parse(await readFile(join(directory, 'model.json'), 'utf8'));
+      const specs: { name: string; shape: number[] }[] = modelJson.weightsManifest[0].weights;
+      const at = specs.findIndex((spec) => spec.name === 'norm0/moving_variance');
+      const offset = specs.slice(0, at).reduce((sum, spec) =>
+        sum + spec.shape.reduce((product, size) => product * size, 1), 0);
+      const weights = await readFile(join(directory, 'weights.bin'));
+      weights.writeFloatLE(-0.5, 4 * (offset + 1));
+      await writeFile(join(directory, 'weights.bin'), weights);
+      const error = await loadTrainableModel(directory).catch((caught: Error) => caught.message);
+      expect(error).toMatch(/weights\.bin: weight norm0\/moving_variance holds -0\.5 /);
+      expect(error).toMatch(/\(value 2 of 16\), expected a finite number ≥ 0$/);
+    });
+
   it('when the folder is not a model then loading says so', async () => {
+    await mkdir(join(folder, 'nothing-here'));
     const error = await loadModel(join(folder, 'nothing-here')).catch((caught: unknown) => caught);
     expect(isAutothreshError(error, 'autothresh.model')).toBe(true);
     expect((error as Error).message).toMatch(/not a model folder/);

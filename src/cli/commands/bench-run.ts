@@ -3,8 +3,8 @@
  */
 import type { BenchResult } from '../../bench/results.js';
 import { NothingToScoreError, runBench } from '../../bench/runner.js';
-import { AutothreshError, errorMessage } from '../../errors.js';
-import { checkOutputPath } from '../../label/output-paths.js';
+import { AutothreshError, errorMessage, isAutothreshError } from '../../errors.js';
+import { checkFileCreatable, checkOutputPath } from '../../label/output-paths.js';
 import { writeHtmlReport } from '../../report/html.js';
 import { renderCsv, renderJsonLines, renderMarkdown, renderTerminal } from '../../report/text.js';
 import { createProgress } from '../../util/progress.js';
@@ -16,7 +16,7 @@ export async function runBenchCommand(
   options: BenchCommandOptions,
 ): Promise<void> {
   const { io } = context;
-  if (options.html !== undefined) await checkOutputPath(options.html, 'file', 'option --html');
+  if (options.html !== undefined) await checkReportPath(options.html);
   const result = await runBench({
     images: options.images.map((images, index) => ({
       images,
@@ -54,12 +54,25 @@ export async function runBenchCommand(
     try {
       await writeHtmlReport(options.html, result);
     } catch (error) {
+      // A failed write already reads `<file>: cannot write (<problem>)`.
+      if (isAutothreshError(error, 'autothresh.write')) throw error;
       throw new AutothreshError(
         'autothresh.write', `${options.html}: cannot write the report (${errorMessage(error)})`,
       );
     }
     if (!options.quiet) io.stderr(`autothresh: wrote ${options.html}\n`);
   }
+}
+
+/**
+ * Checks, before the run, that the `--html` report can be written: not a folder nor a path
+ * through a file, and a file can be created where it goes (a trial entry, removed at once),
+ * which finds what permissions do not show: a read-only mount, or a file system such as /proc
+ * that takes no new files. Throws `autothresh.usage`: `option --html: cannot write <file> (…)`.
+ */
+async function checkReportPath(path: string): Promise<void> {
+  await checkOutputPath(path, 'file', 'option --html');
+  await checkFileCreatable(path, 'option --html');
 }
 
 /** `<file>: <what>` for each input that could not be used; any makes the exit code 1. */

@@ -27,8 +27,8 @@ export function benchCommand(context: CliContext): Command {
         'wins/ties/losses against Otsu. Global methods are scored exactly from class ' +
         'histograms, local methods on pixels; each local row takes the local parameters ' +
         '(--window, --k, …) it uses. Inputs that cannot be used (an image without ' +
-        'a mask, a mask without foreground or background, an invalid record line) are ' +
-        'reported as `<file>: <what>` and the rest scored (exit code 1).',
+        'a mask, a mask without foreground or background, a missing folder, an invalid ' +
+        'record line) are reported as `<file>: <what>` and the rest scored (exit code 1).',
     )
     .option('--images <dir>', 'folder of images (repeatable; pairs with --masks in order)',
       collect)
@@ -114,9 +114,26 @@ function parseBenchOptions(raw: Record<string, unknown>): BenchCommandOptions {
   if (formats.length > 1) {
     throw usage(`options --${formats.join(', --')}: expected at most one output format`);
   }
-  const methodNames = options.methods?.split(',').map((name) => name.trim()).filter(Boolean);
-  if (methodNames !== undefined && methodNames.length === 0) {
-    throw usage('option --methods: expected a comma-separated list of method names');
-  }
+  const methodNames = options.methods === undefined ? undefined : methodList(options.methods);
   return { ...options, methodNames, localParams: givenLocalParameters(options) };
+}
+
+/**
+ * The names of a `--methods` list (spaces around a name are dropped). Throws `autothresh.usage`
+ * for an empty list or an empty entry (`otsu,,li`, a trailing comma); a repeated name is
+ * refused later, by `selectMethods`, with the other name checks.
+ */
+function methodList(list: string): string[] {
+  const names = list.split(',').map((name) => name.trim());
+  if (names.every((name) => name === '')) {
+    throw new AutothreshError('autothresh.usage',
+      `option --methods: expected a comma-separated list of method names, received ` +
+        JSON.stringify(list));
+  }
+  if (names.includes('')) {
+    throw new AutothreshError('autothresh.usage',
+      `option --methods: expected method names separated by single commas, received ` +
+        `${JSON.stringify(list)}, which has an empty entry`);
+  }
+  return names;
 }

@@ -5,10 +5,15 @@
  */
 import { Command } from 'commander';
 import { z } from 'zod';
+import { AutothreshError } from '../../errors.js';
 import { markFailed, type CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
 
 const OBJECTIVES = ['fmeasure', 'accuracy', 'iou', 'mcc', 'balanced-accuracy'] as const;
+
+/** Photometric and pixel-level variants per record and per image with `--augment`. */
+const DEFAULT_VARIANTS = 2;
+const DEFAULT_PIXEL_VARIANTS = 3;
 
 const LabelOptionsSchema = z.object({
   images: z.string().min(1),
@@ -18,9 +23,9 @@ const LabelOptionsSchema = z.object({
   objective: optionTypes.choice(OBJECTIVES),
   crops: optionTypes.integer(0, 10_000),
   augment: z.boolean().default(false),
-  variants: optionTypes.integer(0, 100),
-  pixelVariants: optionTypes.integer(0, 100),
-  seed: optionTypes.integer(0, 2 ** 32 - 1),
+  variants: optionTypes.integer(0, 100).optional(),
+  pixelVariants: optionTypes.integer(0, 100).optional(),
+  seed: optionTypes.integer(0, 2 ** 32 - 1).optional(),
   dataset: z.string().min(1).optional(),
   idPrefix: z.string().regex(/^[^\s]*$/, { message: 'expected a prefix without spaces' })
     .default(''),
@@ -45,7 +50,7 @@ export function labelCommand(context: CliContext): Command {
         'the best, relative to it (score ≥ best − |best| × 0.005; thresholds between the two ' +
         'may score less). Problem pairs are reported as `<file>: <what>` and skipped (exit ' +
         'code 1). Records are appended to <file>.partial as images are done; the output ' +
-        'appears, whole, when the run ends.',
+        'appears, whole, when the run ends; when no record was made, nothing is written.',
     )
     .requiredOption('--images <dir>', 'folder of images')
     .requiredOption('--masks <dir>', 'folder of masks (nonzero = foreground)')
@@ -58,9 +63,12 @@ export function labelCommand(context: CliContext): Command {
     .option('--augment', 'add photometric variants (gamma, contrast, brightness, inversion, ' +
       'noise) of every record and pixel-level variants (blur, JPEG, illumination gradient); ' +
       '8-bit images only: 16-bit images get crops only, with a warning')
-    .option('--variants <n>', 'with --augment: photometric variants per record', '2')
-    .option('--pixel-variants <n>', 'with --augment: pixel-level variants per image', '3')
-    .option('--seed <n>', 'seed of every random choice', '1')
+    .option('--variants <n>', 'with --augment: photometric variants per record (default ' +
+      `${DEFAULT_VARIANTS}; refused without --augment)`)
+    .option('--pixel-variants <n>', 'with --augment: pixel-level variants per image (default ' +
+      `${DEFAULT_PIXEL_VARIANTS}; refused without --augment)`)
+    .option('--seed <n>', 'with --crops or --augment: seed of every random choice (default 1; ' +
+      'refused without them)')
     .option('--dataset <name>', 'collection name (default: the images folder, or its parent ' +
       'when it is named images)')
     .option('--id-prefix <prefix>', 'put before every record id (e.g. dibco2009/)', '')
@@ -72,6 +80,10 @@ export function labelCommand(context: CliContext): Command {
     .option('-q, --quiet', 'no progress bar')
     .action(async (raw: Record<string, unknown>) => {
       const options = parseOptions(LabelOptionsSchema, raw);
+      refuseUnusedOptions(options);
+      const { checkImageFolder } = await import('../../label/pairs.js');
+      await checkImageFolder(options.images, 'option --images');
+      await checkImageFolder(options.masks, 'option --masks');
       const { checkRecordOutputPath } = await import('../../label/output-paths.js');
       await checkRecordOutputPath(options.out, 'option --out');
       const { labelFolder } = await import('../../label/label-folder.js');
@@ -86,8 +98,8 @@ export function labelCommand(context: CliContext): Command {
         dataset: options.dataset,
         idPrefix: options.idPrefix,
         crops: options.crops,
-        photometric: options.augment ? options.variants : 0,
-        pixelVariants: options.augment ? options.pixelVariants : 0,
+        photometric: options.augment ? options.variants ?? DEFAULT_VARIANTS : 0,
+        pixelVariants: options.augment ? options.pixelVariants ?? DEFAULT_PIXEL_VARIANTS : 0,
         seed: options.seed,
         synthetic: options.synthetic,
         resume: options.resume,
@@ -107,9 +119,31 @@ export function labelCommand(context: CliContext): Command {
       if (options.json) context.io.stdout(`${JSON.stringify(summary)}\n`);
       const resumed = (summary.resumed > 0 ? `, ${summary.resumed} already labelled` : '') +
         (summary.redone > 0 ? `, ${summary.redone} incomplete redone` : '');
+      const result = summary.written ? `${summary.records} records in ${summary.output}`
+        : `no record, so nothing was written to ${summary.output}`;
       context.io.stderr(
-        `label: ${summary.labelled} labelled, ${summary.skipped} skipped${resumed}; ` +
-          `${summary.records} records in ${summary.output}\n`,
+        `label: ${summary.labelled} labelled, ${summary.skipped} skipped${resumed}; ${result}\n`,
       );
     });
+}
+
+type LabelOptions = z.output<typeof LabelOptionsSchema>;
+
+/**
+ * Options that would change nothing are refused, as `predict` refuses unused parameters:
+ * `--variants` and `--pixel-variants` without `--augment`, `--seed` with neither `--crops`
+ * (above 0) nor `--augment` (nothing random is drawn then).
+ */
+function refuseUnusedOptions(options: LabelOptions): void {
+  if (!options.augment) {
+    if (options.variants !== undefined) throw needs('--variants', '--augment');
+    if (options.pixelVariants !== undefined) throw needs('--pixel-variants', '--augment');
+  }
+  if (options.seed !== undefined && !options.augment && (options.crops ?? 0) === 0) {
+    throw needs('--seed', '--crops or --augment', 'without them nothing is random');
+  }
+}
+
+function needs(option: string, other: string, why = 'it has no effect without it'): Error {
+  return new AutothreshError('autothresh.usage', `option ${option}: needs ${other} (${why})`);
 }

@@ -28,7 +28,7 @@ import { debug } from '../../util/log.js';
 import { createProgress } from '../../util/progress.js';
 import { closestName } from '../suggest.js';
 import { expandInputs, type InputFile } from '../inputs.js';
-import { markFailed, type CliContext } from '../io.js';
+import { finishBeforeExit, markFailed, type CliContext } from '../io.js';
 import type { PredictOptions } from './predict.js';
 import { renderTable } from '../table.js';
 
@@ -52,25 +52,84 @@ export async function runPredict(
   }
 
   const outputs = assignOutputs(files, options.out);
+  const table: PredictRecord[] = [];
+  const failures = await processInOrder(context, files, options, {
+    process: (input) => processFile(input.path, method, options, outputs.get(input)),
+    emit: (record) => {
+      if (!options.quiet) {
+        for (const warning of record.warnings) io.stderr(`warning: ${warning}\n`);
+      }
+      if (options.json) io.stdout(`${JSON.stringify(record)}\n`);
+      else table.push(record);
+    },
+  });
+  if (!options.json) printTable(context, table);
+  reportFailures(context, failures, files.length);
+}
+
+/** What `predict` prints for one image: its result and, with `--out`, the file written. */
+type PredictRecord = ThresholdResult & { binarized?: string; mask?: string };
+
+/** What is done with each input, and with its record once it is its turn to be printed. */
+interface InputWork {
+  process(input: InputFile): Promise<PredictRecord>;
+  emit(record: PredictRecord): void;
+}
+
+/**
+ * Processes the inputs, `--concurrency` at once, and emits each record as soon as those of all
+ * earlier inputs are out, so that results come in input order while the batch runs. Once
+ * stdout is closed no further input is started. Returns the failures, one line each.
+ */
+async function processInOrder(
+  context: CliContext,
+  files: readonly InputFile[],
+  options: PredictOptions,
+  work: InputWork,
+): Promise<string[]> {
+  const { io } = context;
   const failures: string[] = [];
   const progress = createProgress(files.length, 'predict', {
-    quiet: options.quiet || !io.stderrIsTTY,
+    // Lines printed as they come would cut through a bar drawn on the same terminal.
+    quiet: options.quiet || !io.stderrIsTTY || (options.json && io.stdoutIsTTY === true),
   });
-
-  const results = await pMap(files, async (input) => {
+  const inOrder = new InOrder(work.emit);
+  await pMap(files.entries(), async ([index, input]) => {
+    // Nobody reads the results any more (`… | head -1`): start no further image.
+    if (io.stdoutClosed === true) return inOrder.settle(index, null);
+    let record: PredictRecord | null = null;
     try {
-      return await processFile(input.path, method, options, outputs.get(input));
+      record = await work.process(input);
     } catch (error) {
       failures.push(`${input.path}: ${errorMessage(error).replace(`${input.path}: `, '')}`);
-      return null;
     } finally {
       progress.tick();
     }
+    inOrder.settle(index, record);
   }, { concurrency: options.concurrency });
   progress.stop();
+  return failures;
+}
 
-  render(context, results.filter((result) => result !== null), options);
-  reportFailures(context, failures, files.length);
+/**
+ * Hands values on in index order as they come: each one as soon as all before it are settled,
+ * holding back only those that settled ahead of an earlier one.
+ */
+class InOrder<T> {
+  private next = 0;
+  private readonly waiting = new Map<number, T | null>();
+
+  constructor(private readonly emit: (value: T) => void) {}
+
+  /** Item `index` is done: with its value, or `null` when it has none (failed, not started). */
+  settle(index: number, value: T | null): void {
+    this.waiting.set(index, value);
+    for (; this.waiting.has(this.next); this.next++) {
+      const ready = this.waiting.get(this.next) ?? null;
+      this.waiting.delete(this.next);
+      if (ready !== null) this.emit(ready);
+    }
+  }
 }
 
 /**
@@ -182,7 +241,7 @@ async function processFile(
   method: MethodName,
   options: PredictOptions,
   output: OutputPlan | undefined,
-): Promise<ThresholdResult> {
+): Promise<PredictRecord> {
   if (output !== undefined && 'refused' in output) {
     throw new AutothreshError('autothresh.write', `${file}: ${output.refused}`);
   }
@@ -201,14 +260,12 @@ async function processFile(
       maxPixels: options.maxPixels,
     },
   );
-  if (output !== undefined) {
-    const pixels = options.mask
-      ? foregroundMaskPixels(thresholded)
-      : binarizedPixels(thresholded);
-    const { width, height } = thresholded.image;
-    await writeGrayPng(output.path, pixels, width, height);
-  }
-  return thresholded.result;
+  if (output === undefined) return thresholded.result;
+  const pixels = options.mask ? foregroundMaskPixels(thresholded) : binarizedPixels(thresholded);
+  const { width, height } = thresholded.image;
+  // A closed stdout ends the process, but not in the middle of this file.
+  await finishBeforeExit(writeGrayPng(output.path, pixels, width, height));
+  return { ...thresholded.result, [options.mask ? 'mask' : 'binarized']: output.path };
 }
 
 /** Where one input's output goes, or why it may not be written. */
@@ -240,17 +297,8 @@ function assignOutputs(
   return plans;
 }
 
-function render(context: CliContext, results: ThresholdResult[], options: PredictOptions): void {
-  const { io } = context;
-  if (!options.quiet) {
-    for (const result of results) {
-      for (const warning of result.warnings) io.stderr(`warning: ${warning}\n`);
-    }
-  }
-  if (options.json) {
-    for (const result of results) io.stdout(`${JSON.stringify(result)}\n`);
-    return;
-  }
+/** The plain output: one table of every result, its columns as wide as their widest cell. */
+function printTable(context: CliContext, results: readonly ThresholdResult[]): void {
   if (results.length === 0) return;
   const rows = results.map((result) => [
     result.file,
@@ -266,7 +314,7 @@ function render(context: CliContext, results: ThresholdResult[], options: Predic
   const header = ['file', 'size', 'method', 'threshold', 'polarity', 'foreground', 'quality'];
   const hasQuality = results.some((result) => result.quality !== undefined);
   const columns = hasQuality ? header.length : header.length - 1;
-  io.stdout(renderTable(header.slice(0, columns), rows.map((row) => row.slice(0, columns)),
+  context.io.stdout(renderTable(header.slice(0, columns), rows.map((row) => row.slice(0, columns)),
     ['left', 'right', 'left', 'right', 'left', 'right', 'right']));
 }
 

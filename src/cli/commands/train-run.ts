@@ -2,6 +2,9 @@
  * The action of `autothresh train`, loaded on demand (it pulls in TensorFlow.js).
  */
 import { readFileSync } from 'node:fs';
+import type * as TF from '@tensorflow/tfjs';
+import { AutothreshError, isAutothreshError } from '../../errors.js';
+import { BACKEND_NAMES, loadTensorflow, type BackendName } from '../../model/backend.js';
 import { FINE_TUNE_CONFIG } from '../../model/recipes.js';
 import { DEFAULT_TRAIN_CONFIG, type EpochLog, type TrainConfig } from '../../model/train.js';
 import { trainAndSave } from '../../model/workflow.js';
@@ -63,7 +66,29 @@ function meanAndStd(values: readonly number[]): { mean: number; std: number } {
   return { mean, std: Math.sqrt(variance) };
 }
 
+/**
+ * Starts the `--backend` TensorFlow.js backend; one that cannot start here is a usage error of
+ * the option, like any other refused value.
+ */
+export async function startBackend(backend: BackendName): Promise<typeof TF> {
+  try {
+    return await loadTensorflow(backend);
+  } catch (error) {
+    if (!isAutothreshError(error, 'autothresh.invalidParameter')) throw error;
+    const others = BACKEND_NAMES.filter((name) => name !== backend).join(', ');
+    const reason = backend === 'tensorflow'
+      ? 'tensorflow needs the optional package @tensorflow/tfjs-node'
+      : `${backend} does not start here`;
+    throw new AutothreshError(
+      'autothresh.usage',
+      `option --backend: expected one of ${others} (${reason}), received "${backend}"`,
+      { cause: error },
+    );
+  }
+}
+
 export async function runTrain(context: CliContext, options: TrainOptions): Promise<void> {
+  await startBackend(options.backend);
   const fineTuning = options.init !== undefined;
   const config = configFromOptions(options, fineTuning);
   const started = performance.now();

@@ -2,12 +2,15 @@
  * `autothresh train --data <jsonl...> -o <dir>`: trains the threshold model on labelled records
  * (or fine-tunes one with `--init`) and writes the model folder.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { AutothreshError } from '../../errors.js';
+import { AutothreshError, errorMessage } from '../../errors.js';
+import { fileSystemProblem } from '../../util/file-errors.js';
+import { trialProblem, tryWriteIn } from '../../util/folders.js';
 import type { CliContext } from '../io.js';
-import { optionTypes, parseOptions } from '../options.js';
+import { optionTypes, parseDecimal, parseOptions } from '../options.js';
 
 const NORMALIZATIONS = ['none', 'batch', 'layer'] as const;
 const LOSSES = ['soft-score', 'huber'] as const;
@@ -27,28 +30,68 @@ export const TRAINING_CHOICES = {
   bases: BASES,
 };
 
-const hiddenList = z.string().transform((text, context) => {
-  const widths = text.split(',').map((part) => Number(part.trim()));
-  if (text.trim() === '' || widths.some((width) => !Number.isInteger(width) || width < 1)) {
-    context.addIssue({ code: 'custom', message: 'expected comma-separated widths such as 128,64' });
+/** Widest hidden layer accepted (two such layers already hold 16 M weights). */
+export const MAX_HIDDEN_WIDTH = 4096;
+
+/** `a,b,…`: the numbers of a comma-separated list, or the first part that is not a number. */
+function splitNumbers(text: string): { values: number[] } | { bad: string } {
+  const parts = text.split(',').map((part) => part.trim());
+  const bad = parts.find((part) => Number.isNaN(parseDecimal(part)));
+  return bad === undefined ? { values: parts.map(parseDecimal) } : { bad };
+}
+
+/** A text option read by `parse`, which returns the value or what is wrong with the text. */
+function listOption<Value>(parse: (text: string) => Value | string) {
+  return z.string().transform((text, context): Value => {
+    const parsed = parse(text);
+    if (typeof parsed !== 'string') return parsed;
+    context.addIssue({ code: 'custom', message: parsed });
     return z.NEVER;
+  });
+}
+
+const hiddenList = listOption((text): number[] | string => {
+  const split = splitNumbers(text);
+  if ('bad' in split) {
+    return `expected comma-separated widths such as 128,64; "${split.bad}" is not a number`;
   }
-  return widths;
+  const bad = split.values.find((width) =>
+    !Number.isInteger(width) || width < 1 || width > MAX_HIDDEN_WIDTH);
+  if (bad !== undefined) {
+    return `expected widths that are integers from 1 to ${MAX_HIDDEN_WIDTH}; ${bad} is not one`;
+  }
+  return split.values;
 });
 
-/** `a,b,…` with exactly `count` finite numbers ≥ 0 (and the first one > 0 when `positive`). */
-function numberList(count: number, example: string, positive: boolean) {
-  return z.string().transform((text, context) => {
-    const values = text.split(',').map((part) => Number(part.trim()));
-    const valid = values.length === count && text.trim() !== '' &&
-      values.every((value) => Number.isFinite(value) && value >= 0) &&
-      (!positive || values.every((value) => value > 0));
-    if (!valid) {
-      context.addIssue({ code: 'custom', message: `expected ${count} numbers such as ${example}` });
-      return z.NEVER;
-    }
-    return values;
-  });
+/** `t,p,q`: three weights ≥ 0, not all 0 (the model would learn nothing). */
+const headWeightList = listOption((text): number[] | string => {
+  const values = countedNumbers(text, 3, 't,p,q such as 1,0.3,0.3');
+  if (typeof values === 'string') return values;
+  const negative = values.find((value) => value < 0);
+  if (negative !== undefined) return `expected weights ≥ 0; ${negative} is negative`;
+  if (values.every((value) => value === 0)) {
+    return 'expected at least one weight > 0 (with all three 0 nothing is learned)';
+  }
+  return values;
+});
+
+/** `start,end`: two temperatures > 0 (the schedule is geometric from start to end). */
+const temperatureList = listOption((text): number[] | string => {
+  const values = countedNumbers(text, 2, 'start,end such as 4,0.5');
+  if (typeof values === 'string') return values;
+  const bad = values.find((value) => !(value > 0));
+  if (bad !== undefined) return `expected temperatures > 0 (in bins); ${bad} is not`;
+  return values;
+});
+
+/** Exactly `count` finite numbers, or what is wrong (`shape`: e.g. "start,end such as 4,0.5"). */
+function countedNumbers(text: string, count: number, shape: string): number[] | string {
+  const split = splitNumbers(text);
+  if ('bad' in split) return `expected ${count} numbers ${shape}; "${split.bad}" is not a number`;
+  if (split.values.length !== count) {
+    return `expected ${count} numbers ${shape}, found ${split.values.length}`;
+  }
+  return split.values;
 }
 
 /** Options shared by `train` and `tune`. */
@@ -64,19 +107,19 @@ export const TrainingOptionsShape = {
   features: optionTypes.choice(FEATURE_SETS).optional(),
   base: optionTypes.choice(BASES).optional(),
   patience: optionTypes.integer(0, 100_000).optional(),
-  headWeights: numberList(3, '1,0.3,0.3', false).optional(),
-  temperature: numberList(2, '4,0.5', true).optional(),
+  headWeights: headWeightList.optional(),
+  temperature: temperatureList.optional(),
   backend: optionTypes.choice(BACKENDS),
   quiet: z.boolean().optional(),
 };
 
 const TrainOptionsSchema = z.object({
   ...TrainingOptionsShape,
-  data: z.array(z.string()).min(1, { message: 'expected at least one record file' }),
-  out: z.string().min(1),
-  val: z.array(z.string()).optional(),
+  data: z.array(optionTypes.text()).min(1, { message: 'expected at least one record file' }),
+  out: optionTypes.text(),
+  val: z.array(optionTypes.text()).optional(),
   valSplit: optionTypes.number(0, 0.9).optional(),
-  init: z.string().optional(),
+  init: optionTypes.text().optional(),
   runs: optionTypes.integer(1, 100),
   json: z.boolean().optional(),
   force: z.boolean().optional(),
@@ -94,12 +137,14 @@ export function addTrainingOptions(command: Command): Command {
     .option('--epochs <n>', 'training epochs (default 60; 30 when fine-tuning)')
     .option('--batch-size <n>', 'records per step (default 64; 32 when fine-tuning)')
     .option('--lr <rate>', 'Adam learning rate (default 0.001; 0.0003 when fine-tuning)')
-    .option('--hidden <widths>', 'hidden layer widths, input side first (default 128,64)')
+    .option('--hidden <widths>',
+      `hidden layer widths, input side first, each 1..${MAX_HIDDEN_WIDTH} (default 128,64)`)
     .option('--norm <kind>', 'normalization after each hidden layer: none, batch, layer')
     .option('--dropout <rate>', 'dropout rate after each hidden layer (default 0.3)')
     .option('--loss <name>', 'threshold loss: soft-score (soft objective) or huber')
     .option('--features <set>', `input features: ${FEATURE_SETS.join(', ')}`)
-    .option('--base <method>', 'classical threshold the model corrects: li (default), otsu, mean, triangle, none')
+    .option('--base <method>',
+      'classical threshold the model corrects: li (default), otsu, mean, triangle, none')
     .option('--patience <n>', 'stop after n epochs without a better validation score (0: never)')
     .option('--head-weights <t,p,q>',
       'weights of the threshold, polarity and quality losses (default 1,0.3,0.3)')
@@ -131,6 +176,8 @@ export function trainCommand(context: CliContext): Command {
   return command.action(async (raw: Record<string, unknown>) => {
     const options = parseOptions(TrainOptionsSchema, raw);
     checkTrainOptions(options);
+    await checkOut(options);
+    if (options.init !== undefined) await checkInitModel(options.init);
     const { runTrain } = await import('./train-run.js');
     await runTrain(context, options);
   });
@@ -138,29 +185,63 @@ export function trainCommand(context: CliContext): Command {
 
 export type TrainOptions = z.output<typeof TrainOptionsSchema>;
 
-/**
- * Cross-option rules: the architecture of a fine-tuned model is its parent's, and an existing
- * model folder (or another file) at `--out` is only replaced with `--force`.
- */
+/** The architecture of a fine-tuned model is its parent's. */
 function checkTrainOptions(options: TrainOptions): void {
-  if (options.init !== undefined) {
-    const given = ARCHITECTURE_OPTIONS.find(([key]) => options[key] !== undefined);
-    if (given !== undefined) {
-      throw new AutothreshError(
-        'autothresh.usage',
-        `${given[1]}: cannot be changed when fine-tuning with --init (the model keeps the ` +
-          'architecture and features of the one it starts from)',
-      );
-    }
-  }
-  const existing = statSync(options.out, { throwIfNoEntry: false });
-  if (existing !== undefined && !existing.isDirectory()) {
-    throw new AutothreshError('autothresh.usage', `--out: ${options.out} is a file, not a folder`);
-  }
-  if (existing !== undefined && !options.force && readdirSync(options.out).length > 0) {
+  if (options.init === undefined) return;
+  const given = ARCHITECTURE_OPTIONS.find(([key]) => options[key] !== undefined);
+  if (given !== undefined) {
     throw new AutothreshError(
       'autothresh.usage',
-      `--out: ${options.out} already exists and is not empty; pass --force to replace the model`,
+      `option ${given[1]}: cannot be changed when fine-tuning with --init (the model keeps the ` +
+        'architecture and features of the one it starts from)',
     );
+  }
+}
+
+/**
+ * The model to fine-tune is read and checked before any training (without loading
+ * TensorFlow.js): an unusable folder is a usage error naming the file and what is wrong.
+ */
+async function checkInitModel(init: string): Promise<void> {
+  const { DEFAULT_MODEL_DIRECTORY, loadModel } = await import('../../model/index.js');
+  const folder = init === 'default' ? DEFAULT_MODEL_DIRECTORY : init;
+  try {
+    await loadModel(folder);
+  } catch (error) {
+    const message = errorMessage(error);
+    const named = message.startsWith(folder) ? message : `${folder}: ${message}`;
+    throw new AutothreshError('autothresh.usage', `option --init: ${named}`, { cause: error });
+  }
+}
+
+/**
+ * `--out` is checked before any work: an existing model folder (or another file) is only
+ * replaced with `--force`, and the folder must be writable. A trial entry with a hidden name is
+ * made and removed at once (a file in `out` when it exists, else a folder in its nearest
+ * existing parent), so that a training run does not end on an unwritable path.
+ */
+async function checkOut({ out, force }: TrainOptions): Promise<void> {
+  let existing = out;
+  while (dirname(existing) !== existing && (await stat(existing).catch(() => null)) === null) {
+    existing = dirname(existing);
+  }
+  const refuse = (problem: string): never => {
+    throw new AutothreshError('autothresh.usage', `option --out: ${problem}`);
+  };
+  const isFolder = await stat(existing).then((info) => info.isDirectory(), () => false);
+  if (existing === out) {
+    if (!isFolder) refuse(`${out} is a file, not a folder`);
+    const entries = await readdir(out).catch((error: unknown) =>
+      refuse(`cannot write ${out} (${fileSystemProblem(error)})`));
+    if (!force && entries.length > 0) {
+      refuse(`${out} already exists and is not empty; pass --force to replace the model`);
+    }
+  } else if (!isFolder) {
+    refuse(`cannot write ${out} (${existing}: is a file, not a folder)`);
+  }
+  const failure = await tryWriteIn(out);
+  if (failure !== null) {
+    const where = failure.at === resolve(out) ? '' : `${failure.at}: `;
+    refuse(`cannot write ${out} (${where}${trialProblem(failure.error)})`);
   }
 }

@@ -1,15 +1,14 @@
 /**
  * The action of `autothresh tune`, loaded on demand (it pulls in TensorFlow.js).
  */
-import { loadTensorflow } from '../../model/backend.js';
 import { candidateGrid, tuneCandidates } from '../../model/tune.js';
 import { readRecordFiles } from '../../model/workflow.js';
 import type { CliContext } from '../io.js';
-import { configFromOptions } from './train-run.js';
+import { configFromOptions, startBackend } from './train-run.js';
 import type { TuneOptions } from './tune.js';
 
 export async function runTune(context: CliContext, options: TuneOptions): Promise<void> {
-  const tf = await loadTensorflow(options.backend);
+  const tf = await startBackend(options.backend);
   const records = await readRecordFiles(options.data);
   const candidates = candidateGrid(configFromOptions(options, false), options.grid);
   const results = await tuneCandidates(records, candidates, {

@@ -10,9 +10,9 @@ import { addTrainingOptions, TrainingOptionsShape } from './train.js';
 
 const TuneOptionsSchema = z.object({
   ...TrainingOptionsShape,
-  data: z.array(z.string()).min(1, { message: 'expected at least one record file' }),
+  data: z.array(optionTypes.text()).min(1, { message: 'expected at least one record file' }),
   grid: optionTypes.choice(['quick', 'full']),
-  holdOut: z.array(z.string()).optional(),
+  holdOut: z.array(optionTypes.text()).optional(),
   json: z.boolean().optional(),
 });
 

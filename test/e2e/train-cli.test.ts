@@ -1,0 +1,94 @@
+/**
+ * `autothresh train` and `tune` as the built binary: exit codes and the one stderr line of a
+ * refused option, an unusable --init folder or an unwritable --out, checked before training.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_DIRECTORY } from '../../src/model/index.js';
+import { spawnCli } from '../helpers/cli.js';
+import { realSample } from '../model/helpers.js';
+
+let folder: string;
+let data: string;
+let out: string;
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'autothresh-train-e2e-'));
+  data = join(folder, 'records.jsonl');
+  out = join(folder, 'never');
+  const records = await realSample(2);
+  await writeFile(data, records.map((record) => JSON.stringify(record)).join('\n'));
+});
+
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+const SHORT = ['--epochs', '1', '--batch-size', '8', '--backend', 'cpu', '--quiet'];
+
+/** True when the optional native binding is installed (then `--backend tensorflow` works). */
+function hasNativeBackend(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('autothresh train (built binary): usage errors exit 2 before training', () => {
+  it('when --init has broken metadata then exit 2 names the option and the file', async () => {
+    const broken = join(folder, 'mba');
+    await cp(DEFAULT_MODEL_DIRECTORY, broken, { recursive: true });
+    await writeFile(join(broken, 'metadata.json'), '{ broken');
+    const result = spawnCli('train', '--data', data, '--init', broken, '-o', out, ...SHORT);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(
+      `^autothresh: option --init: ${broken}/metadata\\.json: not valid JSON \\(.*\\)\\n$`));
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('when --init names no folder then exit 2 says so', () => {
+    const missing = join(folder, 'nonexist');
+    const result = spawnCli('train', '--data', data, '--init', missing, '-o', out, ...SHORT);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`autothresh: option --init: ${missing}: no such folder\n`);
+  });
+
+  it('when --temperature is 0,0 then exit 2 says temperatures must be > 0', () => {
+    const result = spawnCli('train', '--data', data, '-o', out, '--temperature', '0,0');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('autothresh: option --temperature: expected temperatures > 0 ' +
+      '(in bins); 0 is not, received "0,0"\n');
+  });
+
+  it.skipIf(hasNativeBackend())(
+    'when --backend tensorflow is not installed then exit 2 names the option', () => {
+      for (const command of [['train', '-o', out], ['tune']]) {
+        const result = spawnCli(...command, '--data', data, '--backend', 'tensorflow', '--quiet');
+        expect(result.code).toBe(2);
+        expect(result.stderr).toBe('autothresh: option --backend: expected one of auto, wasm, ' +
+          'cpu (tensorflow needs the optional package @tensorflow/tfjs-node), received ' +
+          '"tensorflow"\n');
+      }
+    });
+
+  it.skipIf(!existsSync('/proc/self'))(
+    'when --out is on a file system that takes no folders then exit 2 before training', () => {
+      const result = spawnCli('train', '--data', data, '-o', '/proc/autothresh-model', ...SHORT);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe('autothresh: option --out: cannot write /proc/autothresh-model ' +
+        '(/proc: the file system takes no new folders here)\n');
+    });
+
+  it('when the options are good then it trains and exits 0', () => {
+    const model = join(folder, 'model');
+    const result = spawnCli('train', '--data', data, '-o', model, '--hidden', '4', ...SHORT);
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(join(model, 'weights.bin'))).toBe(true);
+  });
+});
