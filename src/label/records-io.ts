@@ -252,14 +252,13 @@ export function encodeRecordText(text: string, path: string): string | Buffer {
   return path.endsWith('.gz') ? gzipSync(Buffer.from(text, 'utf8'), { level: 9 }) : text;
 }
 
-/** Writes records atomically (temporary file + rename), gzip-compressed for `.gz` paths. */
+/**
+ * Writes records atomically (temporary file + rename), gzip-compressed for `.gz` paths. A
+ * failure is one `autothresh.write` error, `<path>: cannot write (<problem>)`.
+ */
 export async function writeLabelRecords(
   path: string,
   records: readonly LabelRecord[],
 ): Promise<void> {
-  try {
-    await writeFileAtomic(path, encodeLabelRecords(records, path));
-  } catch (error) {
-    throw new AutothreshError('autothresh.write', `${path}: cannot write (${errorMessage(error)})`);
-  }
+  await writeFileAtomic(path, encodeLabelRecords(records, path));
 }

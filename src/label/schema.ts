@@ -34,9 +34,30 @@ export const READABLE_SCHEMA_VERSIONS = [1, LABEL_SCHEMA_VERSION] as const;
 /** Largest difference tolerated between a stored and a recomputed score. */
 const SCORE_TOLERANCE = 1e-9;
 
-const counts256 = z
-  .array(z.number().nonnegative().finite())
-  .length(256, { message: 'must hold exactly 256 counts' });
+/**
+ * 256 finite counts ≥ 0. Checked by one plain loop rather than a schema per element: a record
+ * holds up to three such arrays, and reading labelled records is bound by this check.
+ */
+const counts256 = z.unknown().transform((value, context): number[] => {
+  const problem = countsProblem(value);
+  if (problem === null) return value as number[];
+  context.addIssue({ code: 'custom', message: problem });
+  return z.NEVER;
+});
+
+/** What is wrong with `value` as 256 counts, or null. */
+function countsProblem(value: unknown): string | null {
+  if (!Array.isArray(value)) return 'must be an array of 256 counts';
+  if (value.length !== 256) return `must hold exactly 256 counts, not ${value.length}`;
+  for (let bin = 0; bin < 256; bin++) {
+    const count: unknown = value[bin];
+    if (typeof count !== 'number' || !Number.isFinite(count) || count < 0) {
+      const shown = typeof count === 'number' ? String(count) : JSON.stringify(count);
+      return `bin ${bin} must be a finite count ≥ 0, not ${shown ?? 'missing'}`;
+    }
+  }
+  return null;
+}
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, { message: 'must be a hex SHA-256 digest' });
 

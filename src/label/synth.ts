@@ -18,10 +18,12 @@
  * reached is at least the target and at most 60% ({@link MAX_FOREGROUND_FRACTION}).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { loadSharp } from '../image/sharp.js';
-import { AutothreshError, errorMessage } from '../errors.js';
+import { AutothreshError } from '../errors.js';
+import { fileSystemProblem, isFileSystemError, outputFileError } from '../util/file-errors.js';
+import { createFolder, trialProblem, tryWriteIn } from '../util/folders.js';
 import { createRandom, type Random } from '../util/random.js';
 import { seedFor } from './augment.js';
 
@@ -139,6 +141,9 @@ export interface WriteSyntheticOptions {
  * folder beside `directory`, which then takes its place (renames), so the result never mixes
  * files of two runs and an interrupted run leaves `directory` as it was. A `directory` that
  * exists and is not empty is refused (`autothresh.usage`) unless `force`, which replaces it.
+ * A write that fails (`autothresh.write`) names the file of `directory` it was for
+ * (`out/images/synth-00001.png: cannot write (no space left on the device)`), never the
+ * staging folder.
  */
 export async function writeSynthetic(
   directory: string,
@@ -152,16 +157,50 @@ export async function writeSynthetic(
     const all = await renderInto(staging, count, seed, options.onImage);
     await replaceFolder(directory, staging, exists);
     return all;
+  } catch (error) {
+    throw stagedWriteError(directory, staging, error);
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+/**
+ * Throws `autothresh.usage` (`<what>: cannot write <dir> (<where>: <problem>)`) unless a folder
+ * can be made where {@link writeSynthetic} makes its staging folder: beside `directory` when it
+ * exists, else in its nearest existing parent. A trial entry is made there and removed at once,
+ * which catches file systems such as /proc and /sys that take no new entries even from root.
+ */
+export async function checkSyntheticOutput(directory: string, what: string): Promise<void> {
+  const target = resolve(directory);
+  const exists = await stat(target).then(() => true, () => false);
+  const failure = await tryWriteIn(exists ? dirname(target) : target);
+  if (failure === null) return;
+  const where = failure.at === target ? '' : `${failure.at}: `;
+  throw new AutothreshError(
+    'autothresh.usage',
+    `${what}: cannot write ${directory} (${where}${trialProblem(failure.error)})`,
+  );
+}
+
+/**
+ * A failed write in `staging` as an `autothresh.write` error naming the path it stands for in
+ * `directory`; other failures as {@link outputFileError} words them for `directory`.
+ */
+function stagedWriteError(directory: string, staging: string, error: unknown): AutothreshError {
+  const failed = isFileSystemError(error) ? error.path : undefined;
+  const inside = failed === undefined ? null : relative(staging, failed);
+  if (inside === null || inside.startsWith('..')) return outputFileError(directory, error);
+  const real = inside === '' ? directory : join(directory, inside);
+  return new AutothreshError(
+    'autothresh.write', `${real}: cannot write (${fileSystemProblem(error)})`, { cause: error },
+  );
 }
 
 async function renderInto(
   directory: string, count: number, seed: number, onImage?: () => void,
 ): Promise<SynthParams[]> {
-  await mkdir(join(directory, 'images'), { recursive: true });
-  await mkdir(join(directory, 'masks'), { recursive: true });
+  await createFolder(join(directory, 'images'));
+  await createFolder(join(directory, 'masks'));
   const all: SynthParams[] = [];
   for (let index = 0; index < count; index++) {
     const { params, image, mask } = synthesizeImage(index, seed);
@@ -187,7 +226,7 @@ async function checkOutputFolder(directory: string, force: boolean): Promise<boo
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return false;
-    const what = code === 'ENOTDIR' ? 'exists and is not a folder' : errorMessage(error);
+    const what = code === 'ENOTDIR' ? 'exists and is not a folder' : fileSystemProblem(error);
     throw new AutothreshError('autothresh.usage', `${directory}: ${what}`);
   }
   if (entries.length > 0 && !force) {
@@ -203,7 +242,7 @@ async function checkOutputFolder(directory: string, force: boolean): Promise<boo
 /** Puts the folder `staging` in place of `directory` (whose old content is removed). */
 async function replaceFolder(directory: string, staging: string, exists: boolean): Promise<void> {
   if (!exists) {
-    await mkdir(dirname(resolve(directory)), { recursive: true });
+    await createFolder(dirname(resolve(directory)));
     await rename(staging, directory);
     return;
   }

@@ -148,8 +148,9 @@ function refuseSharedImages(train: readonly LabelRecord[], validation: readonly 
   if (shared.length > 0) {
     throw new AutothreshError(
       'autothresh.usage',
-      `--val: ${shared.length} of ${validation.length} validation records come from images ` +
-        `that --data also holds (e.g. ${shared[0].source}); validation must use other images`,
+      `option --val: ${shared.length} of ${validation.length} validation records come from ` +
+        `images that --data also holds (e.g. ${shared[0].source}); validation must use other ` +
+        'images',
     );
   }
 }

@@ -1,12 +1,40 @@
 /**
  * Atomic file writes: data goes to a temporary file beside the target, which is then renamed
- * over it. A reader (or a crash) never sees a half-written file.
+ * over it. A reader (or a crash) never sees a half-written file, and an interrupted run
+ * (Ctrl-C, `kill`, a closed terminal) leaves no temporary file behind.
  */
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { outputFileError } from './file-errors.js';
 import { createFolder } from './folders.js';
+
+/** Temporary files being written by this process. */
+const temporaries = new Set<string>();
+
+/** Signals after which the temporaries are removed before the process ends. */
+const INTERRUPTIONS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+let watching = false;
+
+/**
+ * On an interruption, removes the temporary files in progress, then lets the signal end the
+ * process as it would have (exit status 128 + signal number, as shells report it). Installed on
+ * the first write, in the main thread only (worker threads receive no signals).
+ */
+function removeTemporariesOnInterruption(): void {
+  if (watching || !isMainThread) return;
+  watching = true;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    for (const path of temporaries) rmSync(path, { force: true });
+    temporaries.clear();
+    for (const name of INTERRUPTIONS) process.removeListener(name, onSignal);
+    process.kill(process.pid, signal);
+  };
+  for (const name of INTERRUPTIONS) process.on(name, onSignal);
+}
 
 /**
  * Writes `data` to `path`, creating missing folders. Every failure is one `autothresh.write`
@@ -14,11 +42,13 @@ import { createFolder } from './folders.js';
  * `out/a.png: cannot write (permission denied)`; the temporary file is removed.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  removeTemporariesOnInterruption();
   const directory = dirname(path);
   const temporary = join(
     directory,
     `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
   );
+  temporaries.add(temporary);
   try {
     await createFolder(directory);
     await writeFile(temporary, data);
@@ -26,5 +56,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);
     throw outputFileError(path, error);
+  } finally {
+    temporaries.delete(temporary);
   }
 }

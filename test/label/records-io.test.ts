@@ -41,9 +41,9 @@ describe('record files', () => {
     await writeFile(path, `${JSON.stringify(record('a'))}\n\n${JSON.stringify(bad)}\n`);
     await expect(readLabelRecords(path)).rejects.toMatchObject({
       code: 'autothresh.dataset',
-      lines: [{ file: path, line: 3, message: 'histogram: must hold exactly 256 counts' }],
+      lines: [{ file: path, line: 3, message: 'histogram: must hold exactly 256 counts, not 3' }],
       message: `${path}: 1 invalid line, no record read (every line must be a valid record):\n` +
-        `${path}:3: histogram: must hold exactly 256 counts`,
+        `${path}:3: histogram: must hold exactly 256 counts, not 3`,
     });
   });
 

@@ -62,6 +62,20 @@ describe('LabelRecordSchema', () => {
     expect(JSON.stringify(LabelRecordSchema.parse(full))).toBe(JSON.stringify(full));
   });
 
+  it('when a count is negative, not finite, not a number or missing then names the bin', () => {
+    const cases: Array<[unknown, string]> = [
+      [-1, '-1'], [Number.NaN, 'NaN'], ['5', '"5"'], [undefined, 'missing'],
+    ];
+    for (const [bad, shown] of cases) {
+      const foregroundHistogram: unknown[] = [...good.foregroundHistogram];
+      foregroundHistogram[7] = bad;
+      expect(firstProblem({ ...good, foregroundHistogram }), String(bad))
+        .toBe(`foregroundHistogram: bin 7 must be a finite count ≥ 0, not ${shown}`);
+    }
+    expect(firstProblem({ ...good, histogram: 'many' }))
+      .toBe('histogram: must be an array of 256 counts');
+  });
+
   it('when the histogram is not foreground + background then names the bin', () => {
     const histogram = [...good.histogram];
     histogram[60] += 1;

@@ -76,7 +76,7 @@ describe('autothresh train', () => {
         'train', '--data', data, '--val', data, '-o', join(folder, 'leak'), ...TINY,
       );
       expect(same.code).toBe(2);
-      expect(same.stderr).toMatch(/--val: \d+ of \d+ validation records come from images/);
+      expect(same.stderr).toMatch(/option --val: \d+ of \d+ validation records come from images/);
     });
 
   it('when head weights and temperatures are given then the metadata records them', async () => {

@@ -106,3 +106,33 @@ describe('outputFileError', () => {
       .toBe('out/a.png: cannot write (encoder failed)');
   });
 });
+
+describe('writeFileAtomic when the process is interrupted', () => {
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
+    'when %s arrives during a large write then no temporary file is left', (signal) => {
+      const target = mkdtempSync(join(tmpdir(), 'autothresh-signal-'));
+      const moduleUrl = new URL('../../dist/util/atomic-write.js', import.meta.url).href;
+      // The signal is sent once the temporary file has started to grow; 400 MB take long
+      // enough to write that it comes while the write is still going on.
+      const script = `
+        const { readdirSync, statSync } = await import('node:fs');
+        const { writeFileAtomic } = await import(${JSON.stringify(moduleUrl)});
+        const folder = ${JSON.stringify(target)};
+        const data = new Uint8Array(400 * 1024 * 1024);
+        setInterval(() => {
+          const growing = readdirSync(folder).some((name) =>
+            name.endsWith('.tmp') && statSync(folder + '/' + name).size > 0);
+          if (growing) process.kill(process.pid, ${JSON.stringify(signal)});
+        }, 1);
+        await writeFileAtomic(folder + '/big.bin', data);
+        console.log('finished');
+        process.exit(0);
+      `;
+      const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8', timeout: 60_000,
+      });
+      expect(child.signal, child.stderr).toBe(signal);
+      expect(child.stdout).not.toContain('finished');
+      expect(readdirSync(target)).toEqual([]);
+    });
+});

@@ -8,6 +8,7 @@ import { AutothreshError } from '../../errors.js';
 import type { CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
 import type { LabelRecord } from '../../label/schema.js';
+import type { SplitName } from '../../label/split.js';
 import type { DatasetStats, GroupStats, Summary } from '../../label/stats.js';
 
 export function datasetCommand(context: CliContext): Command {
@@ -57,9 +58,10 @@ function splitCommand(context: CliContext): Command {
     .description(
       'Split records into train/val/test by source image (crops and variants of one image stay ' +
         'together), stratified by dataset and seeded. Writes <dir>/{train,val,test}.jsonl ' +
-        '(.jsonl.gz when the first input is gzip-compressed), each atomically. Every line ' +
-        'of every input must be a valid record: invalid lines are all listed, and nothing ' +
-        'is written (exit code 1).',
+        '(.jsonl.gz when the first input is gzip-compressed), each atomically; the folder and ' +
+        'files are checked (a trial file) before anything is read. Every line of every input ' +
+        'must be a valid record: invalid lines are all listed, and nothing is written (exit ' +
+        'code 1).',
     )
     .argument('<files...>', 'record files')
     .option('--train <fraction>', 'fraction of source images for training', '0.7')
@@ -70,16 +72,12 @@ function splitCommand(context: CliContext): Command {
     .option('--json', 'print one JSON object per split')
     .action(async (files: string[], raw: Record<string, unknown>) => {
       const options = parseOptions(SplitOptionsSchema, raw);
-      const { join } = await import('node:path');
-      const { checkOutputPath } = await import('../../label/output-paths.js');
       const { writeLabelRecords } = await import('../../label/records-io.js');
-      const { splitRecords, SPLIT_NAMES } = await import('../../label/split.js');
-      await checkOutputPath(options.out, 'folder', 'option --out');
+      const { splitRecords } = await import('../../label/split.js');
+      const paths = await checkSplitOutput(options.out, files[0].endsWith('.gz'));
       const records = await readRecords(files);
       const splits = splitRecords(records, options, options.seed);
-      const extension = files[0].endsWith('.gz') ? '.jsonl.gz' : '.jsonl';
-      for (const name of SPLIT_NAMES) {
-        const path = join(options.out, `${name}${extension}`);
+      for (const [name, path] of paths) {
         await writeLabelRecords(path, splits[name]);
         const sources = new Set(splits[name].map((record) => record.source)).size;
         const line = { split: name, path, records: splits[name].length, sources };
@@ -88,6 +86,25 @@ function splitCommand(context: CliContext): Command {
         context.io.stdout(`${options.json ? JSON.stringify(line) : text}\n`);
       }
     });
+}
+
+/**
+ * The file each split goes to in the folder `out` (`.jsonl.gz` when `gzip`), checked before any
+ * record is read: `out` must be a folder or creatable as one, and each file must be creatable
+ * there and not be a folder (a trial file is made and removed; `autothresh.usage` otherwise).
+ */
+async function checkSplitOutput(out: string, gzip: boolean): Promise<Map<SplitName, string>> {
+  const { join } = await import('node:path');
+  const { checkOutputPath, checkRecordOutputPath } = await import('../../label/output-paths.js');
+  const { SPLIT_NAMES } = await import('../../label/split.js');
+  await checkOutputPath(out, 'folder', 'option --out');
+  const paths = new Map<SplitName, string>();
+  for (const name of SPLIT_NAMES) {
+    const path = join(out, `${name}${gzip ? '.jsonl.gz' : '.jsonl'}`);
+    await checkRecordOutputPath(path, 'option --out');
+    paths.set(name, path);
+  }
+  return paths;
 }
 
 /**

@@ -27,7 +27,7 @@ export function synthCommand(context: CliContext): Command {
     )
     .requiredOption('-n, --count <n>', 'number of images')
     .requiredOption('-o, --out <dir>', 'output folder (images/, masks/, params.jsonl); ' +
-      'written whole into a fresh folder, then put in place')
+      'written whole into a fresh folder, then put in place; checked before any image is made')
     .option('--seed <n>', 'seed of every random choice', '1')
     .option('--force', 'replace the output folder when it is not empty (refused otherwise)')
     .option('--json', 'print one JSON object per image (its parameters) on stdout')
@@ -35,8 +35,9 @@ export function synthCommand(context: CliContext): Command {
     .action(async (raw: Record<string, unknown>) => {
       const options = parseOptions(SynthOptionsSchema, raw);
       const { checkOutputPath } = await import('../../label/output-paths.js');
+      const { checkSyntheticOutput, writeSynthetic } = await import('../../label/synth.js');
       await checkOutputPath(options.out, 'folder', 'option --out');
-      const { writeSynthetic } = await import('../../label/synth.js');
+      await checkSyntheticOutput(options.out, 'option --out');
       const { createProgress } = await import('../../util/progress.js');
       const progress = context.io.stderrIsTTY
         ? createProgress(options.count, 'synth', { quiet: options.quiet })

@@ -30,20 +30,25 @@
  * returns 0: C is 0 and every membership is NaN).
  *
  * Speed: ImageJ evaluates two logarithms for each of the n occupied bins at each of the n splits
- * (≈ 130 000 logarithms, ~1 ms, for a full 8-bit histogram). Here every split is first estimated
- * with g(x) = S(1/(1 + x)), x = |b − m|/C ∈ [0, 1], read from a table of {@link TABLE_CELLS}
- * cells by linear interpolation (no logarithm), together with a bound on the estimate's error:
- * h²/8 · max |g''| per cell of width h, summed over the bins, plus an allowance for rounding.
- * Bins within one cell of the mean, where g is too steep for the table, are computed exactly.
- * Only the splits whose estimate could still be the least fuzziness are then evaluated exactly,
- * in ImageJ's order of operations, and the least of those wins (the lowest on a tie, as ImageJ):
- * any split ImageJ could choose is among them, so the result is ImageJ's. On the golden records
- * 1.3 splits per histogram are evaluated exactly (at most 14).
+ * (≈ 130 000 logarithms, ~1 ms, for a full 8-bit histogram). Here the splits are searched in
+ * three stages, none of which can drop a split that ImageJ could choose:
+ * 1. Ranges of splits (16 at first) get a lower bound of the fuzziness of every split in them,
+ *    from the interval each class mean stays in over the range (see `rangeLowerBound`); the
+ *    range of least bound is halved, best first, down to single splits, and every range whose
+ *    bound exceeds the best upper bound found so far is dropped.
+ * 2. Each split reached is estimated with g(x) = S(1/(1 + x)), x = |b − m|/C ∈ [0, 1], read
+ *    from a table of {@link TABLE_CELLS} cells by linear interpolation (no logarithm), with a
+ *    bound on the estimate's error (h²/8 · max |g''| per cell of width h, summed over the bins,
+ *    plus an allowance for rounding); bins within one cell of the mean, where g is too steep for
+ *    the table, are computed exactly. Estimate + error is an upper bound for stage 1.
+ * 3. The splits whose estimate could still be the least are evaluated exactly, in ImageJ's
+ *    order of operations, and the least of those wins (the lowest on a tie, as ImageJ).
+ * On the golden records about 63 range bounds, 1.9 estimates and 1.2 exact evaluations are
+ * needed per histogram, against 256 estimates before the range search.
  *
- * Complexity: still O(n²), now table reads (≈ 65 000 for a full 8-bit histogram, about 4 times
- * faster than the logarithms), plus O(n) logarithms per exactly evaluated split; a few 256-entry
- * Float64Arrays and the shared 48 KiB table. The slowest global method: 0.25–0.45 ms a histogram,
- * above the 50 µs target (see the README's Limitations).
+ * Complexity: O(n) per range bound or estimate, O(n²) in the worst case; a few 256-entry
+ * Float64Arrays and the shared 48 KiB table. Still the slowest global method, about 0.1 ms a
+ * histogram, above the 50 µs target (see the README's Limitations).
  */
 import type { Histogram } from '../../histogram/histogram.js';
 import { binCounts, occupiedShape, requireOccupiedBins } from './policy.js';
@@ -64,19 +69,18 @@ export function huangThreshold(histogram: Histogram): number {
     weights: Float64Array.from(occupied, (bin) => shape[bin - first]),
     ...classMeans(shape, first, last),
     scale: 1 / (last - first),
+    belowCount: countsAtOrBelow(occupied, first, last),
+    total: shape.reduce((sum, count) => sum + count, 0),
   };
-  const { estimates, errors, bound } = estimateSplits(split, shape, first, last);
+  const { candidates, bound } = searchSplits(split, shape, first, last);
 
-  // Exact fuzziness, in ImageJ's arithmetic, of the splits that could be the least.
+  // Exact fuzziness, in ImageJ's arithmetic, of the splits that could be the least, in
+  // increasing order (ImageJ keeps the first of equal values).
   let best = first;
   let leastFuzziness = Infinity;
-  let below = 0;
-  for (let t = first; t < last; t++) {
-    while (occupied[below] <= t) below++;
-    if (estimates[t - first] - errors[t - first] > bound) continue;
-    // An empty bin t leaves both classes and means as at t − 1: the same fuzziness, which never
-    // wins (ImageJ keeps the first of equal values).
-    if (shape[t - first] === 0) continue;
+  for (const { t, estimate, error } of candidates) {
+    if (estimate - error > bound) continue;
+    const below = split.belowCount[t - first];
     const { weights, meanBelow, meanAbove, scale } = split;
     const lower = addFuzziness(0, occupied, weights, 0, below, meanBelow[t], scale);
     const fuzziness = addFuzziness(
@@ -99,6 +103,21 @@ interface Split {
   readonly meanAbove: Float64Array;
   /** 1/C, C = last − first. */
   readonly scale: number;
+  /** belowCount[t − first]: how many occupied bins are ≤ t. */
+  readonly belowCount: Int32Array;
+  /** Sum of the counts. */
+  readonly total: number;
+}
+
+/** How many of the (increasing) occupied bins are ≤ t, for t in [first, last]. */
+function countsAtOrBelow(occupied: Int32Array, first: number, last: number): Int32Array {
+  const below = new Int32Array(last - first + 1);
+  let index = 0;
+  for (let t = first; t <= last; t++) {
+    while (index < occupied.length && occupied[index] <= t) index++;
+    below[t - first] = index;
+  }
+  return below;
 }
 
 /** Class means of every split, from running sums from each end (as ImageJ). */
@@ -122,36 +141,168 @@ function classMeans(shape: Float64Array, first: number, last: number) {
   return { meanBelow, meanAbove };
 }
 
+/** A split that survived the search, with its estimated fuzziness and the estimate's error. */
+interface Candidate {
+  readonly t: number;
+  readonly estimate: number;
+  readonly error: number;
+}
+
+/** Splits per range in the first round of {@link searchSplits}. */
+const FIRST_RANGE = 16;
+
 /**
- * The estimated fuzziness of every split t in [first, last − 1] (index t − first), a bound on
- * each estimate's error, and the least estimate + error over all splits.
+ * Best-first search over ranges of splits. A range [t1, t2] gets a lower bound of the
+ * fuzziness of every split in it ({@link rangeLowerBound}); the range of least bound is halved
+ * until it holds one split, which is then estimated ({@link estimateSplit}). A range whose bound
+ * exceeds the least upper bound (estimate + error) of a split estimated so far is dropped: none
+ * of its splits can have the least fuzziness, nor tie with it. Returns the estimated splits in
+ * increasing order and the least upper bound over them.
  */
-function estimateSplits(split: Split, shape: Float64Array, first: number, last: number) {
-  const { occupied, weights, meanBelow, meanAbove, scale } = split;
-  const estimates = new Float64Array(last - first);
-  const errors = new Float64Array(last - first);
-  let total = 0;
-  for (let i = 0; i < weights.length; i++) total += weights[i];
-  const sums = new Float64Array(2);
-  let below = 0;
+function searchSplits(split: Split, shape: Float64Array, first: number, last: number) {
+  const queue = new RangeQueue();
+  for (let t1 = first; t1 < last; t1 += FIRST_RANGE) {
+    const t2 = Math.min(t1 + FIRST_RANGE - 1, last - 1);
+    queue.push(rangeLowerBound(split, t1, t2, first), t1, t2);
+  }
+
+  const candidates: Candidate[] = [];
   let bound = Infinity;
-  for (let t = first; t < last; t++) {
-    if (shape[t - first] === 0) {
-      // Empty bin: the same classes as at t − 1 (see huangThreshold).
-      estimates[t - first] = estimates[t - first - 1];
-      errors[t - first] = errors[t - first - 1];
+  while (queue.size > 0) {
+    const { lowerBound, t1, t2 } = queue.pop();
+    if (lowerBound > bound) break;
+    if (t1 < t2) {
+      const middle = (t1 + t2) >> 1;
+      queue.push(rangeLowerBound(split, t1, middle, first), t1, middle);
+      queue.push(rangeLowerBound(split, middle + 1, t2, first), middle + 1, t2);
       continue;
     }
-    while (occupied[below] <= t) below++;
-    sums[0] = 0;
-    sums[1] = 0;
-    addEstimate(occupied, weights, 0, below, meanBelow[t], scale, sums);
-    addEstimate(occupied, weights, below, occupied.length, meanAbove[t], scale, sums);
-    estimates[t - first] = sums[0];
-    errors[t - first] = sums[1] + ROUNDING_SLACK * (sums[0] + total);
-    bound = Math.min(bound, estimates[t - first] + errors[t - first]);
+    // An empty bin t leaves both classes and means as at t − 1: the same fuzziness, which never
+    // wins (ImageJ keeps the first of equal values).
+    if (shape[t1 - first] === 0) continue;
+    const candidate = estimateSplit(split, t1, first);
+    candidates.push(candidate);
+    bound = Math.min(bound, candidate.estimate + candidate.error);
   }
-  return { estimates, errors, bound };
+  return { candidates: candidates.sort((a, b) => a.t - b.t), bound };
+}
+
+/**
+ * A lower bound of the fuzziness of every split t in [t1, t2]. The class means only grow with
+ * t, so for each t they lie in [meanBelow[t1], meanBelow[t2]] and [meanAbove[t1],
+ * meanAbove[t2]]; a bin ≤ t1 is always in the lower class, a bin > t2 always in the upper one,
+ * and a bin between in either. Its membership distance is thus at least its distance to its
+ * class's interval of means (the lesser of the two for a bin between), and g is
+ * non-decreasing, so {@link boundOfDistance} at that distance bounds its term from below. Both
+ * means only grow because each split moves the lowest bin of the upper class, above the lower
+ * class's mean and below the upper class's, from the upper class to the lower.
+ */
+function rangeLowerBound(split: Split, t1: number, t2: number, first: number): number {
+  const { occupied, weights, meanBelow, meanAbove, belowCount, scale } = split;
+  const { value, slope } = fuzzinessTable();
+  const cells = scale * TABLE_CELLS;
+  const lowFrom = meanBelow[t1];
+  const lowTo = meanBelow[t2];
+  const highFrom = meanAbove[t1];
+  const highTo = meanAbove[t2];
+  // Occupied bins [0, alwaysLower) are ≤ t1, [eitherEnd, n) are > t2, the others between.
+  const alwaysLower = belowCount[t1 - first];
+  const eitherEnd = belowCount[t2 - first];
+  let sum = 0;
+  for (let i = 0; i < alwaysLower; i++) {
+    sum += weights[i] * boundOfDistance(value, slope, cells, distanceToInterval(occupied[i], lowFrom, lowTo));
+  }
+  for (let i = alwaysLower; i < eitherEnd; i++) {
+    const bin = occupied[i];
+    const distance = Math.min(
+      distanceToInterval(bin, lowFrom, lowTo), distanceToInterval(bin, highFrom, highTo));
+    sum += weights[i] * boundOfDistance(value, slope, cells, distance);
+  }
+  for (let i = eitherEnd; i < occupied.length; i++) {
+    sum += weights[i] * boundOfDistance(value, slope, cells, distanceToInterval(occupied[i], highFrom, highTo));
+  }
+  return sum * (1 - ROUNDING_SLACK);
+}
+
+/**
+ * A lower bound of g at `distance` bins from the mean: the table's linear interpolation, which
+ * lies below g where g is concave (all of (0, 1]), and 0 in the first cell (where ImageJ's
+ * cut-off makes g jump from 0).
+ */
+function boundOfDistance(
+  value: Float64Array,
+  slope: Float64Array,
+  cellsPerBin: number,
+  distance: number,
+): number {
+  const position = cellsPerBin * distance;
+  const cell = position | 0;
+  return cell === 0 ? 0 : value[cell] + (position - cell) * slope[cell];
+}
+
+function distanceToInterval(bin: number, from: number, to: number): number {
+  if (bin < from) return from - bin;
+  return bin > to ? bin - to : 0;
+}
+
+/** The estimated fuzziness of split t and a bound on the estimate's error (see addEstimate). */
+function estimateSplit(split: Split, t: number, first: number): Candidate {
+  const { occupied, weights, meanBelow, meanAbove, scale, belowCount, total } = split;
+  const below = belowCount[t - first];
+  const sums = new Float64Array(2);
+  addEstimate(occupied, weights, 0, below, meanBelow[t], scale, sums);
+  addEstimate(occupied, weights, below, occupied.length, meanAbove[t], scale, sums);
+  return { t, estimate: sums[0], error: sums[1] + ROUNDING_SLACK * (sums[0] + total) };
+}
+
+/** Ranges of splits by increasing lower bound (a binary heap). */
+class RangeQueue {
+  private readonly bounds: number[] = [];
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+
+  get size(): number {
+    return this.bounds.length;
+  }
+
+  push(lowerBound: number, t1: number, t2: number): void {
+    let at = this.bounds.length;
+    this.bounds.push(lowerBound);
+    this.starts.push(t1);
+    this.ends.push(t2);
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (this.bounds[parent] <= this.bounds[at]) break;
+      this.swap(at, parent);
+      at = parent;
+    }
+  }
+
+  pop(): { lowerBound: number; t1: number; t2: number } {
+    const top = { lowerBound: this.bounds[0], t1: this.starts[0], t2: this.ends[0] };
+    const end = this.bounds.length - 1;
+    this.swap(0, end);
+    this.bounds.pop();
+    this.starts.pop();
+    this.ends.pop();
+    for (let at = 0; ;) {
+      const left = 2 * at + 1;
+      const right = left + 1;
+      let least = at;
+      if (left < end && this.bounds[left] < this.bounds[least]) least = left;
+      if (right < end && this.bounds[right] < this.bounds[least]) least = right;
+      if (least === at) break;
+      this.swap(at, least);
+      at = least;
+    }
+    return top;
+  }
+
+  private swap(i: number, j: number): void {
+    [this.bounds[i], this.bounds[j]] = [this.bounds[j], this.bounds[i]];
+    [this.starts[i], this.starts[j]] = [this.starts[j], this.starts[i]];
+    [this.ends[i], this.ends[j]] = [this.ends[j], this.ends[i]];
+  }
 }
 
 /**

@@ -1,0 +1,84 @@
+/**
+ * `autothresh synth` and `autothresh dataset split` check where they write before any work: a
+ * folder on a file system that takes no new entries (/proc, /sys) or an output file that is a
+ * folder is a usage error (exit 2) in one line naming the option, and nothing is left behind.
+ * The built CLI runs with a kill timer, so a run that never ends fails instead of hanging.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, spawnBuilt } from '../helpers/cli.js';
+
+/** Long enough for a real run of these commands, short enough to catch one that never ends. */
+const KILL_AFTER_MS = 20_000;
+const REAL = new URL('../../datasets/real.jsonl', import.meta.url).pathname;
+const HAS_PROC = existsSync('/proc/self');
+const HAS_SYS = existsSync('/sys/kernel');
+
+describe('autothresh synth -o', () => {
+  it.skipIf(!HAS_PROC)('when -o is in /proc then exits 2 at once instead of hanging', () => {
+    for (const out of ['/proc/autothresh-syn', '/proc/autothresh-a/b']) {
+      const result = spawnBuilt(['synth', '-n', '3', '-o', out], { timeout: KILL_AFTER_MS });
+      expect(result.code, out).toBe(2);
+      expect(result.stderr).toBe(`autothresh: option --out: cannot write ${out} (/proc: the ` +
+        'file system takes no new folders here)\n');
+    }
+  });
+
+  it.skipIf(!HAS_SYS)('when -o is in /sys then exits 2 up front, naming no temporary path', () => {
+    const result = spawnBuilt(['synth', '-n', '1', '-o', '/sys/autothresh-syn'],
+      { timeout: KILL_AFTER_MS });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^autothresh: option --out: cannot write \/sys\/autothresh-syn \(\/sys: [^()]+\)\n$/);
+    expect(result.stderr).not.toContain('.tmp');
+  });
+});
+
+describe('autothresh dataset split -o', () => {
+  let root: string;
+  beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'autothresh-split-out-')); });
+  afterAll(async () => { await rm(root, { recursive: true, force: true }); });
+
+  it.skipIf(!HAS_PROC)('when -o is in /proc then exits 2 in one line with no nesting', () => {
+    const result = spawnBuilt(['dataset', 'split', REAL, '-o', '/proc/autothresh-sp'],
+      { timeout: KILL_AFTER_MS });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('autothresh: option --out: cannot write ' +
+      '/proc/autothresh-sp/train.jsonl (/proc: the file system takes no new folders here)\n');
+  });
+
+  it.skipIf(!HAS_SYS)('when -o is in /sys then exits 2 in one line with no nesting', () => {
+    const result = spawnBuilt(['dataset', 'split', REAL, '-o', '/sys/autothresh-sp'],
+      { timeout: KILL_AFTER_MS });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^autothresh: option --out: cannot write /);
+    expect(result.stderr.match(/cannot write/g)).toHaveLength(1);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('when an output file of the split is a folder then exits 2 before writing any', async () => {
+    const out = join(root, 'sp2');
+    await mkdir(join(out, 'train.jsonl'), { recursive: true });
+    const result = await runCli('dataset', 'split', REAL, '-o', out);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('autothresh: option --out: expected a file to write, received ' +
+      `${JSON.stringify(join(out, 'train.jsonl'))}, which is a folder\n`);
+    expect(await readdir(out)).toEqual(['train.jsonl']);
+  });
+
+  it('when the input is gzip-compressed then the .jsonl.gz files are the ones checked',
+    async () => {
+      const out = join(root, 'gz');
+      await mkdir(join(out, 'val.jsonl.gz'), { recursive: true });
+      const augmented = new URL('../../datasets/augmented.jsonl.gz', import.meta.url).pathname;
+      const result = await runCli('dataset', 'split', augmented, '-o', out);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`${JSON.stringify(join(out, 'val.jsonl.gz'))}, which is a`);
+      expect(await readdir(out)).toEqual(['val.jsonl.gz']);
+    });
+});
