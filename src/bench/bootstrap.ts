@@ -48,33 +48,41 @@ export function resampleSums(
   // Row-major copies, one row per image: the values (NaN as 0) and whether each is present, so
   // that a drawn image adds its whole row without a branch.
   const values = new Float64Array(count * width);
-  const present = new Float64Array(count * width);
-  let missing = false;
   columns.forEach((column, c) => {
     for (let k = 0; k < count; k++) {
       const value = column[k];
-      if (value !== value) {
-        missing = true;
-        continue;
-      }
-      values[k * width + c] = value;
-      present[k * width + c] = 1;
+      if (value === value) values[k * width + c] = value;
     }
   });
+  // Only the columns with missing values need their drawn values counted (the others count
+  // every draw); `present` holds, per row, 1 or 0 for each of those columns in turn.
+  const gappy = columns.flatMap((column, c) => (column.some(Number.isNaN) ? [c] : []));
+  const present = new Float64Array(count * gappy.length);
+  gappy.forEach((c, g) => {
+    for (let k = 0; k < count; k++) {
+      present[k * gappy.length + g] = Number.isNaN(columns[c][k]) ? 0 : 1;
+    }
+  });
+
   const rowSums = new Float64Array(width);
-  const rowCounts = new Float64Array(width).fill(count); // every value drawn when none missing
+  const gappyCounts = new Float64Array(gappy.length);
   for (let r = 0; r < resamples; r++) {
     rowSums.fill(0);
-    if (missing) rowCounts.fill(0);
+    gappyCounts.fill(0);
     for (let k = 0; k < count; k++) {
-      const row = Math.floor(random.next() * count) * width;
+      const drawn = Math.floor(random.next() * count);
+      const row = drawn * width;
       for (let c = 0; c < width; c++) rowSums[c] += values[row + c];
-      if (missing) for (let c = 0; c < width; c++) rowCounts[c] += present[row + c];
+      const presence = drawn * gappy.length;
+      for (let g = 0; g < gappy.length; g++) gappyCounts[g] += present[presence + g];
     }
     for (let c = 0; c < width; c++) {
       sums[c][r] = rowSums[c];
-      counts[c][r] = rowCounts[c];
+      counts[c][r] = count;
     }
+    gappy.forEach((c, g) => {
+      counts[c][r] = gappyCounts[g];
+    });
   }
   return { sums, counts };
 }
