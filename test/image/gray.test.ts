@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { luma16, luma8, toGray } from '../../src/image/gray.js';
+import { convertToGray, luma16, luma8, toGray } from '../../src/image/gray.js';
 
 describe('gray conversion (BT.601 luma on gamma-encoded values, rounded)', () => {
   it('when given known colours then luma matches 0.299 R + 0.587 G + 0.114 B rounded', () => {
@@ -28,6 +29,27 @@ describe('gray conversion (BT.601 luma on gamma-encoded values, rounded)', () =>
   it('when every pixel is opaque then no inclusion mask is made', () => {
     expect(toGray(new Uint8Array([9, 255, 20, 255]), 2, false).included).toBeNull();
   });
+});
+
+describe('8-bit RGB conversion at any offset and length', () => {
+  it('when the pixels start anywhere in their buffer then each gray is luma8 of its triple',
+    () => {
+      fc.assert(fc.property(
+        fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 7 }), fc.nat(),
+        (pixelCount, offset, seed) => {
+          // The triples sit at `offset` in a larger buffer, as in a strip of a decoded image.
+          const buffer = new Uint8Array(offset + 3 * pixelCount + 5)
+            .map((_, i) => (Math.imul(i + 1, 2654435761) + seed) >>> 24);
+          const pixels = buffer.subarray(offset, offset + 3 * pixelCount);
+          const gray = new Uint8Array(pixelCount + 2);
+          convertToGray(pixels, 3, { gray, included: null }, 2);
+          for (let pixel = 0; pixel < pixelCount; pixel++) {
+            const [red, green, blue] = pixels.subarray(3 * pixel, 3 * pixel + 3);
+            expect(gray[2 + pixel]).toBe(luma8(red, green, blue));
+          }
+        },
+      ), { numRuns: 300 });
+    });
 });
 
 describe('decoding colour images', () => {
