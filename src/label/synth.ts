@@ -22,6 +22,7 @@ import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { loadSharp } from '../image/sharp.js';
 import { AutothreshError } from '../errors.js';
+import { removedIfInterrupted } from '../util/atomic-write.js';
 import { fileSystemProblem, isFileSystemError, outputFileError } from '../util/file-errors.js';
 import { createFolder, trialProblem, tryWriteIn } from '../util/folders.js';
 import { createRandom, type Random } from '../util/random.js';
@@ -154,9 +155,11 @@ export async function writeSynthetic(
   const exists = await checkOutputFolder(directory, options.force ?? false);
   const staging = siblingPath(directory, 'tmp');
   try {
-    const all = await renderInto(staging, count, seed, options.onImage);
-    await replaceFolder(directory, staging, exists);
-    return all;
+    return await removedIfInterrupted(staging, async () => {
+      const all = await renderInto(staging, count, seed, options.onImage);
+      await replaceFolder(directory, staging, exists);
+      return all;
+    });
   } catch (error) {
     throw stagedWriteError(directory, staging, error);
   } finally {

@@ -11,7 +11,7 @@ import { isMainThread } from 'node:worker_threads';
 import { outputFileError } from './file-errors.js';
 import { createFolder } from './folders.js';
 
-/** Temporary files being written by this process. */
+/** Temporary files and folders being written by this process. */
 const temporaries = new Set<string>();
 
 /** Signals after which the temporaries are removed before the process ends. */
@@ -28,7 +28,7 @@ function removeTemporariesOnInterruption(): void {
   if (watching || !isMainThread) return;
   watching = true;
   const onSignal = (signal: NodeJS.Signals): void => {
-    for (const path of temporaries) rmSync(path, { force: true });
+    for (const path of temporaries) rmSync(path, { recursive: true, force: true });
     temporaries.clear();
     for (const name of INTERRUPTIONS) process.removeListener(name, onSignal);
     process.kill(process.pid, signal);
@@ -37,26 +37,39 @@ function removeTemporariesOnInterruption(): void {
 }
 
 /**
+ * Runs `work`, which writes the temporary file or folder `path`, so that an interruption during
+ * it removes `path` (see {@link writeFileAtomic}); the caller still removes `path` itself when
+ * `work` ends.
+ */
+export async function removedIfInterrupted<T>(path: string, work: () => Promise<T>): Promise<T> {
+  removeTemporariesOnInterruption();
+  temporaries.add(path);
+  try {
+    return await work();
+  } finally {
+    temporaries.delete(path);
+  }
+}
+
+/**
  * Writes `data` to `path`, creating missing folders. Every failure is one `autothresh.write`
  * error naming `path` (never the temporary file) and the problem, e.g.
  * `out/a.png: cannot write (permission denied)`; the temporary file is removed.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  removeTemporariesOnInterruption();
   const directory = dirname(path);
   const temporary = join(
     directory,
     `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
   );
-  temporaries.add(temporary);
-  try {
-    await createFolder(directory);
-    await writeFile(temporary, data);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true }).catch(() => undefined);
-    throw outputFileError(path, error);
-  } finally {
-    temporaries.delete(temporary);
-  }
+  await removedIfInterrupted(temporary, async () => {
+    try {
+      await createFolder(directory);
+      await writeFile(temporary, data);
+      await rename(temporary, path);
+    } catch (error) {
+      await rm(temporary, { force: true }).catch(() => undefined);
+      throw outputFileError(path, error);
+    }
+  });
 }

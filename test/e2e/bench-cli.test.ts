@@ -132,8 +132,10 @@ describe('autothresh bench', () => {
       expect(summaries.map((line) => line.method))
         .toEqual(['learned:base', 'learned:plus8', 'otsu']);
 
+      // Two folders of the same name, in different places: the second row gets a suffix.
+      const namesake = writeModelVariant(temporaryDirectory(), 'base');
       const same = await runCli('bench', '--images', dataset.images, '--masks', dataset.masks,
-        '--methods', 'learned', '--model', base, '--model', `${base}/`, '--csv');
+        '--methods', 'learned', '--model', base, '--model', namesake, '--csv');
       const methods = same.stdout.trim().split('\n').slice(1).map((line) => line.split(',')[3]);
       expect(new Set(methods)).toEqual(new Set(['learned:base', 'learned:base-2']));
     });
@@ -282,6 +284,15 @@ describe('autothresh bench', () => {
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toBe(`autothresh: option --methods: ${message}\n`);
   });
+
+  it('when the same --model folder is given twice then it exits 2 before reading anything',
+    async () => {
+      const outcome = await runCli('bench', '--data', 'x.jsonl', '--model', 'models/default',
+        '--model', './models/default/');
+      expect(outcome.code).toBe(2);
+      expect(outcome.stderr).toBe('autothresh: option --model: ./models/default/ is given twice ' +
+        '(each model is one row)\n');
+    });
 
   it('when the --model folder does not load then it exits 2 naming the option, reading nothing',
     async () => {

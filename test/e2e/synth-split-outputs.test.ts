@@ -4,12 +4,13 @@
  * folder is a usage error (exit 2) in one line naming the option, and nothing is left behind.
  * The built CLI runs with a kill timer, so a run that never ends fails instead of hanging.
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, spawnBuilt } from '../helpers/cli.js';
+import { BUILT_BIN, runCli, spawnBuilt } from '../helpers/cli.js';
 
 /** Long enough for a real run of these commands, short enough to catch one that never ends. */
 const KILL_AFTER_MS = 20_000;
@@ -34,6 +35,29 @@ describe('autothresh synth -o', () => {
     expect(result.stderr).toMatch(
       /^autothresh: option --out: cannot write \/sys\/autothresh-syn \(\/sys: [^()]+\)\n$/);
     expect(result.stderr).not.toContain('.tmp');
+  });
+});
+
+describe('autothresh synth interrupted', () => {
+  it('when SIGINT arrives while images are drawn then no staging folder is left', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'autothresh-synth-int-'));
+    const child = spawn(process.execPath, [BUILT_BIN, 'synth', '-n', '400', '-o',
+      join(parent, 'syn')], { stdio: 'ignore' });
+    // Wait until the staging folder beside the output holds a few drawn images.
+    const started = Date.now();
+    for (;;) {
+      const names = await readdir(parent);
+      const staged = await Promise.all(names.map((name) =>
+        readdir(join(parent, name, 'images')).catch(() => [])));
+      if (staged.some((images) => images.length >= 3)) break;
+      if (Date.now() - started > KILL_AFTER_MS) throw new Error('synth drew nothing');
+      await new Promise((done) => setTimeout(done, 20));
+    }
+    const ended = new Promise<NodeJS.Signals | null>((done) =>
+      child.on('exit', (_code, signal) => done(signal)));
+    child.kill('SIGINT');
+    expect(await ended).toBe('SIGINT');
+    expect(await readdir(parent)).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@
  * `autothresh bench`: compare threshold methods against ground truth, on images + masks and/or
  * labelled records, and print (or write) the results.
  */
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { AutothreshError } from '../../errors.js';
@@ -113,6 +114,11 @@ function parseBenchOptions(raw: Record<string, unknown>): BenchCommandOptions {
   const formats = ['json', 'csv', 'markdown'].filter((name) => options[name as 'json']);
   if (formats.length > 1) {
     throw usage(`options --${formats.join(', --')}: expected at most one output format`);
+  }
+  const repeated = options.model.find((folder, index) =>
+    options.model.some((other, before) => before < index && resolve(other) === resolve(folder)));
+  if (repeated !== undefined) {
+    throw usage(`option --model: ${repeated} is given twice (each model is one row)`);
   }
   const methodNames = options.methods === undefined ? undefined : methodList(options.methods);
   return { ...options, methodNames, localParams: givenLocalParameters(options) };
