@@ -105,9 +105,10 @@ export function smoothAndCountMaxima(values: Float64Array): number {
   let previous = 0;
   let current = 0;
   let next = values[0];
-  // Output values two and one bins back, to test the bin before the one just written.
-  let twoBack = 0;
-  let oneBack = 0;
+  // Output values two and one bins back, to test the bin before the one just written; starting
+  // at +∞, they keep the first two bins from being tested (neither has two neighbours yet).
+  let twoBack = Infinity;
+  let oneBack = Infinity;
   let maxima = 0;
   for (let bin = 0; bin < last; bin++) {
     previous = current;
@@ -115,13 +116,14 @@ export function smoothAndCountMaxima(values: Float64Array): number {
     next = values[bin + 1];
     const smoothed = (previous + current + next) / 3;
     values[bin] = smoothed;
-    if (bin >= 2 && twoBack < oneBack && smoothed < oneBack) maxima++;
+    // Counted without a branch: a mispredicted one costs more than the whole step.
+    maxima += +(twoBack < oneBack) & +(smoothed < oneBack);
     twoBack = oneBack;
     oneBack = smoothed;
   }
   const end = (current + next) / 3;
   values[last] = end;
-  if (last >= 2 && twoBack < oneBack && end < oneBack) maxima++;
+  maxima += +(twoBack < oneBack) & +(end < oneBack);
   return maxima;
 }
 
