@@ -45,46 +45,66 @@ export function resampleSums(
   const counts = columns.map(() => new Uint32Array(resamples));
   if (count === 0) return { sums, counts };
 
-  // Row-major copies, one row per image: the values (NaN as 0) and whether each is present, so
-  // that a drawn image adds its whole row without a branch.
-  const values = new Float64Array(count * width);
-  columns.forEach((column, c) => {
-    for (let k = 0; k < count; k++) {
-      const value = column[k];
-      if (value === value) values[k * width + c] = value;
-    }
-  });
-  // Only the columns with missing values need their drawn values counted (the others count
-  // every draw); `present` holds, per row, 1 or 0 for each of those columns in turn.
+  // Per column, the values with NaN as 0, so that a drawn image adds without a branch; only
+  // the columns with missing values need their drawn values counted (the others count every
+  // draw), from a 1-or-0 presence column each.
+  const values = columns.map((column) => column.map((value) => (value === value ? value : 0)));
   const gappy = columns.flatMap((column, c) => (column.some(Number.isNaN) ? [c] : []));
-  const present = new Float64Array(count * gappy.length);
-  gappy.forEach((c, g) => {
-    for (let k = 0; k < count; k++) {
-      present[k * gappy.length + g] = Number.isNaN(columns[c][k]) ? 0 : 1;
-    }
-  });
+  const presence = gappy.map((c) => columns[c].map((value) => (value === value ? 1 : 0)));
 
-  const rowSums = new Float64Array(width);
-  const gappyCounts = new Float64Array(gappy.length);
+  // Each resample draws its images once, then every column sums its drawn values in draw order.
+  const drawn = new Int32Array(count);
   for (let r = 0; r < resamples; r++) {
-    rowSums.fill(0);
-    gappyCounts.fill(0);
-    for (let k = 0; k < count; k++) {
-      const drawn = Math.floor(random.next() * count);
-      const row = drawn * width;
-      for (let c = 0; c < width; c++) rowSums[c] += values[row + c];
-      const presence = drawn * gappy.length;
-      for (let g = 0; g < gappy.length; g++) gappyCounts[g] += present[presence + g];
+    for (let k = 0; k < count; k++) drawn[k] = Math.floor(random.next() * count);
+    // Four columns per pass over the draws: four independent running sums keep the adder busy
+    // (one sum alone waits on each addition before the next).
+    let c = 0;
+    for (; c + 4 <= width; c += 4) {
+      sumFourAt(values, c, drawn, sums, r);
     }
-    for (let c = 0; c < width; c++) {
-      sums[c][r] = rowSums[c];
-      counts[c][r] = count;
-    }
+    for (; c < width; c++) sums[c][r] = sumAt(values[c], drawn);
+    for (let column = 0; column < width; column++) counts[column][r] = count;
     gappy.forEach((c, g) => {
-      counts[c][r] = gappyCounts[g];
+      counts[c][r] = sumAt(presence[g], drawn);
     });
   }
   return { sums, counts };
+}
+
+/** Σ values[i] over the indices in `drawn`, added in their order. */
+function sumAt(values: Float64Array, drawn: Int32Array): number {
+  let sum = 0;
+  for (let k = 0; k < drawn.length; k++) sum += values[drawn[k]];
+  return sum;
+}
+
+/**
+ * Like {@link sumAt} for columns `c` to `c + 3` at once, each summed in draw order (so each equals
+ * its own `sumAt`), written to `sums[c…c + 3][r]`.
+ */
+function sumFourAt(
+  values: readonly Float64Array[],
+  c: number,
+  drawn: Int32Array,
+  sums: Float64Array[],
+  r: number,
+): void {
+  const [first, second, third, fourth] = [values[c], values[c + 1], values[c + 2], values[c + 3]];
+  let sum0 = 0;
+  let sum1 = 0;
+  let sum2 = 0;
+  let sum3 = 0;
+  for (let k = 0; k < drawn.length; k++) {
+    const index = drawn[k];
+    sum0 += first[index];
+    sum1 += second[index];
+    sum2 += third[index];
+    sum3 += fourth[index];
+  }
+  sums[c][r] = sum0;
+  sums[c + 1][r] = sum1;
+  sums[c + 2][r] = sum2;
+  sums[c + 3][r] = sum3;
 }
 
 /** Adds `other` into `total` (same columns and resamples): the stratified union. */

@@ -55,6 +55,20 @@ export function higherIsBetter(metric: MetricName): boolean {
 
 /** Precision, recall, F-measure, accuracy, IoU, MCC and PSNR of the confusion counts. */
 export function metricsOfConfusion(confusion: Confusion): ConfusionMetrics {
+  const { drd: _drd, thresholdError: _thresholdError, ...metrics } =
+    binarizationMetrics(confusion, null, null);
+  return metrics;
+}
+
+/**
+ * Every metric of one binarization: those of the confusion counts, plus its DRD and threshold
+ * error as given. One object literal, as a benchmark builds one per image and method.
+ */
+export function binarizationMetrics(
+  confusion: Confusion,
+  drd: number | null,
+  thresholdError: number | null,
+): BinarizationMetrics {
   const { truePositive: tp, falsePositive: fp, falseNegative: fn } = confusion;
   const nothingAnywhere = tp + fp + fn === 0;
   return {
@@ -65,6 +79,8 @@ export function metricsOfConfusion(confusion: Confusion): ConfusionMetrics {
     iou: score('iou', confusion),
     mcc: score('mcc', confusion),
     psnr: psnrOf(confusion),
+    drd,
+    thresholdError,
   };
 }
 

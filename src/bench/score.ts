@@ -22,7 +22,7 @@ import { globalThreshold } from '../methods/global/index.js';
 import type { ThresholdPrediction } from '../model/index.js';
 import { drdAtThreshold } from './drd.js';
 import type { PreparedImage } from './inputs.js';
-import { metricsOfConfusion, type BinarizationMetrics } from './metrics.js';
+import { binarizationMetrics, type BinarizationMetrics } from './metrics.js';
 import type { MethodResult, MethodSpec } from './results.js';
 
 export interface ScoreContext {
@@ -63,13 +63,10 @@ function scoreLocal(
   const base = baseOf(prepared, method, polarity);
   if ('error' in outcome) return failed(base, outcome.error);
   const chosen = outcome[polarity];
-  const metrics: BinarizationMetrics = {
-    ...metricsOfConfusion(chosen.confusion),
-    drd: prepared.drd === null || prepared.drd.blocks === 0
-      ? null
-      : chosen.drdSum / prepared.drd.blocks,
-    thresholdError: null,
-  };
+  const drd = prepared.drd === null || prepared.drd.blocks === 0
+    ? null
+    : chosen.drdSum / prepared.drd.blocks;
+  const metrics = binarizationMetrics(chosen.confusion, drd, null);
   return { ...base, threshold: null, metrics };
 }
 
@@ -95,8 +92,12 @@ function scoreHistogramMethod(
   } catch (error) {
     return failed(baseOf(prepared, method, polarity), errorMessage(error));
   }
+  // One literal (no spreads): a record run builds one of these per method and record.
   return {
-    ...baseOf(prepared, method, polarity),
+    method: method.name,
+    kind: method.kind,
+    polarity,
+    bestThreshold: prepared.image.bestThresholds[polarity],
     threshold,
     metrics: globalMetrics(prepared, threshold, polarity),
   };
@@ -111,11 +112,11 @@ export function globalMetrics(
   threshold: number,
   polarity: Polarity,
 ): BinarizationMetrics {
-  return {
-    ...metricsOfConfusion(confusionAt(prepared.classes, threshold, polarity)),
-    drd: prepared.drd === null ? null : drdAtThreshold(prepared.drd, threshold, polarity),
-    thresholdError: Math.abs(threshold - prepared.image.bestThresholds[polarity]),
-  };
+  return binarizationMetrics(
+    confusionAt(prepared.classes, threshold, polarity),
+    prepared.drd === null ? null : drdAtThreshold(prepared.drd, threshold, polarity),
+    Math.abs(threshold - prepared.image.bestThresholds[polarity]),
+  );
 }
 
 type ResultBase = Pick<MethodResult, 'method' | 'kind' | 'polarity' | 'bestThreshold'>;
