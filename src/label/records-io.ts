@@ -78,7 +78,8 @@ export async function readLabelRecords(path: string): Promise<LabelRecord[]> {
 /**
  * Reads several record files as one list, in order, strictly: every line of every file is
  * validated first, then an {@link InvalidRecordsError} lists all invalid lines, including ids
- * that two files share (`b.jsonl:7: duplicate id "x" (also a.jsonl:3)`). A missing or
+ * that two files share (`b.jsonl:7: duplicate id "x" (also a.jsonl:3; …)`, with a hint at
+ * `label --id-prefix`). A missing or
  * unreadable file throws at once.
  */
 export async function readLabelRecordFiles(paths: readonly string[]): Promise<LabelRecord[]> {
@@ -96,7 +97,8 @@ export async function readLabelRecordFiles(paths: readonly string[]): Promise<La
       if (first === undefined) {
         firstSeen.set(record.id, `${file}:${line}`);
       } else {
-        const message = `duplicate id ${JSON.stringify(record.id)} (also ${first})`;
+        const message = `duplicate id ${JSON.stringify(record.id)} (also ${first}; label each`
+          + ' folder with its own --id-prefix)';
         lines.push({ file, line, message });
       }
     });

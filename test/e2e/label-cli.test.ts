@@ -489,7 +489,8 @@ describe('autothresh dataset', () => {
     for (const command of [['stats'], ['split', '-o', join(root, 'twice')]]) {
       const result = await cli('dataset', ...command, real, real);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/real\.jsonl:1: duplicate id "[^"]+" \(also .*real\.jsonl:1\)/);
+      expect(result.stderr).toMatch(/real\.jsonl:1: duplicate id "[^"]+" \(also .*real\.jsonl:1; /);
+      expect(result.stderr).toContain('label each folder with its own --id-prefix)');
     }
   });
   it('when lines are invalid then stats and split list every one, exit 1, write nothing',

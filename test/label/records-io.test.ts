@@ -20,6 +20,8 @@ function record(id: string): LabelRecord {
   };
 }
 
+
+const PREFIX_HINT = 'label each folder with its own --id-prefix';
 describe('record files', () => {
   let directory: string;
   beforeAll(async () => { directory = await mkdtemp(join(tmpdir(), 'autothresh-records-')); });
@@ -71,7 +73,7 @@ describe('record files', () => {
           'height, histogram, polarity, bestThreshold, labelKind ("mask" or "manual")',
         expect.stringMatching(/^.*first\.jsonl:3: not valid JSON \(/),
         `${second}:1: labelKind: expected "mask" or "manual", received "auto"`,
-        `${second}:2: duplicate id "a" (also ${first}:1)`,
+        `${second}:2: duplicate id "a" (also ${first}:1; ${PREFIX_HINT})`,
         `${second}:4: width: Too small: expected number to be >0`,
       ]);
     });
@@ -137,7 +139,9 @@ describe('record files', () => {
     await writeLabelRecords(second, [record('c'), record('b')]);
     await expect(readLabelRecordFiles([first, second])).rejects.toMatchObject({
       code: 'autothresh.dataset',
-      lines: [{ file: second, line: 2, message: `duplicate id "b" (also ${first}:2)` }],
+      lines: [{
+        file: second, line: 2, message: `duplicate id "b" (also ${first}:2; ${PREFIX_HINT})`,
+      }],
     });
     await writeLabelRecords(second, [record('c')]);
     expect((await readLabelRecordFiles([first, second])).map((item) => item.id))
