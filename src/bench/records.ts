@@ -17,7 +17,9 @@ import { errorMessage } from '../errors.js';
 import { fileSystemProblem } from '../util/file-errors.js';
 import { createHistogram, EIGHT_BIT_RANGE } from '../histogram/histogram.js';
 import type { Objective } from '../label/objectives.js';
-import { parseLabelRecords, type InvalidLine } from '../label/records-io.js';
+import {
+  GZIP_PROBLEM, isGzip, isZlibError, parseLabelRecords, type InvalidLine,
+} from '../label/records-io.js';
 import type { LabelRecord } from '../label/schema.js';
 import { bestThresholdsOf, type InputProblem, type PreparedImage } from './inputs.js';
 
@@ -81,16 +83,15 @@ const TOO_LARGE = 'cannot read (too large: split it into several --data files)';
  * (truncated or corrupt), or more text than a string holds.
  */
 function decodeProblem(error: unknown): string {
+  if (isZlibError(error)) return GZIP_PROBLEM;
   const code = (error as NodeJS.ErrnoException).code ?? '';
-  if (code.startsWith('Z_')) return 'cannot decompress (the gzip data is truncated or corrupt)';
   if (code === 'ERR_STRING_TOO_LONG' || error instanceof RangeError) return TOO_LARGE;
   return `cannot read (${errorMessage(error)})`;
 }
 
 /** UTF-8 text of a file's bytes, gunzipped first when they start with the gzip magic. */
 function decodeText(bytes: Buffer): string {
-  const gzipped = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-  return (gzipped ? gunzipSync(bytes) : bytes).toString('utf8');
+  return (isGzip(bytes) ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 
 /**

@@ -144,13 +144,21 @@ async function readRecordText(path: string): Promise<string> {
   try {
     return gunzipSync(buffer).toString('utf8');
   } catch (error) {
-    throw new AutothreshError(
-      'autothresh.dataset', `${path}: cannot decompress gzip data (${errorMessage(error)})`,
-    );
+    const problem = isZlibError(error) ? GZIP_PROBLEM : `cannot read (${errorMessage(error)})`;
+    throw new AutothreshError('autothresh.dataset', `${path}: ${problem}`);
   }
 }
 
-function isGzip(buffer: Uint8Array): boolean {
+/** What is said of a `.gz` record file that does not decompress. */
+export const GZIP_PROBLEM = 'cannot decompress (the gzip data is truncated or corrupt)';
+
+/** Whether `error` is zlib's (its codes start with `Z_`). */
+export function isZlibError(error: unknown): boolean {
+  return ((error as NodeJS.ErrnoException).code ?? '').startsWith('Z_');
+}
+
+/** Whether the bytes start with the gzip magic number. */
+export function isGzip(buffer: Uint8Array): boolean {
   return buffer.length >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
 }
 

@@ -20,8 +20,8 @@ function record(id: string): LabelRecord {
   };
 }
 
-
 const PREFIX_HINT = 'label each folder with its own --id-prefix';
+
 describe('record files', () => {
   let directory: string;
   beforeAll(async () => { directory = await mkdtemp(join(tmpdir(), 'autothresh-records-')); });
@@ -154,6 +154,16 @@ describe('record files', () => {
     expect(await readLabelRecords(path)).toEqual([record('v')]);
     await writeFile(path, `${JSON.stringify({ ...record('v'), schemaVersion: 9 })}\n`);
     await expect(readLabelRecords(path)).rejects.toThrow(/old\.jsonl:1: schemaVersion: expected 2/);
+  });
+
+  it('when a .jsonl.gz file is cut short then the error says it does not decompress', async () => {
+    const whole = join(directory, 'whole.jsonl.gz');
+    await writeLabelRecords(whole, [record('a'), record('b')]);
+    const bytes = await readFile(whole);
+    const cut = join(directory, 'cut.jsonl.gz');
+    await writeFile(cut, bytes.subarray(0, bytes.length - 12));
+    await expect(readLabelRecords(cut)).rejects.toThrow(
+      `${cut}: cannot decompress (the gzip data is truncated or corrupt)`);
   });
 
   it('when the file is missing then throws autothresh.fileNotFound', async () => {
