@@ -47,59 +47,60 @@ export function resampleSums(
 
   // Per column, the values with NaN as 0, so that a drawn image adds without a branch; only
   // the columns with missing values need their drawn values counted (the others count every
-  // draw), from a 1-or-0 presence column each.
-  const values = columns.map((column) => column.map((value) => (value === value ? value : 0)));
+  // draw), from a 1-or-0 presence column each. Every column summed, and where its sums go.
   const gappy = columns.flatMap((column, c) => (column.some(Number.isNaN) ? [c] : []));
-  const presence = gappy.map((c) => columns[c].map((value) => (value === value ? 1 : 0)));
+  const summed = [
+    ...columns.map((column) => column.map((value) => (value === value ? value : 0))),
+    ...gappy.map((c) => columns[c].map((value) => (value === value ? 1 : 0))),
+  ];
+  const targets: (Float64Array | Uint32Array)[] = [...sums, ...gappy.map((c) => counts[c])];
+  for (const column of counts) column.fill(count);
+  // Padded to whole groups of four with a column of zeros (its sums go nowhere useful).
+  while (summed.length % 4 !== 0) {
+    summed.push(new Float64Array(count));
+    targets.push(new Float64Array(resamples));
+  }
 
-  // Each resample draws its images once, then every column sums its drawn values in draw order.
+  // Row-major, one row per image, so that the four values a pass reads from a drawn image
+  // share a cache line (row offsets fit an Int32Array long before the rows fit in memory).
+  const stride = summed.length;
+  const rows = new Float64Array(count * stride);
+  summed.forEach((column, c) => {
+    for (let k = 0; k < count; k++) rows[k * stride + c] = column[k];
+  });
+
+  // Each resample draws its images once; then every column sums its drawn values in draw
+  // order, four columns per pass over the draws: four independent running sums keep the adder
+  // busy (one sum alone waits on each addition before the next).
   const drawn = new Int32Array(count);
   for (let r = 0; r < resamples; r++) {
-    for (let k = 0; k < count; k++) drawn[k] = Math.floor(random.next() * count);
-    // Four columns per pass over the draws: four independent running sums keep the adder busy
-    // (one sum alone waits on each addition before the next).
-    let c = 0;
-    for (; c + 4 <= width; c += 4) {
-      sumFourAt(values, c, drawn, sums, r);
-    }
-    for (; c < width; c++) sums[c][r] = sumAt(values[c], drawn);
-    for (let column = 0; column < width; column++) counts[column][r] = count;
-    gappy.forEach((c, g) => {
-      counts[c][r] = sumAt(presence[g], drawn);
-    });
+    for (let k = 0; k < count; k++) drawn[k] = Math.floor(random.next() * count) * stride;
+    for (let c = 0; c < stride; c += 4) sumFourAt(rows, c, drawn, targets, r);
   }
   return { sums, counts };
 }
 
-/** Σ values[i] over the indices in `drawn`, added in their order. */
-function sumAt(values: Float64Array, drawn: Int32Array): number {
-  let sum = 0;
-  for (let k = 0; k < drawn.length; k++) sum += values[drawn[k]];
-  return sum;
-}
-
 /**
- * Like {@link sumAt} for columns `c` to `c + 3` at once, each summed in draw order (so each equals
- * its own `sumAt`), written to `sums[c…c + 3][r]`.
+ * Σ over the draws of the values of columns `c` to `c + 3` in the drawn rows (`drawn` holds
+ * each drawn row's offset in `rows`), added in draw order, written to `sums[c…c + 3][r]`.
  */
 function sumFourAt(
-  values: readonly Float64Array[],
+  rows: Float64Array,
   c: number,
   drawn: Int32Array,
-  sums: Float64Array[],
+  sums: readonly (Float64Array | Uint32Array)[],
   r: number,
 ): void {
-  const [first, second, third, fourth] = [values[c], values[c + 1], values[c + 2], values[c + 3]];
   let sum0 = 0;
   let sum1 = 0;
   let sum2 = 0;
   let sum3 = 0;
   for (let k = 0; k < drawn.length; k++) {
-    const index = drawn[k];
-    sum0 += first[index];
-    sum1 += second[index];
-    sum2 += third[index];
-    sum3 += fourth[index];
+    const at = drawn[k] + c;
+    sum0 += rows[at];
+    sum1 += rows[at + 1];
+    sum2 += rows[at + 2];
+    sum3 += rows[at + 3];
   }
   sums[c][r] = sum0;
   sums[c + 1][r] = sum1;
