@@ -17,7 +17,6 @@
  * interest, those inside it (ROI mask value > 0). The methods still see the whole image (its
  * histogram, its pixels): the region only limits where errors are counted.
  */
-import { readdir, stat } from 'node:fs/promises';
 import { AutothreshError, errorMessage } from '../errors.js';
 import { histogramOf } from '../histogram/count.js';
 import type { Histogram, ValueRange } from '../histogram/histogram.js';
@@ -33,7 +32,7 @@ import {
 import {
   binarizeWithMap, LOCAL_METHODS, localThresholdMap, type LocalMethodName, type LocalParams,
 } from '../methods/local/index.js';
-import { fileSystemProblem } from '../util/file-errors.js';
+import { folderProblem } from '../util/folders.js';
 import { drdClassHistograms, drdSumOf, type DrdClassHistograms } from './drd.js';
 import { complementConfusion, confusionOfMasks } from './metrics.js';
 import type { BenchImage } from './results.js';
@@ -142,23 +141,6 @@ async function unlistedFolders(source: ImageSource): Promise<InputProblem[]> {
     if (message !== null) problems.push({ file: folder, message });
   }
   return problems;
-}
-
-/**
- * Why a folder cannot be listed, in a few words (`no such folder`, `cannot list this folder
- * (permission denied)`), or `null` when it can.
- */
-export async function folderProblem(folder: string): Promise<string | null> {
-  try {
-    const info = await stat(folder);
-    if (!info.isDirectory()) return 'is a file, not a folder';
-    await readdir(folder);
-    return null;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return 'no such folder';
-    return `cannot list this folder (${fileSystemProblem(error)})`;
-  }
 }
 
 /** The pairs of a source's images with its ROI masks; refuses a ROI folder without images. */

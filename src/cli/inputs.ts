@@ -11,6 +11,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, sep } from 'node:path';
 
 import { IMAGE_EXTENSIONS } from '../image/formats.js';
+import { folderProblem } from '../util/folders.js';
 
 export { IMAGE_EXTENSIONS };
 
@@ -68,7 +69,13 @@ export async function expandInputs(
     if (kind === 'file') {
       await add(input, false);
     } else if (kind === 'directory') {
-      await addFound(input, await findImages(input), 'directory holds no images');
+      // The search skips folders it cannot list; the folder given must not be one of them.
+      const problem = await folderProblem(input);
+      if (problem === null) {
+        await addFound(input, await findImages(input), 'directory holds no images');
+      } else {
+        problems.push({ input, message: problem });
+      }
     } else if (kind === 'loop') {
       problems.push({ input, message: 'symbolic link loop' });
     } else if (await isPattern(input)) {

@@ -455,7 +455,8 @@ const TERSE_DECODER_LINES: Readonly<Record<string, string>> = {
 
 /**
  * The decoder's own words, on one line: sharp's prefixes ("Input buffer has corrupt header: ",
- * "VipsJpeg: ") and its "Warning treated as error" line left out, repeated lines said once.
+ * "VipsJpeg: ") and its "Warning treated as error" line left out, repeated lines (or lines
+ * another one contains) said once.
  */
 function decoderDetail(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
@@ -466,7 +467,13 @@ function decoderDetail(error: unknown): string {
       .replace(/\bvips\w*: /gi, '')
       .replace(/^[A-Z](?=[a-z])/, (letter) => letter.toLowerCase()))
     .filter((line) => line !== '' && !/^warning treated as error/i.test(line));
-  const distinct = [...new Set(lines)].map((line) => TERSE_DECODER_LINES[line] ?? line);
+  // A line another one already contains (libjpeg's message under sharp's "corrupt header: …")
+  // is said once.
+  const lower = lines.map((line) => line.toLowerCase());
+  const contained = (index: number): boolean => lower.some((other, at) =>
+    at !== index && other.length > lower[index].length && other.includes(lower[index]));
+  const distinct = [...new Set(lines.filter((_, index) => !contained(index)))]
+    .map((line) => TERSE_DECODER_LINES[line] ?? line);
   if (distinct.length === 0 && /warning treated as error/i.test(text)) return UNNAMED_WARNING;
   const shown = distinct.slice(0, DETAIL_LINES).join('; ');
   return distinct.length > DETAIL_LINES ? `${shown}; …` : shown || errorMessage(error);

@@ -135,7 +135,24 @@ function cropVariantables(
   }));
 }
 
-/** `count` photometric variants of one record, applied to its class histograms. */
+/**
+ * Whether a threshold can tell the classes apart at all: both hold pixels and their pixels
+ * occupy at least two bins. A variant whose pixels all fall in one bin (every threshold scores
+ * the same) teaches nothing and is not written.
+ */
+export function isSeparable(classes: CountPair): boolean {
+  if (countSum(classes.foreground) === 0 || countSum(classes.background) === 0) return false;
+  let occupied = 0;
+  for (let bin = 0; bin < classes.foreground.length; bin++) {
+    if (classes.foreground[bin] + classes.background[bin] > 0 && ++occupied === 2) return true;
+  }
+  return false;
+}
+
+/**
+ * `count` photometric variants of one record, applied to its class histograms; a variant whose
+ * pixels land in a single bin is left out (see {@link isSeparable}).
+ */
 function photometricRecords(
   item: Variantable, count: number, make: MakeRecord, random: Random,
 ): MaskLabelRecord[] {
@@ -143,6 +160,8 @@ function photometricRecords(
   for (let variant = 1; variant <= count; variant++) {
     const steps = photometricSteps(random);
     const classes = roundPair(applySteps(item.classes, steps));
+    // A strong gamma, contrast or brightness step can push every pixel into one bin.
+    if (!isSeparable(classes)) continue;
     records.push(make(`${item.id}/photo${variant}`, classes, item.rect, steps));
   }
   return records;
@@ -150,7 +169,7 @@ function photometricRecords(
 
 /**
  * Pixel-level variants of random crops (any crop, not only tile-aligned ones), skipping a crop
- * that lacks one of the classes.
+ * that lacks one of the classes or whose pixels land in a single bin.
  */
 async function pixelRecords(
   id: string, pixels: LabelledPixels, count: number, make: MakeRecord, random: Random,
@@ -161,7 +180,7 @@ async function pixelRecords(
     const step = pixelStep(variant, random);
     const cropped = cropPixels(pixels, rect);
     const classes = countClasses(cropped, await transformPixels(cropped, step));
-    if (countSum(classes.foreground) === 0 || countSum(classes.background) === 0) continue;
+    if (!isSeparable(classes)) continue;
     records.push(make(`${id}/${step.kind}${variant + 1}`, classes, rect, [step]));
   }
   return records;
@@ -219,7 +238,7 @@ export function sampleCrops(
       if (seen.has(key)) continue;
       const rect = tileRect(grid, column0, row0, column0 + columns, row0 + rows);
       const classes = cropClassHistograms(grid, rect);
-      if (countSum(classes.foreground) === 0 || countSum(classes.background) === 0) continue;
+      if (!isSeparable(classes)) continue;
       seen.add(key);
       crops.push({ rect, classes });
       break;

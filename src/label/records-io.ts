@@ -12,6 +12,7 @@
  * keeps the valid lines and returns the invalid ones.
  */
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { AutothreshError, errorMessage } from '../errors.js';
@@ -80,9 +81,15 @@ export async function readLabelRecords(path: string): Promise<LabelRecord[]> {
  * validated first, then an {@link InvalidRecordsError} lists all invalid lines, including ids
  * that two files share (`b.jsonl:7: duplicate id "x" (also a.jsonl:3; …)`, with a hint at
  * `label --id-prefix`). A missing or
- * unreadable file throws at once.
+ * unreadable file throws at once, and a file named twice (`autothresh.usage`) before any is read.
  */
 export async function readLabelRecordFiles(paths: readonly string[]): Promise<LabelRecord[]> {
+  const repeated = paths.find((path, index) =>
+    paths.some((other, before) => before < index && resolve(other) === resolve(path)));
+  if (repeated !== undefined) {
+    throw new AutothreshError('autothresh.usage',
+      `${repeated} is given twice (its records would count twice)`);
+  }
   const files = await Promise.all(paths.map(
     async (path) => parseLabelRecords(await readRecordText(path)),
   ));

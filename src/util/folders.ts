@@ -7,7 +7,7 @@
  * found first, by walking up to the nearest existing ancestor, and each is created once.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileSystemProblem, isFileSystemError } from './file-errors.js';
 
@@ -97,4 +97,21 @@ export function trialProblem(error: unknown): string {
     return 'the file system takes no new files here';
   }
   return fileSystemProblem(error);
+}
+
+/**
+ * Why a folder cannot be listed, in a few words (`no such folder`, `cannot list this folder
+ * (permission denied)`), or `null` when it can.
+ */
+export async function folderProblem(folder: string): Promise<string | null> {
+  try {
+    const info = await stat(folder);
+    if (!info.isDirectory()) return 'is a file, not a folder';
+    await readdir(folder);
+    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'no such folder';
+    return `cannot list this folder (${fileSystemProblem(error)})`;
+  }
 }

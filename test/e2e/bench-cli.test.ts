@@ -294,6 +294,18 @@ describe('autothresh bench', () => {
         '(each model is one row)\n');
     });
 
+  it.each([
+    [['--data', 'x.jsonl', '--data', './x.jsonl'], '--data', './x.jsonl', 'its records'],
+    [['--images', 'a', '--masks', 'm', '--images', 'a/', '--masks', 'n'], '--images', 'a/',
+      'its images'],
+  ])('when an input is given twice (%j) then it exits 2: it would count twice',
+    async (args, option, repeated, what) => {
+      const outcome = await runCli('bench', ...args);
+      expect(outcome.code).toBe(2);
+      expect(outcome.stderr).toBe(`autothresh: option ${option}: ${repeated} is given twice ` +
+        `(${what} would count twice)\n`);
+    });
+
   it('when the --model folder does not load then it exits 2 naming the option, reading nothing',
     async () => {
       const missing = join(temporaryDirectory(), 'nonexist');

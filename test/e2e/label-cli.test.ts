@@ -486,13 +486,25 @@ describe('autothresh dataset', () => {
   });
 
   it('when two files repeat an id then stats and split refuse them, naming both', async () => {
+    const copy = join(root, 'copy.jsonl');
+    await copyFile(real, copy);
     for (const command of [['stats'], ['split', '-o', join(root, 'twice')]]) {
-      const result = await cli('dataset', ...command, real, real);
+      const result = await cli('dataset', ...command, real, copy);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/real\.jsonl:1: duplicate id "[^"]+" \(also .*real\.jsonl:1; /);
+      expect(result.stderr).toMatch(/copy\.jsonl:1: duplicate id "[^"]+" \(also .*real\.jsonl:1; /);
       expect(result.stderr).toContain('label each folder with its own --id-prefix)');
     }
   });
+
+  it('when one file is named twice then stats and split say so (exit 2), reading nothing',
+    async () => {
+      for (const command of [['stats'], ['split', '-o', join(root, 'twice')]]) {
+        const result = await cli('dataset', ...command, real, real);
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain(
+          `${real} is given twice (its records would count twice)`);
+      }
+    });
   it('when lines are invalid then stats and split list every one, exit 1, write nothing',
     async () => {
       const [first, second, third] = (await readFile(real, 'utf8')).split('\n');

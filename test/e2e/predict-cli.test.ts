@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import {
-  chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync,
-  writeFileSync,
+  chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync,
+  symlinkSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -564,6 +564,25 @@ describe('autothresh predict output folders', () => {
     expect(outcome.stderr).toBe(
       `autothresh: option --out: cannot write into ${locked} (permission denied)\n`);
     expect(outcome.code).toBe(2);
+  });
+
+  it.skipIf(UNPRIVILEGED === null)('when a folder given cannot be listed then it says so, not '
+    + 'that the folder holds no images (exit 1)', () => {
+    const shared = mkdtempSync(join(tmpdir(), 'autothresh-unprivileged-'));
+    try {
+      const locked = join(shared, 'locked');
+      mkdirSync(locked);
+      writeFileSync(join(locked, 'in.png'), readFileSync(bimodal));
+      chmodSync(locked, 0o700);
+      chmodSync(shared, 0o755);
+      const outcome = spawnBuilt(['predict', '-m', 'otsu', locked],
+        { unprivileged: true, timeout: 20_000 });
+      expect(outcome.stderr).toContain(
+        `${locked}: cannot list this folder (permission denied)\n`);
+      expect(outcome.code).toBe(1);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
   });
 });
 

@@ -283,6 +283,18 @@ describe('readImage on damaged files', () => {
     }
   });
 
+  it('when a JPEG has a frame header but no scan then the decoder\'s words come once', async () => {
+    // SOI, a baseline frame header (8 bits, 60000 × 60000, one component), EOI: no SOS marker.
+    const bytes = Buffer.from([
+      0xff, 0xd8, 0xff, 0xc0, 0x00, 0x0b, 0x08, 0xea, 0x60, 0xea, 0x60, 0x01, 0x01, 0x11, 0x00,
+      0xff, 0xd9,
+    ]);
+    const failure = decodeImage(bytes, 'header-only.jpg');
+    await expect(failure).rejects.toMatchObject({ code: 'autothresh.decode' });
+    const message = await failure.then(() => '', (error: Error) => error.message);
+    expect(message.match(/missing SOS marker/gi)).toHaveLength(1);
+  });
+
   it('when a JPEG header claims 60000×60000 pixels then it fails fast, even with the pixel ' +
     'limit raised', async () => {
     const bytes = Buffer.from(await noiseJpeg(1));

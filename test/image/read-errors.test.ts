@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -24,11 +24,15 @@ const { readImage } = await import('../../src/image/decode.js');
 describe('readImage on a file that cannot be read', () => {
   it('when reading is refused then one line says so without Node\'s error text', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'autothresh-read-'));
-    const file = join(folder, 'locked.png');
-    writeFileSync(file, 'not empty');
-    await expect(readImage(file)).rejects.toMatchObject({
-      code: 'autothresh.decode',
-      message: `${file}: cannot read (permission denied)`,
-    });
+    try {
+      const file = join(folder, 'locked.png');
+      writeFileSync(file, 'not empty');
+      await expect(readImage(file)).rejects.toMatchObject({
+        code: 'autothresh.decode',
+        message: `${file}: cannot read (permission denied)`,
+      });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { histogramOf } from '../../src/histogram/count.js';
 import { readImage } from '../../src/image/decode.js';
 import { createGrayImage } from '../../src/image/gray-image.js';
-import { augmentImage, minimumTiles, sampleCrops } from '../../src/label/augment.js';
+import {
+  augmentImage, isSeparable, minimumTiles, sampleCrops,
+} from '../../src/label/augment.js';
 import { labelledPixelsOf, loadPair, recordFromClasses } from '../../src/label/label.js';
 import {
   classHistogramsOfPixels, labelPixels, type LabelledPixels,
@@ -119,6 +121,32 @@ function stripes(width: number, height: number): LabelledPixels {
   ));
   return labelPixels(image, mask);
 }
+
+describe('isSeparable', () => {
+  const counts = (bins: Record<number, number>): Float64Array => {
+    const values = new Float64Array(256);
+    for (const [bin, count] of Object.entries(bins)) values[Number(bin)] = count;
+    return values;
+  };
+
+  it('when both classes fill one and the same bin then no threshold separates them', () => {
+    expect(isSeparable({ foreground: counts({ 0: 5 }), background: counts({ 0: 9 }) })).toBe(false);
+    expect(isSeparable({ foreground: counts({ 255: 1 }), background: counts({ 255: 3 }) }))
+      .toBe(false);
+  });
+
+  it('when a class is empty then it is not separable, whatever the bins', () => {
+    expect(isSeparable({ foreground: counts({}), background: counts({ 3: 1, 200: 2 }) }))
+      .toBe(false);
+  });
+
+  it('when the pixels occupy two bins then it is separable, even mixed', () => {
+    expect(isSeparable({ foreground: counts({ 0: 1 }), background: counts({ 255: 1 }) }))
+      .toBe(true);
+    expect(isSeparable({ foreground: counts({ 7: 2, 8: 1 }), background: counts({ 7: 1 }) }))
+      .toBe(true);
+  });
+});
 
 describe('crop sizes', () => {
   it('when sides and tiles are random then every crop side is at least 25% of the image', () => {

@@ -48,6 +48,14 @@ describe('committed datasets', () => {
     }
   });
 
+  it('when augmented records are read then the pixels of each occupy at least two bins',
+    async () => {
+      const records = await read('augmented.jsonl.gz');
+      const oneBin = records.filter((record) =>
+        record.histogram.filter((count) => count > 0).length < 2).map((record) => record.id);
+      expect(oneBin).toEqual([]);
+    });
+
   it('when augmented records are read then every kind of augmentation is there', async () => {
     const records = await read('augmented.jsonl.gz');
     const kinds = new Set(records.flatMap((record) =>

@@ -115,13 +115,21 @@ function parseBenchOptions(raw: Record<string, unknown>): BenchCommandOptions {
   if (formats.length > 1) {
     throw usage(`options --${formats.join(', --')}: expected at most one output format`);
   }
-  const repeated = options.model.find((folder, index) =>
-    options.model.some((other, before) => before < index && resolve(other) === resolve(folder)));
-  if (repeated !== undefined) {
-    throw usage(`option --model: ${repeated} is given twice (each model is one row)`);
-  }
+  refuseRepeats('--model', options.model, 'each model is one row');
+  refuseRepeats('--images', options.images, 'its images would count twice');
+  refuseRepeats('--data', options.data, 'its records would count twice');
   const methodNames = options.methods === undefined ? undefined : methodList(options.methods);
   return { ...options, methodNames, localParams: givenLocalParameters(options) };
+}
+
+/** Throws `autothresh.usage` when two values of a repeatable path option name one path. */
+function refuseRepeats(option: string, paths: readonly string[], why: string): void {
+  const repeated = paths.find((path, index) =>
+    paths.some((other, before) => before < index && resolve(other) === resolve(path)));
+  if (repeated !== undefined) {
+    throw new AutothreshError('autothresh.usage',
+      `option ${option}: ${repeated} is given twice (${why})`);
+  }
 }
 
 /**

@@ -46,7 +46,9 @@
  * (typically tens); one Float64Array copy of the occupied range.
  */
 import type { Histogram } from '../../histogram/histogram.js';
-import { methodFailed, occupiedShape, requireOccupiedBins } from './policy.js';
+import {
+  methodFailed, occupiedShape, requireOccupiedBins, smoothingPasses,
+} from './policy.js';
 
 /** ImageJ's limit on smoothing passes. */
 export const INTERMODES_MAX_ITERATIONS = 10_000;
@@ -67,11 +69,11 @@ export function intermodesThreshold(histogram: Histogram): number {
   while (maxima !== 2) {
     if (passes === INTERMODES_MAX_ITERATIONS) {
       throw methodFailed('intermodes', `expected two peaks, none or more than two remain after`
-        + ` ${passes} smoothing passes`);
+        + ` ${smoothingPasses(passes)}`);
     }
     if (passes % LOG_CONCAVITY_CHECK_INTERVAL === 0 && maxima < 2 && isLogConcave(smooth)) {
       throw methodFailed('intermodes', `expected two peaks, the histogram has one after`
-        + ` ${passes} smoothing passes and keeps one (it is log-concave)`);
+        + ` ${smoothingPasses(passes)} and keeps one (it is log-concave)`);
     }
     maxima = smoothAndCountMaxima(smooth);
     passes++;

@@ -31,7 +31,9 @@
  * n entries.
  */
 import type { Histogram } from '../../histogram/histogram.js';
-import { methodFailed, occupiedShape, requireOccupiedBins } from './policy.js';
+import {
+  methodFailed, occupiedShape, requireOccupiedBins, smoothingPasses,
+} from './policy.js';
 
 /** SciPy/scikit-image's default limit on smoothing passes. */
 export const MINIMUM_MAX_ITERATIONS = 10_000;
@@ -58,7 +60,7 @@ export function minimumThreshold(
   if (peaks !== 2 || passes === maxIterations) {
     const found = peaks === 1 ? '1 peak' : `${peaks} peaks`;
     throw methodFailed('minimum', `expected two peaks in the smoothed histogram, found ${found}`
-      + ` after ${passes} smoothing passes`);
+      + ` after ${smoothingPasses(passes)}`);
   }
 
   // The lowest smoothed bin between the two peaks.

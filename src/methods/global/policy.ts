@@ -138,3 +138,8 @@ export function checkParameter(
     `${method}: expected ${name} to be ${kind} in [${min}, ${max}], received ${value}`,
   );
 }
+
+/** "1 smoothing pass", "12 smoothing passes": for the messages of the smoothing methods. */
+export function smoothingPasses(passes: number): string {
+  return passes === 1 ? '1 smoothing pass' : `${passes} smoothing passes`;
+}
