@@ -2,13 +2,23 @@
  * Small images made on the fly for tests: exact pixels, every awkward format the decoder must
  * handle, written to a fresh temporary folder.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { afterAll } from 'vitest';
 
+/** The folders made by {@link temporaryDirectory}, removed after the test file's last test. */
+const temporaryFolders: string[] = [];
+afterAll(() => {
+  for (const folder of temporaryFolders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed with everything in it after the test file has run. */
 export function temporaryDirectory(prefix = 'autothresh-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  temporaryFolders.push(folder);
+  return folder;
 }
 
 /**

@@ -33,9 +33,10 @@
  * (≈ 130 000 logarithms, ~1 ms, for a full 8-bit histogram). Here the splits are searched in
  * three stages, none of which can drop a split that ImageJ could choose:
  * 1. Ranges of splits (16 at first) get a lower bound of the fuzziness of every split in them,
- *    from the interval each class mean stays in over the range (see `rangeLowerBound`); the
- *    range of least bound is halved, best first, down to single splits, and every range whose
- *    bound exceeds the best upper bound found so far is dropped.
+ *    from the interval each class mean stays in over the range (see `rangeLowerBound`), read
+ *    from a coarser table sized for the first-level cache ({@link lowerBoundTable}); the range
+ *    of least bound is halved, best first, down to single splits, and every range whose bound
+ *    exceeds the best upper bound found so far is dropped.
  * 2. Each split reached is estimated with g(x) = S(1/(1 + x)), x = |b − m|/C ∈ [0, 1], read
  *    from a table of {@link TABLE_CELLS} cells by linear interpolation (no logarithm), with a
  *    bound on the estimate's error (h²/8 · max |g''| per cell of width h, summed over the bins,
@@ -43,11 +44,11 @@
  *    the table, are computed exactly. Estimate + error is an upper bound for stage 1.
  * 3. The splits whose estimate could still be the least are evaluated exactly, in ImageJ's
  *    order of operations, and the least of those wins (the lowest on a tie, as ImageJ).
- * On the golden records about 63 range bounds, 1.9 estimates and 1.2 exact evaluations are
+ * On the golden records about 63 range bounds, 3.2 estimates and 1.2 exact evaluations are
  * needed per histogram, against 256 estimates before the range search.
  *
  * Complexity: O(n) per range bound or estimate, O(n²) in the worst case; a few 256-entry
- * Float64Arrays and the shared 48 KiB table. Still the slowest global method, about 0.1 ms a
+ * Float64Arrays and the shared tables (48 and 16 KiB). Still the slowest global method, about 0.1 ms a
  * histogram, above the 50 µs target (see the README's Limitations).
  */
 import type { Histogram } from '../../histogram/histogram.js';
@@ -225,8 +226,9 @@ function rangeLowerBound(split: Split, t1: number, t2: number, first: number): n
 
 /**
  * Σ count_b · (lower bound of g at b's distance to [from, to]) over the occupied bins
- * `occupied[start..end)`, read from {@link lowerBoundTable}. The bins are increasing, so those below `from` and those above
- * `to` are two runs, located with `belowCount`; the bins inside add 0.
+ * `occupied[start..end)`, read from {@link lowerBoundTable}. The bins are increasing, so those
+ * below `from` and those above `to` are two runs, located with `belowCount`; the bins inside
+ * add 0.
  */
 function boundOutside(
   split: Split,
