@@ -12,7 +12,7 @@ import { GLOBAL_METHOD_NAMES, suggestMethodName } from '../methods/global/index.
 import {
   LOCAL_METHOD_NAMES, LOCAL_METHODS, type LocalMethodName, type LocalParams,
 } from '../methods/local/index.js';
-import { resolveParams } from '../methods/local/params.js';
+import { parameterProblemText, resolveParams } from '../methods/local/params.js';
 import type { MethodSpec } from './results.js';
 
 export const LEARNED = 'learned';
@@ -128,7 +128,7 @@ export function checkLocalParams(methods: readonly MethodSpec[], params: LocalPa
         resolveParams(method, LOCAL_METHODS[method].parameters, { [name]: value });
       } catch (error) {
         if (!isAutothreshError(error)) throw error;
-        throw usage(`${option}: ${error.message}`);
+        throw usage(`${option}: ${method} ${parameterProblemText(error.message, method)}`);
       }
     }
   }

@@ -349,12 +349,12 @@ describe('runBench local-method parameters', () => {
     });
 
   it.each([
-    [{ window: 4 }, ['sauvola'], /^option --window: sauvola: parameter window must be an odd/],
+    [{ window: 4 }, ['sauvola'], /^option --window: sauvola expects an odd integer ≥ 3/],
     [{ k: 0.2 }, ['otsu'], /^option --k: sets a parameter of the local methods, and --methods/],
     [{ k: 0.2 }, ['adaptive-gaussian'],
       /^option --k: no local method of this run uses it \(adaptive-gaussian takes window, c\)/],
     [{ r: -1 }, ['sauvola', 'wolf'],
-      /^option --r: sauvola: parameter r must be a finite number > 0/],
+      /^option --r: sauvola expects a finite number > 0/],
   ] as const)('when %j is given for %j then the run is refused naming the option',
     async (params, methods, message) => {
       const error = await runBench({

@@ -386,7 +386,7 @@ describe('autothresh bench', () => {
     });
 
   it.each([
-    [['--window', '4'], /^autothresh: option --window: sauvola: parameter window must be an odd/],
+    [['--window', '4'], /^autothresh: option --window: sauvola expects an odd integer ≥ 3/],
     [['--window', 'wide'], /^autothresh: option --window: expected a number, received "wide"/],
     [['--c', '3', '--methods', 'sauvola'],
       /^autothresh: option --c: no local method of this run uses it \(sauvola takes window, k/],

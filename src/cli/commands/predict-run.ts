@@ -21,7 +21,7 @@ import {
   type ThresholdResult,
 } from '../../predict.js';
 import { isLocalMethodName, LOCAL_METHODS } from '../../methods/local/index.js';
-import { resolveParams } from '../../methods/local/params.js';
+import { parameterProblemText, resolveParams } from '../../methods/local/params.js';
 import { fileProblemAt, fileSystemProblem } from '../../util/file-errors.js';
 import { createFolder } from '../../util/folders.js';
 import { debug } from '../../util/log.js';
@@ -211,7 +211,7 @@ function checkParameters(method: MethodName, params: Record<string, number>): vo
       } catch (error) {
         if (!isAutothreshError(error)) throw error;
         throw new AutothreshError('autothresh.usage', `option --${name}: ${method} ` +
-          `${localParameterProblem(errorMessage(error), method)}`);
+          `${parameterProblemText(errorMessage(error), method)}`);
       }
     }
     return;
@@ -225,15 +225,6 @@ function checkParameters(method: MethodName, params: Record<string, number>): vo
         `${own === undefined ? 'no parameter' : `only --${own}`}`,
     );
   }
-}
-
-/** "sauvola: parameter window must be …, received 4" → "expects …, received 4". */
-function localParameterProblem(message: string, method: string): string {
-  const rule = /parameter \S+ must be (.*)$/.exec(message);
-  if (rule !== null) return `expects ${rule[1]}`;
-  const unused = /is not used by this method \((it takes [^)]*)\)/.exec(message);
-  if (unused !== null) return `does not use this option (${unused[1]})`;
-  return message.replace(`${method}: `, '');
 }
 
 async function processFile(

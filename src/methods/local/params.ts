@@ -147,3 +147,15 @@ export function float32Threshold(t: number): number {
   if ((stored | 0) !== stored || stored <= t) return stored;
   return Math.fround(stored - Math.max(Math.abs(stored), 1) * 2 ** -23);
 }
+
+/**
+ * A parameter error of {@link resolveParams} worded to follow the method's name in a message
+ * about an option: "sauvola: parameter window must be …, received 4" → "expects …, received 4".
+ */
+export function parameterProblemText(message: string, method: string): string {
+  const rule = /parameter \S+ must be (.*)$/.exec(message);
+  if (rule !== null) return `expects ${rule[1]}`;
+  const unused = /is not used by this method \((it takes [^)]*)\)/.exec(message);
+  if (unused !== null) return `does not use this option (${unused[1]})`;
+  return message.replace(`${method}: `, '');
+}
