@@ -116,7 +116,8 @@ export async function labelFolder(options: LabelFolderOptions): Promise<LabelFol
   });
   const found = await findPairs(options.images, options.masks);
   if (found.pairs.length + found.problems.length === 0) {
-    throw new AutothreshError('autothresh.noImages', `${options.images}: no image files in this folder`);
+    throw new AutothreshError(
+      'autothresh.noImages', `${options.images}: no image files in this folder`);
   }
   found.warnings.forEach(warn);
   const jpeg = jpegMaskWarning(options.masks, found.pairs, settings.maskThreshold);
