@@ -7,8 +7,9 @@
  *    `autothresh.methodFailed` (those are timed too). Target: ≤ 50 µs per histogram, judged on
  *    the mean and, separately, on the worst histogram. multi-otsu runs with its default k = 3.
  *    Every method reads the counts from a Float64Array copy made once per histogram and shared
- *    by all methods (`binCounts`); the repeated calls reuse it, so its one-time cost is printed
- *    on its own line.
+ *    by all methods (`binCounts`), and the entropy methods share one set of cumulative shares
+ *    (`cumulativeShares`); the repeated calls reuse both, so their one-time costs are printed on
+ *    their own lines (the shares' line includes the counts' copy).
  * 2. Otsu next to OpenCV's WebAssembly build (`@techstark/opencv-js`) on the same decoded 8-bit
  *    gray image: ours = `histogramOf` + `otsuThreshold`; OpenCV = `cv.threshold` with
  *    `THRESH_BINARY | THRESH_OTSU` on a Mat holding the same pixels (it also writes the binary
@@ -26,6 +27,7 @@ import {
   otsuThreshold,
 } from '../src/methods/global/index.js';
 import { binCounts } from '../src/methods/global/policy.js';
+import { cumulativeShares } from '../src/methods/global/shares.js';
 
 export interface GlobalBenchOptions {
   /** The shared folder holding `golden/` and `datasets/`. */
@@ -108,17 +110,26 @@ function benchMethods(histograms: Histogram[], rounds: number): void {
 
 /** Time of the one-time counts copy, on fresh histogram objects (so that nothing is cached). */
 function benchCountsCopy(histograms: Histogram[]): void {
-  const fresh = (): Histogram[] => histograms.map((histogram) =>
-    createHistogram(histogram.counts, histogram.range));
-  for (const histogram of fresh()) binCounts(histogram);
-  let best = Infinity;
-  for (let round = 0; round < 5; round++) {
-    const copies = fresh();
-    const start = process.hrtime.bigint();
-    for (const histogram of copies) binCounts(histogram);
-    best = Math.min(best, Number(process.hrtime.bigint() - start) / 1000 / copies.length);
+  const shared = [
+    { what: 'counts copied', by: 'every method', compute: binCounts },
+    {
+      what: 'cumulative shares', by: 'max-entropy, renyi-entropy, shanbhag',
+      compute: (histogram: Histogram) => { binCounts(histogram); cumulativeShares(histogram); },
+    },
+  ];
+  for (const { what, by, compute } of shared) {
+    const fresh = (): Histogram[] => histograms.map((histogram) =>
+      createHistogram(histogram.counts, histogram.range));
+    for (const histogram of fresh()) compute(histogram);
+    let best = Infinity;
+    for (let round = 0; round < 5; round++) {
+      const copies = fresh();
+      const start = process.hrtime.bigint();
+      for (const histogram of copies) compute(histogram);
+      best = Math.min(best, Number(process.hrtime.bigint() - start) / 1000 / copies.length);
+    }
+    console.log(`${what} once per histogram (shared by ${by}): ${best.toFixed(1)} µs`);
   }
-  console.log(`counts copied once per histogram (shared by every method): ${best.toFixed(1)} µs`);
 }
 
 async function benchOtsuAgainstOpenCv(cv: OpenCv, imagePath: string): Promise<void> {

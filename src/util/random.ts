@@ -20,9 +20,11 @@ export interface Random {
 }
 
 export function createRandom(seed: number): Random {
-  let state = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
+  // The state is kept as a signed 32-bit integer (`| 0`), the same bits as mulberry32's unsigned
+  // one: an unsigned value above 2^31 would be stored as a heap number, allocated on every call.
+  let state = (Math.floor(seed) ^ 0x9e3779b9) | 0;
   const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
+    state = (state + 0x6d2b79f5) | 0;
     let value = state;
     value = Math.imul(value ^ (value >>> 15), value | 1);
     value ^= value + Math.imul(value ^ (value >>> 7), value | 61);

@@ -9,6 +9,7 @@ import { binCounts } from './policy.js';
 /** ImageJ's "is zero" tolerance on cumulative shares (2⁻⁵², DBL_EPSILON). */
 const SHARE_EPSILON = 2.220446049250313e-16;
 
+/** Cumulative shares of one histogram; never write to its arrays (they are shared). */
 export interface CumulativeShares {
   /** share[b] = count_b / total. */
   readonly share: Float64Array;
@@ -25,8 +26,23 @@ export interface CumulativeShares {
   readonly lastBin: number;
 }
 
-/** Shares of a non-empty histogram. O(256). */
+/** The shares of histograms already seen (histograms are immutable; the three methods share). */
+const computed = new WeakMap<Histogram, CumulativeShares>();
+
+/**
+ * Shares of a non-empty histogram: O(256) the first time, then the same (read-only) arrays for
+ * every method that asks for them.
+ */
 export function cumulativeShares(histogram: Histogram): CumulativeShares {
+  let shares = computed.get(histogram);
+  if (shares === undefined) {
+    shares = sharesOf(histogram);
+    computed.set(histogram, shares);
+  }
+  return shares;
+}
+
+function sharesOf(histogram: Histogram): CumulativeShares {
   const counts = binCounts(histogram);
   let total = 0;
   for (let bin = 0; bin < BIN_COUNT; bin++) total += counts[bin];
