@@ -92,12 +92,8 @@ function scoreHistogramMethod(
   } catch (error) {
     return failed(baseOf(prepared, method, polarity), errorMessage(error));
   }
-  // One literal (no spreads): a record run builds one of these per method and record.
   return {
-    method: method.name,
-    kind: method.kind,
-    polarity,
-    bestThreshold: prepared.image.bestThresholds[polarity],
+    ...baseOf(prepared, method, polarity),
     threshold,
     metrics: globalMetrics(prepared, threshold, polarity),
   };

@@ -12,11 +12,11 @@
  * keeps the valid lines and returns the invalid ones.
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { AutothreshError, errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { repeatedPath } from '../util/folders.js';
 import {
   LABEL_SCHEMA_VERSION, LabelRecordSchema, ManualLabelRecordSchema, MaskLabelRecordSchema,
   READABLE_SCHEMA_VERSIONS, type LabelRecord,
@@ -84,8 +84,7 @@ export async function readLabelRecords(path: string): Promise<LabelRecord[]> {
  * unreadable file throws at once, and a file named twice (`autothresh.usage`) before any is read.
  */
 export async function readLabelRecordFiles(paths: readonly string[]): Promise<LabelRecord[]> {
-  const repeated = paths.find((path, index) =>
-    paths.some((other, before) => before < index && resolve(other) === resolve(path)));
+  const repeated = repeatedPath(paths);
   if (repeated !== undefined) {
     throw new AutothreshError('autothresh.usage',
       `${repeated} is given twice (its records would count twice)`);

@@ -115,3 +115,14 @@ export async function folderProblem(folder: string): Promise<string | null> {
     return `cannot list this folder (${fileSystemProblem(error)})`;
   }
 }
+
+/** The first of `paths` that names the same path as an earlier one (after `resolve`), if any. */
+export function repeatedPath(paths: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const path of paths) {
+    const resolved = resolve(path);
+    if (seen.has(resolved)) return path;
+    seen.add(resolved);
+  }
+  return undefined;
+}

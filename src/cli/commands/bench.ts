@@ -2,13 +2,13 @@
  * `autothresh bench`: compare threshold methods against ground truth, on images + masks and/or
  * labelled records, and print (or write) the results.
  */
-import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { AutothreshError } from '../../errors.js';
 import type { LocalParams } from '../../methods/local/params.js';
 import type { CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
+import { repeatedPath } from '../../util/folders.js';
 import {
   addLocalParameterOptions, givenLocalParameters, localParameterShape,
 } from './local-parameter-options.js';
@@ -124,8 +124,7 @@ function parseBenchOptions(raw: Record<string, unknown>): BenchCommandOptions {
 
 /** Throws `autothresh.usage` when two values of a repeatable path option name one path. */
 function refuseRepeats(option: string, paths: readonly string[], why: string): void {
-  const repeated = paths.find((path, index) =>
-    paths.some((other, before) => before < index && resolve(other) === resolve(path)));
+  const repeated = repeatedPath(paths);
   if (repeated !== undefined) {
     throw new AutothreshError('autothresh.usage',
       `option ${option}: ${repeated} is given twice (${why})`);
