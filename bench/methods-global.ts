@@ -8,8 +8,9 @@
  *    the mean and, separately, on the worst histogram. multi-otsu runs with its default k = 3.
  *    Every method reads the counts from a Float64Array copy made once per histogram and shared
  *    by all methods (`binCounts`), and the entropy methods share one set of cumulative shares
- *    (`cumulativeShares`); the repeated calls reuse both, so their one-time costs are printed on
- *    their own lines (the shares' line includes the counts' copy).
+ *    (`cumulativeShares`), and four methods the counts' common divisor (`countDivisor`); the
+ *    repeated calls reuse all three, so their one-time costs are printed on their own lines (the
+ *    shares' and the divisor's lines include the counts' copy).
  * 2. Otsu next to OpenCV's WebAssembly build (`@techstark/opencv-js`) on the same decoded 8-bit
  *    gray image: ours = `histogramOf` + `otsuThreshold`; OpenCV = `cv.threshold` with
  *    `THRESH_BINARY | THRESH_OTSU` on a Mat holding the same pixels (it also writes the binary
@@ -26,7 +27,7 @@ import {
   GLOBAL_METHODS,
   otsuThreshold,
 } from '../src/methods/global/index.js';
-import { binCounts } from '../src/methods/global/policy.js';
+import { binCounts, countDivisor } from '../src/methods/global/policy.js';
 import { cumulativeShares } from '../src/methods/global/shares.js';
 
 export interface GlobalBenchOptions {
@@ -115,6 +116,10 @@ function benchCountsCopy(histograms: Histogram[]): void {
     {
       what: 'cumulative shares', by: 'max-entropy, renyi-entropy, shanbhag',
       compute: (histogram: Histogram) => { binCounts(histogram); cumulativeShares(histogram); },
+    },
+    {
+      what: 'counts\' common divisor', by: 'huang, minimum, intermodes, min-error',
+      compute: (histogram: Histogram) => { binCounts(histogram); countDivisor(histogram); },
     },
   ];
   for (const { what, by, compute } of shared) {

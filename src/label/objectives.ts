@@ -57,6 +57,46 @@ export function confusionAt(
 }
 
 /**
+ * Running sums of both class histograms: entry t holds the counts of bins 0..t, added in bin
+ * order as {@link confusionAt} adds them, so confusion counts read from them are the same numbers.
+ */
+export interface CumulativeClasses {
+  readonly foreground: Float64Array;
+  readonly background: Float64Array;
+}
+
+export function cumulativeClasses(classes: ClassHistograms): CumulativeClasses {
+  const foreground = new Float64Array(BIN_COUNT);
+  const background = new Float64Array(BIN_COUNT);
+  let foregroundSum = 0;
+  let backgroundSum = 0;
+  for (let bin = 0; bin < BIN_COUNT; bin++) {
+    foregroundSum += classes.foreground[bin];
+    backgroundSum += classes.background[bin];
+    foreground[bin] = foregroundSum;
+    background[bin] = backgroundSum;
+  }
+  return { foreground, background };
+}
+
+/** {@link confusionAt} in O(1), from the running sums of the class histograms. */
+export function confusionFromCumulative(
+  sums: CumulativeClasses,
+  threshold: number,
+  polarity: Polarity,
+): Confusion {
+  const last = BIN_COUNT - 1;
+  const at = Math.min(Math.floor(threshold), last);
+  return confusionFromSums(
+    at >= 0 ? sums.foreground[at] : 0,
+    at >= 0 ? sums.background[at] : 0,
+    sums.foreground[last],
+    sums.background[last],
+    polarity,
+  );
+}
+
+/**
  * Confusion counts from the class counts at or below a threshold and the class totals (what a
  * cumulative sum gives), under `polarity`: `dark` predicts the pixels ≤ t as foreground.
  */

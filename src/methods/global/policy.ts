@@ -90,16 +90,30 @@ export function occupiedShape(
   last: number,
 ): Float64Array<ArrayBuffer> {
   const counts = binCounts(histogram);
-  const shape = new Float64Array(last - first + 1);
-  let divisor = 0;
-  for (let bin = first; bin <= last; bin++) {
-    const count = counts[bin];
-    shape[bin - first] = count;
-    if (divisor === 1) continue;
-    divisor = Number.isSafeInteger(count) ? greatestCommonDivisor(count, divisor) : 1;
-  }
+  const shape = counts.slice(first, last + 1);
+  const divisor = countDivisor(histogram);
   if (divisor > 1) for (let i = 0; i < shape.length; i++) shape[i] /= divisor;
   return shape;
+}
+
+/** The divisors of histograms already seen (histograms are immutable; four methods ask). */
+const divisors = new WeakMap<Histogram, number>();
+
+/**
+ * The greatest common divisor of all counts (bins outside the occupied range are 0 and change
+ * nothing); 1 when a count is fractional or not below 2⁵³, 0 for an empty histogram.
+ */
+export function countDivisor(histogram: Histogram): number {
+  let divisor = divisors.get(histogram);
+  if (divisor !== undefined) return divisor;
+  const counts = binCounts(histogram);
+  divisor = 0;
+  for (let bin = 0; bin < BIN_COUNT && divisor !== 1; bin++) {
+    const count = counts[bin];
+    divisor = Number.isSafeInteger(count) ? greatestCommonDivisor(count, divisor) : 1;
+  }
+  divisors.set(histogram, divisor);
+  return divisor;
 }
 
 /** Euclid's algorithm on non-negative integers. */
