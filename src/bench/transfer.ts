@@ -86,10 +86,11 @@ function writeRow(rows: Float64Array, at: number, result: MethodResult, method: 
 export function unpackScores(packed: PackedScores, methods: readonly MethodSpec[]): ScoredImage[] {
   let row = 0;
   return packed.images.map((facts, index) => {
-    const start = index * BIN_COUNT;
-    const image: BenchImage = {
-      ...facts, histogram: Array.from(packed.histograms.subarray(start, start + BIN_COUNT)),
-    };
+    const histogram = new Array<number>(BIN_COUNT);
+    for (let bin = 0, at = index * BIN_COUNT; bin < BIN_COUNT; bin++) {
+      histogram[bin] = packed.histograms[at + bin];
+    }
+    const image: BenchImage = { ...facts, histogram };
     const results: MethodResult[] = [];
     for (let k = 0; k < packed.rowCounts[index]; k++, row++) {
       results.push(readRow(packed.rows, row * ROW_WIDTH, methods, packed.errors[row]));
@@ -106,15 +107,8 @@ function readRow(
 ): MethodResult {
   const method = methods[rows[at]];
   const polarity = orNull(rows[at + 2]);
-  const base = {
-    method: method.name,
-    kind: method.kind,
-    threshold: orNull(rows[at + 1]),
-    polarity: polarity === null ? null : POLARITIES[polarity],
-    bestThreshold: orNull(rows[at + 3]),
-  };
-  if (error !== undefined) return { ...base, metrics: null, error };
-  const metrics: BinarizationMetrics = {
+  // One object literal per outcome (a spread of a shared base would copy it again).
+  const metrics: BinarizationMetrics | null = error !== undefined ? null : {
     fmeasure: rows[at + 4],
     precision: rows[at + 5],
     recall: rows[at + 6],
@@ -125,7 +119,16 @@ function readRow(
     drd: orNull(rows[at + 11]),
     thresholdError: orNull(rows[at + 12]),
   };
-  return { ...base, metrics };
+  const result: MethodResult = {
+    method: method.name,
+    kind: method.kind,
+    threshold: orNull(rows[at + 1]),
+    polarity: polarity === null ? null : POLARITIES[polarity],
+    bestThreshold: orNull(rows[at + 3]),
+    metrics,
+  };
+  if (error !== undefined) result.error = error;
+  return result;
 }
 
 function orNull(value: number): number | null {

@@ -6,7 +6,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../../src/bench/results.js';
-import { runBench, type BenchOptions } from '../../src/bench/runner.js';
+import {
+  defaultWorkers, POOL_MIN_IMAGES, POOL_MIN_RECORDS, runBench, type BenchOptions,
+} from '../../src/bench/runner.js';
 import { writeBenchDataset, writeBenchRecords } from '../helpers/bench-data.js';
 import { temporaryDirectory } from '../helpers/images.js';
 import { REPOSITORY_ROOT } from '../helpers/shared.js';
@@ -50,4 +52,14 @@ describe('runBench on worker threads', () => {
       expect(inline.images.at(-1)!.dataset).toBe('docs');
       expect(comparable(pooled)).toEqual(comparable(inline));
     });
+});
+
+describe('default number of worker threads', () => {
+  it('when a run is large then it uses one thread per core, else none', () => {
+    expect(defaultWorkers({ pairs: POOL_MIN_IMAGES, records: 0 }, 2)).toBe(2);
+    expect(defaultWorkers({ pairs: 0, records: POOL_MIN_RECORDS }, 4)).toBe(4);
+    expect(defaultWorkers({ pairs: POOL_MIN_IMAGES - 1, records: POOL_MIN_RECORDS - 1 }, 2))
+      .toBe(0);
+    expect(defaultWorkers({ pairs: 425, records: 8223 }, 1)).toBe(0);
+  });
 });
