@@ -36,6 +36,7 @@ import {
   scorePairs, scoreRecordChunk, type PairOutcome, type RecordChunkOutcome, type ScoredImage,
   type ScoreSettings,
 } from './work.js';
+import { counted } from '../util/counts.js';
 
 export interface BenchOptions {
   /** Image folders with their masks (and optional ROI masks). */
@@ -361,7 +362,9 @@ function recordsOfFile(
   notes: string[],
 ): ScoredImage[] {
   const skipped = outcomes.reduce((sum, outcome) => sum + outcome.skipped, 0);
-  if (skipped > 0) notes.push(`${file}: ${skipped} record(s) without class histograms skipped`);
+  if (skipped > 0) {
+    notes.push(`${file}: ${counted(skipped, 'record')} without class histograms skipped`);
+  }
   const scored = outcomes.flatMap((outcome) => outcome.scored.map((item, index) => ({
     item, line: outcome.lines[index],
   })));

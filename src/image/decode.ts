@@ -30,6 +30,7 @@ import { decodeBmpPixels, isBmp, readBmpHeader } from './bmp.js';
 import { convertToGray, LUMA_WEIGHTS } from './gray.js';
 import { loadSharp } from './sharp.js';
 import type { DecodedImage } from './gray-image.js';
+import { counted } from '../util/counts.js';
 
 /**
  * Largest image (width × height) decoded by default: 2^28 pixels, about 268 megapixels.
@@ -237,7 +238,7 @@ async function readLayout(
   if (!Number.isInteger(page) || page < 0 || page >= pageCount) {
     throw new AutothreshError(
       'autothresh.invalidParameter',
-      `${source}: page ${page} does not exist (the file has ${pageCount} page(s), ` +
+      `${source}: page ${page} does not exist (the file has ${counted(pageCount, 'page')}, ` +
         `numbered 0–${pageCount - 1})`,
     );
   }
@@ -384,7 +385,7 @@ async function decodeInStrips(
   const rowsPerStrip = Math.max(1, Math.floor(stripBytes / rowBytes));
   const strips = Math.ceil(layout.height / rowsPerStrip);
   debug(`${source}: ${layout.format} ${layout.space} ${layout.depth}, ${channels} channels ` +
-    `decoded in ${strips} strip(s) of up to ${rowsPerStrip} rows, converted to gray in ` +
+    `decoded in ${counted(strips, 'strip')} of up to ${rowsPerStrip} rows, converted to gray in ` +
     'JavaScript');
   let leftOut = 0;
   for (let top = 0; top < layout.height; top += rowsPerStrip) {
@@ -414,7 +415,7 @@ function decodeBmpImage(
   if (options.page !== undefined && options.page !== 0) {
     throw new AutothreshError(
       'autothresh.invalidParameter',
-      `${source}: page ${options.page} does not exist (the file has 1 page(s), numbered 0–0)`,
+      `${source}: page ${options.page} does not exist (the file has 1 page, numbered 0–0)`,
     );
   }
   const header = readBmpHeader(buffer, source);

@@ -5,6 +5,7 @@
  */
 import type { MetricName } from '../bench/metrics.js';
 import type { BenchResult, MethodSummary } from '../bench/results.js';
+import { counted } from '../util/counts.js';
 
 /** Column titles of the metrics in tables. */
 export const METRIC_TITLES: Record<MetricName, string> = {
@@ -56,7 +57,8 @@ export function describeRun(result: BenchResult): string {
     ? 'polarity auto (every row but the model takes the side the model predicts; |t−t*| and ' +
       'the oracle use the best threshold for that side)'
     : 'polarity truth (every row but the model takes the ground truth\'s side)';
-  return `${result.images.length} images in ${datasets} dataset(s); ${polarity}; ` +
+  const images = counted(result.images.length, 'image');
+  return `${images} in ${counted(datasets, 'dataset')}; ${polarity}; ` +
     `oracle objective ${settings.objective}; ${level}% intervals from ${settings.resamples} ` +
     `bootstrap resamples (seed ${settings.seed}); W/T/L = per-image F-measure against ` +
     `${settings.reference} (ties within ${settings.tieTolerance})` +

@@ -24,7 +24,7 @@ describe('autothresh bench', () => {
     const outcome = await runCli('bench', '--images', dataset.images, '--masks', dataset.masks,
       '--methods', METHODS);
     expect(outcome.code).toBe(0);
-    expect(outcome.stdout).toMatch(/^autothresh bench: 3 images in 1 dataset\(s\); polarity truth/);
+    expect(outcome.stdout).toMatch(/^autothresh bench: 3 images in 1 dataset; polarity truth/);
     expect(outcome.stdout).toMatch(/\notsu\s+3\s+\d+\.\d\d\s/);
     expect(outcome.stdout).toMatch(/\noracle\s+3\s+/);
     expect(outcome.stdout).toContain('W/T/L vs otsu');

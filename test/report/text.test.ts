@@ -75,7 +75,7 @@ describe('text reports', () => {
 
   it('when rendered for the terminal and as Markdown then both hold both tables', () => {
     const terminal = renderTerminal(result);
-    expect(terminal).toMatch(/^autothresh bench: 3 images in 2 dataset\(s\)/);
+    expect(terminal).toMatch(/^autothresh bench: 3 images in 2 datasets/);
     expect(terminal).toContain('F by dataset (%)');
     const markdown = renderMarkdown(result);
     expect(markdown).toContain('| method | images | F % |');

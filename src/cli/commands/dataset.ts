@@ -10,6 +10,7 @@ import { optionTypes, parseOptions } from '../options.js';
 import type { LabelRecord } from '../../label/schema.js';
 import type { SplitName } from '../../label/split.js';
 import type { DatasetStats, GroupStats, Summary } from '../../label/stats.js';
+import { counted } from '../../util/counts.js';
 
 export function datasetCommand(context: CliContext): Command {
   return new Command('dataset')
@@ -123,7 +124,8 @@ async function readRecords(files: readonly string[]): Promise<LabelRecord[]> {
 function renderStats(stats: DatasetStats, fileCount: number): string {
   const { all } = stats;
   const lines = [
-    `${all.records} records in ${fileCount} file(s): ${all.originals} originals, ` +
+    `${counted(all.records, 'record')} in ${counted(fileCount, 'file')}: ` +
+      `${all.originals} originals, ` +
       `${all.augmented} augmented, ${all.synthetic} synthetic`,
     '',
     `${'dataset'.padEnd(24)} ${'records'.padStart(7)} ${'orig'.padStart(5)} ` +
@@ -144,7 +146,7 @@ function renderStats(stats: DatasetStats, fileCount: number): string {
   if (all.otsuFmeasureLost !== null) {
     lines.push(`F lost by otsu: ${renderSummary(all.otsuFmeasureLost, 3)}`);
   }
-  if (all.otsuFailures > 0) lines.push(`otsu failed on ${all.otsuFailures} histogram(s)`);
+  if (all.otsuFailures > 0) lines.push(`otsu failed on ${counted(all.otsuFailures, 'histogram')}`);
   lines.push('', 'best thresholds (bands of 16 bins):', ...renderBands(all.thresholdBands));
   return `${lines.join('\n')}\n`;
 }

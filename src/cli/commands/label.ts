@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AutothreshError } from '../../errors.js';
 import { markFailed, type CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
+import { counted } from '../../util/counts.js';
 
 const OBJECTIVES = ['fmeasure', 'accuracy', 'iou', 'mcc', 'balanced-accuracy'] as const;
 
@@ -119,7 +120,7 @@ export function labelCommand(context: CliContext): Command {
       if (options.json) context.io.stdout(`${JSON.stringify(summary)}\n`);
       const resumed = (summary.resumed > 0 ? `, ${summary.resumed} already labelled` : '') +
         (summary.redone > 0 ? `, ${summary.redone} incomplete redone` : '');
-      const result = summary.written ? `${summary.records} records in ${summary.output}`
+      const result = summary.written ? `${counted(summary.records, 'record')} in ${summary.output}`
         : `no record, so nothing was written to ${summary.output}`;
       context.io.stderr(
         `label: ${summary.labelled} labelled, ${summary.skipped} skipped${resumed}; ${result}\n`,

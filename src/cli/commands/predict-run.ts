@@ -31,6 +31,7 @@ import { expandInputs, type InputFile } from '../inputs.js';
 import { finishBeforeExit, markFailed, type CliContext } from '../io.js';
 import type { PredictOptions } from './predict.js';
 import { renderTable } from '../table.js';
+import { counted } from '../../util/counts.js';
 
 export async function runPredict(
   context: CliContext,
@@ -322,6 +323,6 @@ function formatThreshold(result: ThresholdResult): string {
 function reportFailures(context: CliContext, failures: string[], total: number): void {
   if (failures.length === 0) return;
   for (const failure of failures) context.io.stderr(`${failure}\n`);
-  context.io.stderr(`${failures.length} of ${total} image(s) failed\n`);
+  context.io.stderr(`${failures.length} of ${counted(total, 'image')} failed\n`);
   markFailed(context);
 }

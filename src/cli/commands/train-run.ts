@@ -10,6 +10,7 @@ import { DEFAULT_TRAIN_CONFIG, type EpochLog, type TrainConfig } from '../../mod
 import { trainAndSave } from '../../model/workflow.js';
 import type { CliContext } from '../io.js';
 import type { TrainOptions } from './train.js';
+import { counted } from '../../util/counts.js';
 
 const VERSION: string = JSON.parse(
   readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
@@ -132,16 +133,18 @@ export async function runTrain(context: CliContext, options: TrainOptions): Prom
     return;
   }
   const lines = [
-    `model written to ${options.out} (${summary.trainRecords} training records, ` +
+    `model written to ${options.out} (${counted(summary.trainRecords, 'training record')}, ` +
       `backend ${summary.backend}, ${seconds.toFixed(1)} s)`,
   ];
   if (summary.unusedRecords > 0) {
-    lines.push(`${summary.unusedRecords} augmented records of the validation images were used ` +
+    lines.push(`${counted(summary.unusedRecords, 'augmented record')} of the validation images ` +
+      `${summary.unusedRecords === 1 ? 'was' : 'were'} used ` +
       'by neither training nor validation');
   }
   if (validation !== null) {
     lines.push(
-      `validation (${validation.records} records): F-measure ${validation.fmeasure.toFixed(4)}, ` +
+      `validation (${counted(validation.records, 'record')}): ` +
+        `F-measure ${validation.fmeasure.toFixed(4)}, ` +
         `polarity ${(100 * validation.polarityAccuracy).toFixed(1)}%, ` +
         `mean |threshold error| ${validation.thresholdMae.toFixed(1)} bins`,
     );

@@ -34,6 +34,7 @@ import type { Histogram } from '../../histogram/histogram.js';
 import {
   methodFailed, occupiedShape, requireOccupiedBins, smoothingPasses,
 } from './policy.js';
+import { counted } from '../../util/counts.js';
 
 /** SciPy/scikit-image's default limit on smoothing passes. */
 export const MINIMUM_MAX_ITERATIONS = 10_000;
@@ -58,7 +59,7 @@ export function minimumThreshold(
     if (peaks < 3) break;
   }
   if (peaks !== 2 || passes === maxIterations) {
-    const found = peaks === 1 ? '1 peak' : `${peaks} peaks`;
+    const found = counted(peaks, 'peak');
     throw methodFailed('minimum', `expected two peaks in the smoothed histogram, found ${found}`
       + ` after ${smoothingPasses(passes)}`);
   }
