@@ -4,7 +4,9 @@
  * A record file (`.jsonl`, or gzip-compressed `.jsonl.gz`) is read once and cut into chunks of
  * whole lines; each chunk is parsed and validated where it is scored (on a worker thread when
  * the run has them), so parsing runs in parallel too. Line numbers are kept, so an invalid line
- * is reported as `file:line: field: problem` and the other lines are still scored.
+ * is reported as `file:line: field: problem` and the other lines are still scored. A gzip file
+ * cut short is treated like a plain file cut short: the lines before the cut are scored, and the
+ * cut is reported (the line it falls in is invalid, as in a plain file).
  *
  * A record carries its histogram and its two class histograms: every global method is scored
  * exactly from them. It carries no pixels: no DRD, no local methods. Records without class
@@ -12,7 +14,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { constants, gunzipSync } from 'node:zlib';
 import { errorMessage } from '../errors.js';
 import { fileSystemProblem } from '../util/file-errors.js';
 import { createHistogram, EIGHT_BIT_RANGE } from '../histogram/histogram.js';
@@ -39,24 +41,26 @@ export const RECORDS_PER_CHUNK = 256;
 
 /**
  * Reads a record file and cuts it into chunks; an unreadable file or one without a single
- * record becomes a problem instead.
+ * record becomes a problem instead. A gzip file cut short gives the chunks of the lines before
+ * the cut and a problem.
  */
 export async function readRecordChunks(
   file: string,
   linesPerChunk = RECORDS_PER_CHUNK,
-): Promise<{ chunks: RecordChunk[] } | { problem: InputProblem }> {
+): Promise<{ chunks: RecordChunk[]; problem?: InputProblem } | { problem: InputProblem }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
     return { problem: { file, message: readProblem(error) } };
   }
-  let text: string;
+  let decoded: { text: string; cut: boolean };
   try {
-    text = decodeText(bytes);
+    decoded = decodeText(bytes);
   } catch (error) {
     return { problem: { file, message: decodeProblem(error) } };
   }
+  const { text, cut } = decoded;
   const chunks: RecordChunk[] = [];
   const lines = text.split('\n');
   for (let start = 0; start < lines.length; start += linesPerChunk) {
@@ -64,9 +68,17 @@ export async function readRecordChunks(
     const count = part.reduce((sum, line) => sum + (line.trim() === '' ? 0 : 1), 0);
     if (count > 0) chunks.push({ file, text: part.join('\n'), firstLine: start + 1, lines: count });
   }
+  if (cut) {
+    if (chunks.length === 0) return { problem: { file, message: GZIP_PROBLEM } };
+    return { chunks, problem: { file, message: GZIP_CUT } };
+  }
   if (chunks.length === 0) return { problem: { file, message: 'no records in this file' } };
   return { chunks };
 }
+
+/** What is said of a gzip file cut short whose readable lines were scored. */
+export const GZIP_CUT = 'the gzip data is cut short (truncated): only the lines before the cut ' +
+  'were scored';
 
 /** Why a file could not be read, in a few words: `no such file`, `cannot read (is a folder)`. */
 function readProblem(error: unknown): string {
@@ -89,9 +101,19 @@ function decodeProblem(error: unknown): string {
   return `cannot read (${errorMessage(error)})`;
 }
 
-/** UTF-8 text of a file's bytes, gunzipped first when they start with the gzip magic. */
-function decodeText(bytes: Buffer): string {
-  return (isGzip(bytes) ? gunzipSync(bytes) : bytes).toString('utf8');
+/**
+ * UTF-8 text of a file's bytes, gunzipped first when they start with the gzip magic. gzip data
+ * that ends early gives the text before the end, with `cut` set; corrupt data throws.
+ */
+function decodeText(bytes: Buffer): { text: string; cut: boolean } {
+  if (!isGzip(bytes)) return { text: bytes.toString('utf8'), cut: false };
+  try {
+    return { text: gunzipSync(bytes).toString('utf8'), cut: false };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'Z_BUF_ERROR') throw error;
+    const partial = gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH });
+    return { text: partial.toString('utf8'), cut: true };
+  }
 }
 
 /**

@@ -292,7 +292,7 @@ async function listInputs(options: BenchOptions): Promise<Inputs> {
   }
   for (const file of options.data ?? []) {
     const read = await readRecordChunks(file);
-    if ('problem' in read) inputs.problems.push(read.problem);
+    if (read.problem !== undefined) inputs.problems.push(read.problem);
     const chunks = 'chunks' in read ? read.chunks : [];
     inputs.files.push({ file, chunks });
     inputs.records += chunks.reduce((sum, chunk) => sum + chunk.lines, 0);

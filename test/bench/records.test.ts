@@ -74,7 +74,36 @@ describe('readRecordChunks and parseRecordChunk', () => {
     expect(await readRecordChunks(truncated)).toEqual({ problem: {
       file: truncated, message: 'cannot decompress (the gzip data is truncated or corrupt)',
     } });
+    const corrupt = `${file}.corrupt.gz`;
+    const bytes = gzipSync(text);
+    bytes[bytes.length >> 1] ^= 0xff;
+    writeFileSync(corrupt, bytes);
+    expect(await readRecordChunks(corrupt)).toEqual({ problem: {
+      file: corrupt, message: 'cannot decompress (the gzip data is truncated or corrupt)',
+    } });
   });
+
+  it('when gzip data is cut short then the lines before the cut are read and the cut reported',
+    async () => {
+      const records = readLines(writeBenchRecords(join(temporaryDirectory(), 'r.jsonl')));
+      const text = Array.from({ length: 40 }, () => records).flat().join('\n');
+      const whole = gzipSync(text);
+      const cut = join(temporaryDirectory(), 'cut.jsonl.gz');
+      writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
+      const read = await readRecordChunks(cut, 16);
+      expect(read.problem).toEqual({
+        file: cut,
+        message: 'the gzip data is cut short (truncated): '
+          + 'only the lines before the cut were scored',
+      });
+      if (!('chunks' in read)) throw new Error('expected the lines before the cut');
+      const lines = read.chunks.map((chunk) => chunk.text).join('\n').split('\n');
+      expect(lines.length).toBeGreaterThan(8);
+      expect(lines.length).toBeLessThan(text.split('\n').length);
+      // Every line but the cut one is a whole line of the file, in order.
+      expect(lines.slice(0, -1)).toEqual(text.split('\n').slice(0, lines.length - 1));
+      expect(text.split('\n')[lines.length - 1].startsWith(lines.at(-1)!)).toBe(true);
+    });
 });
 
 describe('duplicateIdLines and recordFileStem', () => {
