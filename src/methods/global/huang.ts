@@ -55,7 +55,7 @@
  * 60 µs a histogram, above the 50 µs target (see the README's Limitations).
  */
 import type { Histogram } from '../../histogram/histogram.js';
-import { binCounts, occupiedShape, requireOccupiedBins } from './policy.js';
+import { occupiedShape, requireOccupiedBins } from './policy.js';
 
 /** Memberships outside [1e-6, 0.999999] add no fuzziness (ImageJ's cut-offs, as written). */
 const MEMBERSHIP_LOW = 1e-6;
@@ -67,23 +67,7 @@ export function huangThreshold(histogram: Histogram): number {
   if (first === last) return first;
   // Counts of the occupied range (divided by their common divisor), by offset from `first`.
   const shape = occupiedShape(histogram, first, last);
-  const occupied = occupiedBinList(histogram, first, last);
-  const weights = new Float64Array(occupied.length);
-  let total = 0;
-  for (let i = 0; i < occupied.length; i++) {
-    weights[i] = shape[occupied[i] - first];
-    total += weights[i];
-  }
-  const split: Split = {
-    occupied,
-    weights,
-    ...classMeans(shape, first, last),
-    scale: 1 / (last - first),
-    belowCount: countsAtOrBelow(occupied, first, last),
-    total,
-    lowerFar: new Float64Array(last + 1).fill(-1),
-    upperFar: new Float64Array(last + 1).fill(-1),
-  };
+  const split = splitOf(shape, first, last);
   const { candidates, bound } = searchSplits(split, shape, first, last);
   const contenders = candidates.filter(({ estimate, error }) => estimate - error <= bound);
 
@@ -96,7 +80,7 @@ export function huangThreshold(histogram: Histogram): number {
   let leastFuzziness = Infinity;
   for (const { t } of contenders) {
     const below = split.belowCount[t - first];
-    const { weights, meanBelow, meanAbove, scale } = split;
+    const { occupied, weights, meanBelow, meanAbove, scale } = split;
     const lower = addFuzziness(0, occupied, weights, 0, below, meanBelow[t], scale);
     const fuzziness = addFuzziness(
       lower, occupied, weights, below, occupied.length, meanAbove[t], scale);
@@ -131,36 +115,51 @@ interface Split {
   readonly upperFar: Float64Array;
 }
 
-/** How many of the (increasing) occupied bins are ≤ t, for t in [first, last]. */
-function countsAtOrBelow(occupied: Int32Array, first: number, last: number): Int32Array {
-  const below = new Int32Array(last - first + 1);
-  let index = 0;
-  for (let t = first; t <= last; t++) {
-    while (index < occupied.length && occupied[index] <= t) index++;
-    below[t - first] = index;
-  }
-  return below;
-}
-
-/** Class means of every split, from running sums from each end (as ImageJ). */
-function classMeans(shape: Float64Array, first: number, last: number) {
+/**
+ * What every split shares, from the counts of `[first, last]`: one pass up for the occupied
+ * bins, their counts, how many are ≤ t and the mean below t; one pass down for the mean above
+ * t. The means are ImageJ's running sums from each end (empty bins add 0, which changes none).
+ */
+function splitOf(shape: Float64Array, first: number, last: number): Split {
+  const span = last - first + 1;
+  const occupied = new Int32Array(span);
+  const weights = new Float64Array(span);
+  const belowCount = new Int32Array(span);
   const meanBelow = new Float64Array(last + 1);
   const meanAbove = new Float64Array(last + 1);
+  let n = 0;
+  let total = 0;
   let intensity = 0;
-  let count = 0;
   for (let bin = first; bin <= last; bin++) {
-    intensity += bin * shape[bin - first];
-    count += shape[bin - first];
-    meanBelow[bin] = intensity / count;
+    const count = shape[bin - first];
+    if (count > 0) {
+      occupied[n] = bin;
+      weights[n] = count;
+      total += count;
+      n++;
+    }
+    belowCount[bin - first] = n;
+    intensity += bin * count;
+    meanBelow[bin] = intensity / total;
   }
   intensity = 0;
-  count = 0;
+  let count = 0;
   for (let bin = last; bin > first; bin--) {
     intensity += bin * shape[bin - first];
     count += shape[bin - first];
     meanAbove[bin - 1] = intensity / count;
   }
-  return { meanBelow, meanAbove };
+  return {
+    occupied: occupied.subarray(0, n),
+    weights: weights.subarray(0, n),
+    meanBelow,
+    meanAbove,
+    scale: 1 / (last - first),
+    belowCount,
+    total,
+    lowerFar: new Float64Array(last + 1).fill(-1),
+    upperFar: new Float64Array(last + 1).fill(-1),
+  };
 }
 
 /** A split that survived the search, with its estimated fuzziness and the estimate's error. */
@@ -505,15 +504,4 @@ function addFuzziness(
     fuzziness += weights[i] * membershipFuzziness(scale * Math.abs(bins[i] - mean));
   }
   return fuzziness;
-}
-
-/** The occupied bins of `[first, last]`, in increasing order. */
-export function occupiedBinList(histogram: Histogram, first: number, last: number): Int32Array {
-  const counts = binCounts(histogram);
-  let n = 0;
-  for (let bin = first; bin <= last; bin++) if (counts[bin] > 0) n++;
-  const list = new Int32Array(n);
-  n = 0;
-  for (let bin = first; bin <= last; bin++) if (counts[bin] > 0) list[n++] = bin;
-  return list;
 }

@@ -34,7 +34,6 @@ import type { Histogram } from '../../histogram/histogram.js';
 import {
   methodFailed, occupiedShape, requireOccupiedBins, smoothingPasses,
 } from './policy.js';
-import { counted } from '../../util/counts.js';
 
 /** SciPy/scikit-image's default limit on smoothing passes. */
 export const MINIMUM_MAX_ITERATIONS = 10_000;
@@ -59,7 +58,7 @@ export function minimumThreshold(
     if (peaks < 3) break;
   }
   if (peaks !== 2 || passes === maxIterations) {
-    const found = counted(peaks, 'peak');
+    const found = peaks === 1 ? '1 peak' : `${peaks} peaks`;
     throw methodFailed('minimum', `expected two peaks in the smoothed histogram, found ${found}`
       + ` after ${smoothingPasses(passes)}`);
   }

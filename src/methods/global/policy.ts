@@ -25,7 +25,6 @@
  */
 import { AutothreshError } from '../../errors.js';
 import { BIN_COUNT, countsArray, type Histogram } from '../../histogram/histogram.js';
-import { counted } from '../../util/counts.js';
 
 /**
  * The counts of `histogram` as a Float64Array (shared with the histogram, see `countsArray`):
@@ -156,5 +155,5 @@ export function checkParameter(
 
 /** "1 smoothing pass", "12 smoothing passes": for the messages of the smoothing methods. */
 export function smoothingPasses(passes: number): string {
-  return counted(passes, 'smoothing pass', 'smoothing passes');
+  return passes === 1 ? '1 smoothing pass' : `${passes} smoothing passes`;
 }
