@@ -14,13 +14,19 @@ export interface CliIO {
 }
 
 let stdoutClosed = false;
+let stderrClosed = false;
 
-/** The real streams. Once stdout's reader has gone, further results are dropped. */
+/**
+ * The real streams. Once stdout's reader has gone, further results are dropped; once stderr's
+ * has, further messages are (the work goes on: its results go to files or stdout).
+ */
 export const processIO: CliIO = {
   stdout: (text) => {
     if (!stdoutClosed) process.stdout.write(text);
   },
-  stderr: (text) => void process.stderr.write(text),
+  stderr: (text) => {
+    if (!stderrClosed) process.stderr.write(text);
+  },
   get stderrIsTTY() {
     return Boolean(process.stderr.isTTY);
   },
@@ -69,6 +75,17 @@ export function watchStdout(onClosed: () => void): void {
     stdoutClosed = true;
     if (unfinished.size === 0) onClosed();
     else void allFinished().then(onClosed);
+  });
+}
+
+/**
+ * Keeps a closed stderr (`… 2>&1 | head -1`) from ending the process: messages are dropped
+ * from then on, and the command finishes its work and sets its exit code as usual.
+ */
+export function watchStderr(): void {
+  process.stderr.on('error', (error) => {
+    if (!isClosedOutput(error)) throw error;
+    stderrClosed = true;
   });
 }
 

@@ -1,6 +1,7 @@
 /**
  * A closed stdout ends the CLI quietly, but not in the middle of work that must finish (an
- * output file being written). Runs the built `io.js` in a child process with a real pipe.
+ * output file being written); a closed stderr ends nothing. Runs the built `io.js` in a child
+ * process with a real pipe.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -28,5 +29,26 @@ describe('watchStdout with finishBeforeExit', () => {
     const code = await new Promise<number | null>((done) => child.on('close', done));
     expect(code).toBe(0);
     expect(stderr).toBe('written\nexit\n');
+  });
+});
+
+/** Logs on stderr every 10 ms for 300 ms, then says on stdout that the work is done. */
+const STDERR_SCRIPT = `
+import { processIO, watchStderr } from ${JSON.stringify(IO_MODULE)};
+watchStderr();
+const log = setInterval(() => processIO.stderr('working\\n'), 10);
+setTimeout(() => { clearInterval(log); processIO.stdout('done\\n'); process.exitCode = 1; }, 300);
+`;
+
+describe('watchStderr', () => {
+  it('when stderr is closed then the work goes on to its end and keeps its exit code',
+    async () => {
+    const child = spawn('node', ['--input-type=module', '-e', STDERR_SCRIPT]);
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.once('data', () => child.stderr.destroy());
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(stdout).toBe('done\n');
+    expect(code).toBe(1);
   });
 });

@@ -78,8 +78,10 @@ function splitCommand(context: CliContext): Command {
       const paths = await checkSplitOutput(options.out, files[0].endsWith('.gz'));
       const records = await readRecords(files);
       const splits = splitRecords(records, options, options.seed);
+      // Every file is written before anything is printed: a reader that stops early (`| head`)
+      // must not leave a split half made, or an older split's file beside the new ones.
+      for (const [name, path] of paths) await writeLabelRecords(path, splits[name]);
       for (const [name, path] of paths) {
-        await writeLabelRecords(path, splits[name]);
         const sources = new Set(splits[name].map((record) => record.source)).size;
         const line = { split: name, path, records: splits[name].length, sources };
         const text = `${name.padEnd(5)} ${pad(line.records, 7)} records ` +
