@@ -105,4 +105,14 @@ describe('autothresh dataset split -o', () => {
       expect(result.stderr).toContain(`${JSON.stringify(join(out, 'val.jsonl.gz'))}, which is a`);
       expect(await readdir(out)).toEqual(['val.jsonl.gz']);
     });
+
+  it('when stdout is closed after the first line then all three files are written', async () => {
+    if (!existsSync(BUILT_BIN)) throw new Error(`${BUILT_BIN} is missing: run npm run build`);
+    const out = join(root, 'closed');
+    const child = spawn('node', [BUILT_BIN, 'dataset', 'split', REAL, '-o', out]);
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['test.jsonl', 'train.jsonl', 'val.jsonl']);
+  });
 });
