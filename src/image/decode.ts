@@ -40,6 +40,12 @@ import { counted } from '../util/counts.js';
  */
 export const DEFAULT_MAX_PIXELS = 2 ** 28;
 
+/**
+ * Largest `maxPixels` accepted: 2^32 − 1, the most elements one typed array holds here, so a
+ * gray image of more pixels could not be held at all.
+ */
+export const MAX_PIXELS_LIMIT = 2 ** 32 - 1;
+
 /** Most bytes of decoded colour/alpha pixels held at once (see the module comment). */
 export const STRIP_BYTES = 2 ** 26;
 
@@ -54,7 +60,10 @@ export interface DecodeOptions {
   page?: number;
   /** Count fully transparent pixels too (by default they are left out). */
   includeTransparent?: boolean;
-  /** Refuse images with more pixels than this. Default {@link DEFAULT_MAX_PIXELS}. */
+  /**
+   * Refuse images with more pixels than this. Default {@link DEFAULT_MAX_PIXELS}; larger values
+   * than {@link MAX_PIXELS_LIMIT} count as that limit.
+   */
   maxPixels?: number;
   /** Most bytes of decoded pixels held at once; default {@link STRIP_BYTES} (for tests). */
   stripBytes?: number;
@@ -113,7 +122,7 @@ export async function decodeImage(
   if (buffer.length === 0) {
     throw new AutothreshError('autothresh.decode', `${source}: file is empty (0 bytes)`);
   }
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const maxPixels = Math.min(options.maxPixels ?? DEFAULT_MAX_PIXELS, MAX_PIXELS_LIMIT);
   if (isBmp(buffer)) return decodeBmpImage(buffer, source, options, maxPixels);
   return decodeWithSharp(buffer, source, options, maxPixels);
 }
@@ -123,7 +132,9 @@ function checkPixelLimit(source: string, width: number, height: number, maxPixel
   throw new AutothreshError(
     'autothresh.unsupportedImage',
     `${source}: image has ${width}×${height} = ${width * height} pixels, more than the limit ` +
-      `of ${maxPixels} (raise it with --max-pixels)`,
+      (maxPixels < MAX_PIXELS_LIMIT
+        ? `of ${maxPixels} (raise it with --max-pixels)`
+        : `of ${MAX_PIXELS_LIMIT}, the most one image can hold`),
   );
 }
 

@@ -104,7 +104,7 @@ describe('autothresh predict', () => {
     expect(outcome.stderr).toMatch(/a-text\.png: not a supported image/);
     expect(outcome.stderr).toMatch(/b-empty\.png: file is empty/);
     expect(outcome.stderr).toMatch(/c-truncated\.png: cannot decode/);
-    expect(outcome.stderr).toMatch(/3 of 4 image\(s\) failed/);
+    expect(outcome.stderr).toMatch(/3 of 4 images failed/);
     // Nothing half-written: only the good image's output, and no temporary files.
     expect(readdirSync(out)).toEqual(['d-good.png']);
   });

@@ -212,6 +212,12 @@ describe('broken and oversized BMP files', () => {
         code: 'autothresh.unsupportedImage',
         message: expect.stringMatching(/huge\.bmp: image has 100000×100000 .*--max-pixels/),
       });
+      // A limit raised past what one typed array holds counts as that hard limit.
+      await expect(decodeImage(bytes, 'huge.bmp', { maxPixels: 1e10 })).rejects.toMatchObject({
+        code: 'autothresh.unsupportedImage',
+        message: 'huge.bmp: image has 100000×100000 = 10000000000 pixels, more than the limit ' +
+          'of 4294967295, the most one image can hold',
+      });
     });
 
   it('when the compression is not supported then the message names it', async () => {

@@ -6,7 +6,6 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import type { CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
-import { counted } from '../../util/counts.js';
 
 const SynthOptionsSchema = z.object({
   count: optionTypes.integer(1, 1_000_000),
@@ -50,6 +49,7 @@ export function synthCommand(context: CliContext): Command {
       if (options.json) {
         for (const item of params) context.io.stdout(`${JSON.stringify(item)}\n`);
       }
-      context.io.stderr(`synth: ${counted(params.length, 'image')} and masks in ${options.out}\n`);
+      const made = params.length === 1 ? '1 image and its mask' : `${params.length} images and masks`;
+      context.io.stderr(`synth: ${made} in ${options.out}\n`);
     });
 }

@@ -130,13 +130,17 @@ const ARCHITECTURE_OPTIONS = [
   ['hidden', '--hidden'], ['norm', '--norm'], ['features', '--features'], ['base', '--base'],
 ] as const;
 
-/** Adds the hyperparameter options shared by `train` and `tune`. */
-export function addTrainingOptions(command: Command): Command {
+/**
+ * Adds the hyperparameter options shared by `train` and `tune`; `fineTuning`: the command can
+ * fine-tune (`--init`), whose defaults differ and are named too.
+ */
+export function addTrainingOptions(command: Command, fineTuning = false): Command {
+  const whenFineTuning = (value: string) => (fineTuning ? `; ${value} when fine-tuning` : '');
   return command
     .option('--seed <n>', 'seed of initialization, shuffling, dropout and splits (default 1)')
-    .option('--epochs <n>', 'training epochs (default 60; 30 when fine-tuning)')
-    .option('--batch-size <n>', 'records per step (default 64; 32 when fine-tuning)')
-    .option('--lr <rate>', 'Adam learning rate (default 0.001; 0.0003 when fine-tuning)')
+    .option('--epochs <n>', `training epochs (default 60${whenFineTuning('30')})`)
+    .option('--batch-size <n>', `records per step (default 64${whenFineTuning('32')})`)
+    .option('--lr <rate>', `Adam learning rate (default 0.001${whenFineTuning('0.0003')})`)
     .option('--hidden <widths>',
       `hidden layer widths, input side first, each 1..${MAX_HIDDEN_WIDTH} (default 128,64)`)
     .option('--norm <kind>', 'normalization after each hidden layer: none, batch, layer')
@@ -149,8 +153,8 @@ export function addTrainingOptions(command: Command): Command {
     .option('--head-weights <t,p,q>',
       'weights of the threshold, polarity and quality losses (default 1,0.3,0.3)')
     .option('--temperature <start,end>',
-      'soft-threshold temperature in bins, first and last epoch (default 4,0.5; 1,0.5 when ' +
-        'fine-tuning)')
+      `soft-threshold temperature in bins, first and last epoch (default 4,0.5` +
+        `${whenFineTuning('1,0.5')})`)
     .option('--backend <name>', 'TensorFlow.js backend: auto, tensorflow, wasm, cpu', 'auto')
     .option('-q, --quiet', 'no per-epoch lines on stderr');
 }
@@ -171,7 +175,7 @@ export function trainCommand(context: CliContext): Command {
       '1')
     .option('--json', 'print the summary as one JSON object on stdout')
     .option('--force', 'replace an existing model folder');
-  addTrainingOptions(command);
+  addTrainingOptions(command, true);
 
   return command.action(async (raw: Record<string, unknown>) => {
     const options = parseOptions(TrainOptionsSchema, raw);
