@@ -16,11 +16,11 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { constants, gunzipSync } from 'node:zlib';
 import { errorMessage } from '../errors.js';
-import { fileSystemProblem } from '../util/file-errors.js';
 import { createHistogram, EIGHT_BIT_RANGE } from '../histogram/histogram.js';
 import type { Objective } from '../label/objectives.js';
 import {
-  GZIP_PROBLEM, isGzip, isZlibError, parseLabelRecords, type InvalidLine,
+  GZIP_PROBLEM, isGzip, isZlibError, parseLabelRecords, recordReadProblem, RECORDS_TOO_LARGE,
+  type InvalidLine,
 } from '../label/records-io.js';
 import type { LabelRecord } from '../label/schema.js';
 import { bestThresholdsOf, type InputProblem, type PreparedImage } from './inputs.js';
@@ -52,7 +52,7 @@ export async function readRecordChunks(
   try {
     bytes = await readFile(file);
   } catch (error) {
-    return { problem: { file, message: readProblem(error) } };
+    return { problem: { file, message: recordReadProblem(error) } };
   }
   let decoded: { text: string; cut: boolean };
   try {
@@ -80,16 +80,6 @@ export async function readRecordChunks(
 export const GZIP_CUT = 'the gzip data is cut short (truncated): only the lines before the cut ' +
   'were scored';
 
-/** Why a file could not be read, in a few words: `no such file`, `cannot read (is a folder)`. */
-function readProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'ERR_FS_FILE_TOO_LARGE') return TOO_LARGE;
-  return `cannot read (${fileSystemProblem(error)})`;
-}
-
-const TOO_LARGE = 'cannot read (too large: split it into several --data files)';
-
 /**
  * Why a file's bytes could not be made into text: gzip data that does not decompress
  * (truncated or corrupt), or more text than a string holds.
@@ -97,7 +87,7 @@ const TOO_LARGE = 'cannot read (too large: split it into several --data files)';
 function decodeProblem(error: unknown): string {
   if (isZlibError(error)) return GZIP_PROBLEM;
   const code = (error as NodeJS.ErrnoException).code ?? '';
-  if (code === 'ERR_STRING_TOO_LONG' || error instanceof RangeError) return TOO_LARGE;
+  if (code === 'ERR_STRING_TOO_LONG' || error instanceof RangeError) return RECORDS_TOO_LARGE;
   return `cannot read (${errorMessage(error)})`;
 }
 

@@ -30,7 +30,7 @@ import { listPairs, type ImageSource, type InputProblem, type PairInput } from '
 import { checkLocalParams, selectMethods } from './methods.js';
 import { createBenchPool, type BenchPool } from './pool.js';
 import { duplicateIdLines, readRecordChunks, type RecordChunk } from './records.js';
-import type { BenchResult, ImageResult, MethodSpec } from './results.js';
+import type { BenchImage, BenchResult, ImageResult, MethodSpec } from './results.js';
 import { summarize, type SummaryOptions } from './summary.js';
 import {
   scorePairs, scoreRecordChunk, type PairOutcome, type RecordChunkOutcome, type ScoredImage,
@@ -128,6 +128,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     for (const row of item.results) results.push({ image, ...row });
   });
   const summaries = summarize(images, methods, results, options.summary);
+  notes.push(...failedRowNotes(methods, results, images.length), ...sharedSourceNotes(images));
   const reference = options.summary?.reference ?? 'otsu';
   if (!methods.some((method) => method.name === reference)) {
     notes.push(`W/T/L: not computed, ${reference} (the reference) is not among the methods; ` +
@@ -155,6 +156,37 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     failures,
     timing: { seconds, imagesPerSecond: images.length / Math.max(seconds, 1e-9), workers },
   };
+}
+
+/**
+ * One note per method that failed on some images: its means, intervals and W/T/L are over the
+ * images it scored, which the table's count shows but a reader comparing rows may miss.
+ */
+function failedRowNotes(
+  methods: readonly MethodSpec[],
+  results: readonly ImageResult[],
+  imageCount: number,
+): string[] {
+  return methods.flatMap((method) => {
+    const failed = results.filter((row) => row.method === method.name && row.error !== undefined);
+    if (failed.length === 0) return [];
+    const scored = results.filter((row) => row.method === method.name).length - failed.length;
+    return [`${method.name} failed on ${failed.length} of ${counted(imageCount, 'image')} ` +
+      `(first: ${failed[0].error}); its means, intervals and W/T/L are over the ${scored} it ` +
+      'scored'];
+  });
+}
+
+/**
+ * A note when several images share a source (crops and variants of one labelled image): they
+ * are not independent, so the bootstrap intervals, which treat them so, come out too narrow.
+ */
+function sharedSourceNotes(images: readonly BenchImage[]): string[] {
+  const sources = new Set(images.map((image) => image.source)).size;
+  if (sources === images.length) return [];
+  return [`the ${images.length} records come from ${counted(sources, 'source image')}: crops ` +
+    'and variants of one image are correlated, so the intervals, which treat every record as ' +
+    'independent, are too narrow (score the original records alone for honest intervals)'];
 }
 
 /** The methods (with a model for every learned row) and what every unit of work needs. */

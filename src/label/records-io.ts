@@ -16,6 +16,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { AutothreshError, errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { fileSystemProblem } from '../util/file-errors.js';
 import { repeatedPath } from '../util/folders.js';
 import {
   LABEL_SCHEMA_VERSION, LabelRecordSchema, ManualLabelRecordSchema, MaskLabelRecordSchema,
@@ -140,11 +141,10 @@ async function readRecordText(path: string): Promise<string> {
   try {
     buffer = await readFile(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new AutothreshError('autothresh.fileNotFound', `${path}: no such file`);
-    }
-    const reason = errorMessage(error);
-    throw new AutothreshError('autothresh.dataset', `${path}: cannot read (${reason})`);
+    const code = (error as NodeJS.ErrnoException).code === 'ENOENT'
+      ? 'autothresh.fileNotFound'
+      : 'autothresh.dataset';
+    throw new AutothreshError(code, `${path}: ${recordReadProblem(error)}`);
   }
   if (!isGzip(buffer)) return buffer.toString('utf8');
   try {
@@ -154,6 +154,20 @@ async function readRecordText(path: string): Promise<string> {
     throw new AutothreshError('autothresh.dataset', `${path}: ${problem}`);
   }
 }
+
+/**
+ * Why a record file could not be read, in a few words: `no such file`, `cannot read (is a
+ * folder)`, `cannot read (permission denied)`.
+ */
+export function recordReadProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'ERR_FS_FILE_TOO_LARGE') return RECORDS_TOO_LARGE;
+  return `cannot read (${fileSystemProblem(error)})`;
+}
+
+/** What is said of a record file too large to read into memory at once. */
+export const RECORDS_TOO_LARGE = 'cannot read (too large: split it into several files)';
 
 /** What is said of a `.gz` record file that does not decompress. */
 export const GZIP_PROBLEM = 'cannot decompress (the gzip data is truncated or corrupt)';

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drdOf } from '../../src/bench/drd.js';
@@ -363,5 +363,39 @@ describe('runBench local-method parameters', () => {
       }).catch((caught: unknown) => caught);
       expect(isAutothreshError(error, 'autothresh.usage')).toBe(true);
       expect((error as Error).message).toMatch(message);
+    });
+});
+
+describe('runBench notes on how to read the means', () => {
+  const real = new URL('../../datasets/real.jsonl', import.meta.url).pathname;
+
+  it('when a method fails on some records then a note says its means leave them out',
+    async () => {
+      const result = await runBench({
+        data: [real], methods: ['otsu', 'minimum'], summary: { resamples: 20 },
+      });
+      const failed = result.results.filter((row) => row.method === 'minimum' && row.error);
+      expect(failed.length).toBeGreaterThan(0);
+      const note = result.notes.find((text) => text.startsWith('minimum failed on'));
+      expect(note).toBe(`minimum failed on ${failed.length} of 425 images (first: ` +
+        `${failed[0].error}); its means, intervals and W/T/L are over the ` +
+        `${425 - failed.length} it scored`);
+      expect(result.notes.some((text) => text.startsWith('otsu failed'))).toBe(false);
+    });
+
+  it('when records share a source image then a note says the intervals are too narrow',
+    async () => {
+      const [line] = readFileSync(real, 'utf8').split('\n');
+      const record = JSON.parse(line) as { id: string };
+      const file = join(temporaryDirectory(), 'crops.jsonl');
+      writeFileSync(file, [line, JSON.stringify({ ...record, id: `${record.id}#2` })].join('\n'));
+      const shared = await runBench({
+        data: [file], methods: ['otsu'], summary: { resamples: 20 },
+      });
+      expect(shared.notes).toContain('the 2 records come from 1 source image: crops and ' +
+        'variants of one image are correlated, so the intervals, which treat every record as ' +
+        'independent, are too narrow (score the original records alone for honest intervals)');
+      const own = await runBench({ data: [real], methods: ['otsu'], summary: { resamples: 20 } });
+      expect(own.notes.some((text) => text.includes('source image'))).toBe(false);
     });
 });

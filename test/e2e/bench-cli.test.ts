@@ -144,12 +144,14 @@ describe('autothresh bench', () => {
     async () => {
       const root = temporaryDirectory();
       const empty = join(root, 'empty');
+      const emptyMasks = join(root, 'empty-masks');
       mkdirSync(empty);
-      const alone = await runCli('bench', '--images', empty, '--masks', empty);
+      mkdirSync(emptyMasks);
+      const alone = await runCli('bench', '--images', empty, '--masks', emptyMasks);
       expect(alone.code).toBe(1);
       expect(alone.stderr).toBe(`${empty}: no image files in this folder\n` +
         'autothresh: bench: no image or record to score (1 input failed, listed above)\n');
-      const mixed = await runCli('bench', '--images', empty, '--masks', empty,
+      const mixed = await runCli('bench', '--images', empty, '--masks', emptyMasks,
         '--images', dataset.images, '--masks', dataset.masks, '--methods', 'otsu');
       expect(mixed.code).toBe(1);
       expect(mixed.stderr).toContain(`${empty}: no image files in this folder`);
@@ -248,18 +250,22 @@ describe('autothresh bench', () => {
       expect(jsonLines(outcome.stdout).filter((line) => line.type === 'image')).toHaveLength(3);
     });
 
-  it.skipIf(UNPRIVILEGED === null)('when a --masks folder may not be listed then its line ' +
-    'says so and the records are scored (exit 1)', () => {
+  it.skipIf(UNPRIVILEGED === null)('when the --images and --masks folders may not be listed ' +
+    'then a line says so for each and the records are scored (exit 1)', () => {
     const shared = mkdtempSync(join(tmpdir(), 'autothresh-unprivileged-'));
     chmodSync(shared, 0o755);
     const records = writeBenchRecords(join(shared, 'docs.jsonl'));
     chmodSync(records, 0o644);
     const locked = join(shared, 'locked');
-    mkdirSync(locked);
-    chmodSync(locked, 0o311);
-    const outcome = spawnBuilt(['bench', '--images', locked, '--masks', locked, '--data',
+    const lockedMasks = join(shared, 'locked-masks');
+    for (const folder of [locked, lockedMasks]) {
+      mkdirSync(folder);
+      chmodSync(folder, 0o311);
+    }
+    const outcome = spawnBuilt(['bench', '--images', locked, '--masks', lockedMasks, '--data',
       records, '--methods', 'otsu', '--csv', '--quiet'], { unprivileged: true, timeout: 30_000 });
-    expect(outcome.stderr).toBe(`${locked}: cannot list this folder (permission denied)\n`);
+    expect(outcome.stderr).toBe(`${locked}: cannot list this folder (permission denied)\n` +
+      `${lockedMasks}: cannot list this folder (permission denied)\n`);
     expect(outcome.code).toBe(1);
     expect(outcome.stdout.trim().split('\n')).toHaveLength(1 + 3);
   });
@@ -304,6 +310,15 @@ describe('autothresh bench', () => {
       expect(outcome.code).toBe(2);
       expect(outcome.stderr).toBe(`autothresh: option ${option}: ${repeated} is given twice ` +
         `(${what} would count twice)\n`);
+    });
+
+  it('when --masks is the --images folder then it exits 2: every image would be its own mask',
+    async () => {
+      const outcome = await runCli('bench', '--images', dataset.images, '--masks',
+        `${dataset.images}/`);
+      expect(outcome.code).toBe(2);
+      expect(outcome.stderr).toBe(`autothresh: option --masks: ${dataset.images}/ is the ` +
+        '--images folder it pairs with; the masks need a folder of their own\n');
     });
 
   it('when the --model folder does not load then it exits 2 naming the option, reading nothing',

@@ -345,13 +345,15 @@ describe('autothresh label', () => {
         'file system takes no new files here)\n');
     });
 
-  it('when --images or --masks is not a folder then exits 2 in one line naming the option',
+  it('when --images or --masks is not a folder, or both are one, then exits 2 in one line',
     async () => {
       const file = join(images, `${SAMPLE_NAMES[0]}.png`);
       const missing = join(root, 'no-such-masks');
       for (const [args, message] of [
         [['--images', file, '--masks', masks], `option --images: ${file} is a file, not a folder`],
         [['--images', images, '--masks', missing], `option --masks: ${missing} does not exist`],
+        [['--images', images, '--masks', `${images}/`], `option --masks: ${images}/ is the ` +
+          '--images folder; the masks need a folder of their own'],
       ] as const) {
         const out = join(root, 'not-a-folder.jsonl');
         const result = await cli('label', ...args, '-o', out);

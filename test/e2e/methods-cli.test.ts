@@ -168,7 +168,7 @@ describe('autothresh predict with a method that finds no answer', () => {
     expect(aboutOnePeak).toHaveLength(1);
     expect(aboutOnePeak[0]).toMatch(new RegExp(
       `^${onePeak.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: intermodes: expected two peaks`));
-    expect(outcome.stderr).toMatch(/1 of 2 image\(s\) failed/);
+    expect(outcome.stderr).toMatch(/1 of 2 images failed/);
   });
 });
 

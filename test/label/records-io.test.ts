@@ -169,6 +169,14 @@ describe('record files', () => {
   it('when the file is missing then throws autothresh.fileNotFound', async () => {
     await expect(readLabelRecords(join(directory, 'none.jsonl'))).rejects.toMatchObject({
       code: 'autothresh.fileNotFound',
+      message: `${join(directory, 'none.jsonl')}: no such file`,
+    });
+  });
+
+  it('when the path is a folder then the error says so in plain words', async () => {
+    await expect(readLabelRecords(directory)).rejects.toMatchObject({
+      code: 'autothresh.dataset',
+      message: `${directory}: cannot read (is a folder)`,
     });
   });
 });

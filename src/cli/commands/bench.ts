@@ -118,6 +118,11 @@ function parseBenchOptions(raw: Record<string, unknown>): BenchCommandOptions {
   refuseRepeats('--model', options.model, 'each model is one row');
   refuseRepeats('--images', options.images, 'its images would count twice');
   refuseRepeats('--data', options.data, 'its records would count twice');
+  options.images.forEach((images, index) => {
+    if (repeatedPath([images, options.masks[index]]) === undefined) return;
+    throw usage(`option --masks: ${options.masks[index]} is the --images folder it pairs with; ` +
+      'the masks need a folder of their own');
+  });
   const methodNames = options.methods === undefined ? undefined : methodList(options.methods);
   return { ...options, methodNames, localParams: givenLocalParameters(options) };
 }

@@ -85,6 +85,11 @@ export function labelCommand(context: CliContext): Command {
       const { checkImageFolder } = await import('../../label/pairs.js');
       await checkImageFolder(options.images, 'option --images');
       await checkImageFolder(options.masks, 'option --masks');
+      const { repeatedPath } = await import('../../util/folders.js');
+      if (repeatedPath([options.images, options.masks]) !== undefined) {
+        throw new AutothreshError('autothresh.usage', `option --masks: ${options.masks} is ` +
+          'the --images folder; the masks need a folder of their own');
+      }
       const { checkRecordOutputPath } = await import('../../label/output-paths.js');
       await checkRecordOutputPath(options.out, 'option --out');
       const { labelFolder } = await import('../../label/label-folder.js');
