@@ -4,7 +4,8 @@
  * An image `name.ext` is paired with a mask whose name without extension is `name`, `name_mask`,
  * `name-mask`, `name_gt` or `name_GT` (any image extension). Only files with an image extension
  * ({@link IMAGE_FILE_EXTENSIONS}, any case) take part; other files are left out with one note
- * per folder, and hidden files (starting with `.`) and subfolders are ignored.
+ * per folder, as are subfolders (not searched: one note per folder names them); hidden files
+ * (starting with `.`) are ignored.
  *
  * When several masks match one image (`H01.jpg` and `H01.png`, or `H01.jpg` and
  * `H01_mask.png`), the format decides first, whatever the name pattern: a lossless format (PNG,
@@ -19,6 +20,7 @@ import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { AutothreshError } from '../errors.js';
 import { IMAGE_EXTENSIONS } from '../image/formats.js';
 import { fileSystemProblem } from '../util/file-errors.js';
+import { counted } from '../util/counts.js';
 
 /** Extensions of the image files that pairing looks at (formats the decoder reads). */
 export const IMAGE_FILE_EXTENSIONS = IMAGE_EXTENSIONS;
@@ -51,7 +53,7 @@ export async function findPairs(imagesDir: string, masksDir: string): Promise<Fo
     listImageFiles(imagesDir), listImageFiles(masksDir),
   ]);
   const warnings = [imageListing, maskListing].flatMap((listing, index) =>
-    leftOutNote([imagesDir, masksDir][index], listing.leftOut));
+    leftOutNote([imagesDir, masksDir][index], listing.leftOut, listing.subfolders));
   const masksByStem = new Map<string, string[]>();
   for (const file of maskListing.files) {
     masksByStem.set(stemOf(file), [...(masksByStem.get(stemOf(file)) ?? []), file]);
@@ -154,11 +156,22 @@ export function jpegMaskWarning(
     `is advisable (or lossless masks)`;
 }
 
-function leftOutNote(directory: string, leftOut: string[]): string[] {
-  if (leftOut.length === 0) return [];
-  const shown = leftOut.slice(0, 3).join(', ') + (leftOut.length > 3 ? ', …' : '');
-  const files = `${leftOut.length} ${leftOut.length === 1 ? 'file' : 'files'}`;
-  return [`${directory}: left out ${files} without an image extension (${shown})`];
+function leftOutNote(directory: string, leftOut: string[], subfolders: string[]): string[] {
+  const notes: string[] = [];
+  if (leftOut.length > 0) {
+    notes.push(`${directory}: left out ${counted(leftOut.length, 'file')} without an image ` +
+      `extension (${shown(leftOut)})`);
+  }
+  if (subfolders.length > 0) {
+    notes.push(`${directory}: left out ${counted(subfolders.length, 'subfolder')} ` +
+      `(${shown(subfolders)}): only the folder's own files are read`);
+  }
+  return notes;
+}
+
+/** The first three names, and an ellipsis when there are more. */
+function shown(names: readonly string[]): string {
+  return names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '');
 }
 
 /** True when `file` ends in one of {@link IMAGE_FILE_EXTENSIONS} (any case). */
@@ -172,22 +185,31 @@ export async function imageFilesIn(directory: string): Promise<string[]> {
   return (await listImageFiles(directory)).files;
 }
 
-/** Visible regular files of a folder, sorted by name: images, and the others left out. */
-async function listImageFiles(directory: string): Promise<{ files: string[]; leftOut: string[] }> {
-  const names = await listFiles(directory);
+/**
+ * Visible regular files of a folder, sorted by name: images, and the others left out; and its
+ * visible subfolders (not searched).
+ */
+async function listImageFiles(
+  directory: string,
+): Promise<{ files: string[]; leftOut: string[]; subfolders: string[] }> {
+  const { files: names, subfolders } = await listFiles(directory);
   return {
     files: names.filter(hasImageExtension),
     leftOut: names.filter((name) => !hasImageExtension(name)),
+    subfolders,
   };
 }
 
-async function listFiles(directory: string): Promise<string[]> {
+async function listFiles(directory: string): Promise<{ files: string[]; subfolders: string[] }> {
   try {
-    const entries = await readdir(directory, { withFileTypes: true });
-    return entries
-      .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
-      .map((entry) => entry.name)
-      .sort();
+    const entries = (await readdir(directory, { withFileTypes: true }))
+      .filter((entry) => !entry.name.startsWith('.'));
+    const names = (keep: (entry: (typeof entries)[number]) => boolean) =>
+      entries.filter(keep).map((entry) => entry.name).sort();
+    return {
+      files: names((entry) => entry.isFile()),
+      subfolders: names((entry) => entry.isDirectory()),
+    };
   } catch (error) {
     const problem = await folderProblem(directory, error) ?? fileSystemProblem(error);
     throw new AutothreshError('autothresh.fileNotFound', `${directory}: ${problem}`);

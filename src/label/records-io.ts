@@ -82,13 +82,18 @@ export async function readLabelRecords(path: string): Promise<LabelRecord[]> {
  * validated first, then an {@link InvalidRecordsError} lists all invalid lines, including ids
  * that two files share (`b.jsonl:7: duplicate id "x" (also a.jsonl:3; …)`, with a hint at
  * `label --id-prefix`). A missing or
- * unreadable file throws at once, and a file named twice (`autothresh.usage`) before any is read.
+ * unreadable file throws at once, and a file named twice (`autothresh.usage`, naming `option`
+ * when given) before any is read.
  */
-export async function readLabelRecordFiles(paths: readonly string[]): Promise<LabelRecord[]> {
+export async function readLabelRecordFiles(
+  paths: readonly string[],
+  option?: string,
+): Promise<LabelRecord[]> {
   const repeated = repeatedPath(paths);
   if (repeated !== undefined) {
+    const named = option === undefined ? '' : `option ${option}: `;
     throw new AutothreshError('autothresh.usage',
-      `${repeated} is given twice (its records would count twice)`);
+      `${named}${repeated} is given twice (its records would count twice)`);
   }
   const files = await Promise.all(paths.map(
     async (path) => parseLabelRecords(await readRecordText(path)),

@@ -15,8 +15,11 @@ import { trainModel, type EpochLog, type TrainConfig, type TrainedModel } from '
  * Reads and concatenates record files (JSONL or JSONL.gz), in the order given; an id repeated
  * within or across the files is refused.
  */
-export async function readRecordFiles(files: readonly string[]): Promise<LabelRecord[]> {
-  return readLabelRecordFiles(files);
+export async function readRecordFiles(
+  files: readonly string[],
+  option = '--data',
+): Promise<LabelRecord[]> {
+  return readLabelRecordFiles(files, option);
 }
 
 /**
@@ -131,7 +134,7 @@ async function chooseValidation(
   records: LabelRecord[],
 ): Promise<{ train: LabelRecord[]; validation: LabelRecord[]; description: string }> {
   if (request.validationFiles.length > 0) {
-    const validation = await readRecordFiles(request.validationFiles);
+    const validation = await readRecordFiles(request.validationFiles, '--val');
     refuseSharedImages(records, validation);
     const description = `files ${request.validationFiles.join(', ')}`;
     return { train: records, validation, description };

@@ -58,10 +58,13 @@ export function describeRun(result: BenchResult): string {
       'the oracle use the best threshold for that side)'
     : 'polarity truth (every row but the model takes the ground truth\'s side)';
   const images = counted(result.images.length, 'image');
+  const compared = result.methods.some((method) => method.name === settings.reference)
+    ? `; W/T/L = per-image F-measure against ${settings.reference} (ties within ` +
+      `${settings.tieTolerance})`
+    : '';
   return `${images} in ${counted(datasets, 'dataset')}; ${polarity}; ` +
     `oracle objective ${settings.objective}; ${level}% intervals from ${settings.resamples} ` +
-    `bootstrap resamples (seed ${settings.seed}); W/T/L = per-image F-measure against ` +
-    `${settings.reference} (ties within ${settings.tieTolerance})` +
+    `bootstrap resamples (seed ${settings.seed})${compared}` +
     (settings.roi ? '; scored inside the regions of interest' : '') +
     (settings.maskThreshold === 0 ? '' : `; foreground = mask value > ${settings.maskThreshold}`) +
     localParamsText(settings.localParams);

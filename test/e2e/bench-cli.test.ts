@@ -164,6 +164,11 @@ describe('autothresh bench', () => {
       expect(outcome.code).toBe(0);
       expect(outcome.stdout).toContain('W/T/L: – because otsu, the reference, is not among');
       expect(outcome.stdout).toContain('Per image: --csv or --json');
+      // The run's description does not promise a comparison that was not made.
+      expect(outcome.stdout.split('\n')[0]).not.toContain('W/T/L');
+      const compared = await runCli('bench', '--images', dataset.images, '--masks',
+        dataset.masks, '--methods', 'otsu,li');
+      expect(compared.stdout.split('\n')[0]).toContain('W/T/L = per-image F-measure against otsu');
     });
 
   it('when --workers is out of range then it exits 2 naming the option', async () => {
@@ -339,7 +344,7 @@ describe('autothresh bench', () => {
       expect(outcome.code).toBe(0);
       expect(outcome.stdout).toMatch(/\notsu\s+3\s/);
       expect(outcome.stdout).not.toMatch(/sauvola|adaptive-gaussian/);
-      expect(outcome.stderr).toContain('autothresh: local methods (sauvola, adaptive-gaussian) ' +
+      expect(outcome.stderr).toContain('warning: local methods (sauvola, adaptive-gaussian) ' +
         'left out: they need pixels, and records (--data) have none\n');
     });
 

@@ -59,6 +59,17 @@ describe('autothresh train (built binary): usage errors exit 2 before training',
     expect(result.stderr).toBe(`autothresh: option --init: ${missing}: no such folder\n`);
   });
 
+  it('when a --data or --val file is given twice then exit 2 names the option', () => {
+    const twice = spawnCli('train', '--data', data, data, '-o', out, ...SHORT);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toBe(`autothresh: option --data: ${data} is given twice ` +
+      '(its records would count twice)\n');
+    const validation = spawnCli('train', '--data', data, '--val', data, data, '-o', out, ...SHORT);
+    expect(validation.code).toBe(2);
+    expect(validation.stderr).toBe(`autothresh: option --val: ${data} is given twice ` +
+      '(its records would count twice)\n');
+  });
+
   it('when --temperature is 0,0 then exit 2 says temperatures must be > 0', () => {
     const result = spawnCli('train', '--data', data, '-o', out, '--temperature', '0,0');
     expect(result.code).toBe(2);

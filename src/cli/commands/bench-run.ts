@@ -82,7 +82,7 @@ function reportFailures(context: CliContext, failures: Readonly<BenchResult['fai
 }
 
 function reportNotes(context: CliContext, notes: readonly string[]): void {
-  for (const note of notes) context.io.stderr(`autothresh: ${note}\n`);
+  for (const note of notes) context.io.stderr(`warning: ${note}\n`);
 }
 
 function render(result: BenchResult, options: BenchCommandOptions): string {
