@@ -141,7 +141,9 @@ export interface WriteSyntheticOptions {
  * gray PNG) and their parameters as `<dir>/params.jsonl`. Everything is written into a fresh
  * folder beside `directory`, which then takes its place (renames), so the result never mixes
  * files of two runs and an interrupted run leaves `directory` as it was. A `directory` that
- * exists and is not empty is refused (`autothresh.usage`) unless `force`, which replaces it.
+ * exists and is not empty is refused (`autothresh.usage`) unless `force`, which replaces it when
+ * it holds earlier synth output only (`images`, `masks`, `params.jsonl`) and is not the current
+ * folder or one that holds it.
  * A write that fails (`autothresh.write`) names the file of `directory` it was for
  * (`out/images/synth-00001.png: cannot write (no space left on the device)`), never the
  * staging folder.
@@ -239,7 +241,29 @@ async function checkOutputFolder(directory: string, force: boolean): Promise<boo
         'it, or another folder',
     );
   }
+  if (entries.length > 0) checkReplaceable(directory, entries);
   return true;
+}
+
+/** What a folder written by {@link writeSynthetic} holds. */
+const SYNTH_ENTRIES = ['images', 'masks', 'params.jsonl'];
+
+/**
+ * Throws `autothresh.usage` unless `directory` looks like earlier synth output that `force` may
+ * replace: only {@link SYNTH_ENTRIES}, and not the current folder or one holding it.
+ */
+function checkReplaceable(directory: string, entries: readonly string[]): void {
+  const foreign = entries.filter((entry) => !SYNTH_ENTRIES.includes(entry));
+  if (foreign.length > 0) {
+    const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ', …' : '');
+    throw new AutothreshError('autothresh.usage', `${directory}: holds entries that synth does ` +
+      `not write (${shown}); --force replaces only a folder of earlier synth output`);
+  }
+  const inside = relative(resolve(directory), process.cwd());
+  if (inside === '' || !inside.startsWith('..')) {
+    throw new AutothreshError('autothresh.usage', `${directory}: is the current folder or ` +
+      'holds it; --force cannot replace it (run from elsewhere, or choose another folder)');
+  }
 }
 
 /** Puts the folder `staging` in place of `directory` (whose old content is removed). */

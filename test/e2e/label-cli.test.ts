@@ -572,6 +572,34 @@ describe('autothresh synth', () => {
     expect(forced.stdout.trimEnd().split('\n')).toHaveLength(1);
   });
 
+  it('when --force meets a folder that is not synth output, or the current one, then exits 2',
+    async () => {
+      const own = await mkdtemp(join(tmpdir(), 'autothresh-synth-force-'));
+      const other = join(own, 'other');
+      await mkdir(join(other, 'images'), { recursive: true });
+      await writeFile(join(other, 'notes.txt'), 'keep me');
+      const refused = await cli('synth', '-n', '1', '-o', other, '--force');
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(`autothresh: ${other}: holds entries that synth does not ` +
+        'write (notes.txt); --force replaces only a folder of earlier synth output\n');
+      expect(await readFile(join(other, 'notes.txt'), 'utf8')).toBe('keep me');
+
+      const series = join(own, 'here');
+      expect((await cli('synth', '-n', '1', '-o', series)).code).toBe(0);
+      const cwd = process.cwd();
+      process.chdir(series);
+      try {
+        const current = await cli('synth', '-n', '1', '-o', '.', '--force');
+        expect(current.code).toBe(2);
+        expect(current.stderr).toBe('autothresh: .: is the current folder or holds it; --force ' +
+          'cannot replace it (run from elsewhere, or choose another folder)\n');
+      } finally {
+        process.chdir(cwd);
+      }
+      expect((await readdir(series)).sort()).toEqual(['images', 'masks', 'params.jsonl']);
+      await rm(own, { recursive: true, force: true });
+    });
+
   it('when -o is a file or lies in one then exits 2 naming the option, writing nothing',
     async () => {
       const file = join(root, 'a-file');

@@ -29,7 +29,8 @@ export function synthCommand(context: CliContext): Command {
     .requiredOption('-o, --out <dir>', 'output folder (images/, masks/, params.jsonl); ' +
       'written whole into a fresh folder, then put in place; checked before any image is made')
     .option('--seed <n>', 'seed of every random choice', '1')
-    .option('--force', 'replace the output folder when it is not empty (refused otherwise)')
+    .option('--force', 'replace an output folder that is not empty, when it holds earlier ' +
+      'synth output only (refused otherwise)')
     .option('--json', 'print one JSON object per image (its parameters) on stdout')
     .option('-q, --quiet', 'no progress bar')
     .action(async (raw: Record<string, unknown>) => {
