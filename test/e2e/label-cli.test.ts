@@ -487,6 +487,17 @@ describe('autothresh dataset', () => {
     expect(bad.stderr).toContain('summing to 1');
   });
 
+  it('when a split gets no record then a warning names its file', async () => {
+    const out = join(root, 'split-all-train');
+    const result = await cli('dataset', 'split', real, '--train', '1', '--val', '0', '--test',
+      '0', '-o', out);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      `warning: ${join(out, 'val.jsonl')}: no record (--val 0 of 425 source images gives none)\n` +
+      `warning: ${join(out, 'test.jsonl')}: no record (--test 0 of 425 source images gives ` +
+      'none)\n');
+  });
+
   it('when two files repeat an id then stats and split refuse them, naming both', async () => {
     const copy = join(root, 'copy.jsonl');
     await copyFile(real, copy);

@@ -81,6 +81,12 @@ function splitCommand(context: CliContext): Command {
       // Every file is written before anything is printed: a reader that stops early (`| head`)
       // must not leave a split half made, or an older split's file beside the new ones.
       for (const [name, path] of paths) await writeLabelRecords(path, splits[name]);
+      const sources = new Set(records.map((record) => record.source)).size;
+      for (const [name, path] of paths) {
+        if (splits[name].length > 0) continue;
+        context.io.stderr(`warning: ${path}: no record (--${name} ${options[name]} of ` +
+          `${counted(sources, 'source image')} gives none)\n`);
+      }
       for (const [name, path] of paths) {
         const sources = new Set(splits[name].map((record) => record.source)).size;
         const line = { split: name, path, records: splits[name].length, sources };

@@ -50,7 +50,9 @@ export function synthCommand(context: CliContext): Command {
       if (options.json) {
         for (const item of params) context.io.stdout(`${JSON.stringify(item)}\n`);
       }
-      const made = params.length === 1 ? '1 image and its mask' : `${params.length} images and masks`;
+      const made = params.length === 1
+        ? '1 image and its mask'
+        : `${params.length} images and masks`;
       context.io.stderr(`synth: ${made} in ${options.out}\n`);
     });
 }
