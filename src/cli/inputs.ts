@@ -7,10 +7,12 @@
  * by. Problems (missing path, a folder or glob with no images) are returned, not thrown, so that
  * a batch goes on with the inputs that exist.
  */
-import { realpath, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, sep } from 'node:path';
 
 import { IMAGE_EXTENSIONS } from '../image/formats.js';
+import { fileSystemProblem } from '../util/file-errors.js';
 import { folderProblem } from '../util/folders.js';
 
 export { IMAGE_EXTENSIONS };
@@ -73,6 +75,7 @@ export async function expandInputs(
       const problem = await folderProblem(input);
       if (problem === null) {
         await addFound(input, await findImages(input), 'directory holds no images');
+        problems.push(...await unlistableSubfolders(input));
       } else {
         problems.push({ input, message: problem });
       }
@@ -111,6 +114,31 @@ async function pathKind(path: string): Promise<'file' | 'directory' | 'loop' | '
 async function isPattern(input: string): Promise<boolean> {
   const { isDynamicPattern } = await import('tinyglobby');
   return isDynamicPattern(input);
+}
+
+/**
+ * The visible subfolders of `directory`, at any depth, that cannot be listed (the image search
+ * passes over them in silence), each as a problem. Symbolic links are not followed here.
+ */
+async function unlistableSubfolders(directory: string): Promise<InputProblem[]> {
+  const problems: InputProblem[] = [];
+  const pending = [directory.replace(/\/+$/, '')];
+  while (pending.length > 0) {
+    const folder = pending.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      const problem = fileSystemProblem(error);
+      problems.push({ input: folder, message: `cannot list this folder (${problem})` });
+      continue;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+      pending.push(`${folder}/${entry.name}`);
+    }
+  }
+  return problems.sort((a, b) => a.input.localeCompare(b.input));
 }
 
 async function findImages(directory: string): Promise<string[]> {

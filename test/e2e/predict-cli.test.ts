@@ -584,6 +584,29 @@ describe('autothresh predict output folders', () => {
       rmSync(shared, { recursive: true, force: true });
     }
   });
+
+  it.skipIf(UNPRIVILEGED === null)('when a subfolder of a folder given cannot be listed then it '
+    + 'is named and the other images are processed (exit 1)', () => {
+    const shared = mkdtempSync(join(tmpdir(), 'autothresh-unprivileged-'));
+    try {
+      const open = join(shared, 'open');
+      const locked = join(shared, 'deep', 'locked');
+      mkdirSync(open);
+      mkdirSync(locked, { recursive: true });
+      writeFileSync(join(open, 'in.png'), readFileSync(bimodal));
+      writeFileSync(join(locked, 'hidden.png'), readFileSync(bimodal));
+      for (const folder of [shared, open, join(shared, 'deep')]) chmodSync(folder, 0o755);
+      chmodSync(join(open, 'in.png'), 0o644);
+      chmodSync(locked, 0o700);
+      const outcome = spawnBuilt(['predict', '-m', 'otsu', '--json', shared],
+        { unprivileged: true, timeout: 20_000 });
+      expect(outcome.stderr).toBe(`${locked}: cannot list this folder (permission denied)\n`);
+      expect(jsonLines(outcome.stdout).map((line) => line.file)).toEqual([join(open, 'in.png')]);
+      expect(outcome.code).toBe(1);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('autothresh predict with a model folder', () => {
