@@ -7,6 +7,7 @@
  * found first, by walking up to the nearest existing ancestor, and each is created once.
  */
 import { randomBytes } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import { mkdir, open, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileSystemProblem, isFileSystemError } from './file-errors.js';
@@ -116,13 +117,24 @@ export async function folderProblem(folder: string): Promise<string | null> {
   }
 }
 
-/** The first of `paths` that names the same path as an earlier one (after `resolve`), if any. */
+/**
+ * The first of `paths` that names the same file or folder as an earlier one, if any: compared by
+ * real path (symbolic links followed) where the path exists, else after `resolve`.
+ */
 export function repeatedPath(paths: readonly string[]): string | undefined {
   const seen = new Set<string>();
   for (const path of paths) {
-    const resolved = resolve(path);
-    if (seen.has(resolved)) return path;
-    seen.add(resolved);
+    const identity = realPathOrResolved(path);
+    if (seen.has(identity)) return path;
+    seen.add(identity);
   }
   return undefined;
+}
+
+function realPathOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }
