@@ -1,7 +1,6 @@
 import {
-  chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, unlinkSync, writeFileSync,
+  chmodSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -257,7 +256,7 @@ describe('autothresh bench', () => {
 
   it.skipIf(UNPRIVILEGED === null)('when the --images and --masks folders may not be listed ' +
     'then a line says so for each and the records are scored (exit 1)', () => {
-    const shared = mkdtempSync(join(tmpdir(), 'autothresh-unprivileged-'));
+    const shared = temporaryDirectory('autothresh-unprivileged-');
     chmodSync(shared, 0o755);
     const records = writeBenchRecords(join(shared, 'docs.jsonl'));
     chmodSync(records, 0o644);

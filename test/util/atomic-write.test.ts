@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import {
-  chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync,
+  chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../src/util/atomic-write.js';
@@ -69,7 +68,7 @@ describe('writeFileAtomic', () => {
 
   it.skipIf(UNPRIVILEGED === null)('when the folder is not writable for this user then the ' +
     'error names the target, never the temporary file', () => {
-    const shared = mkdtempSync(join(tmpdir(), 'autothresh-unprivileged-'));
+    const shared = temporaryDirectory('autothresh-unprivileged-');
     const locked = join(shared, 'locked');
     mkdirSync(locked);
     chmodSync(locked, 0o555);
@@ -110,7 +109,7 @@ describe('outputFileError', () => {
 describe('writeFileAtomic when the process is interrupted', () => {
   it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
     'when %s arrives during a large write then no temporary file is left', (signal) => {
-      const target = mkdtempSync(join(tmpdir(), 'autothresh-signal-'));
+      const target = temporaryDirectory('autothresh-signal-');
       const moduleUrl = new URL('../../dist/util/atomic-write.js', import.meta.url).href;
       // The signal is sent once the temporary file has started to grow; 400 MB take long
       // enough to write that it comes while the write is still going on.
