@@ -122,6 +122,8 @@ export interface BenchResult {
   settings: BenchSettings;
   methods: MethodSpec[];
   images: BenchImage[];
+  /** How many of `images` are labelled records (the last ones); the others are image files. */
+  records: number;
   results: ImageResult[];
   summaries: MethodSummary[];
   /** Notes for the reader (skipped methods, fallbacks), one line each. */

@@ -118,7 +118,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   notes.push(...inputs.warnings);
   const workers = options.workers ??
     defaultWorkers({ pairs: inputs.pairs.length, records: inputs.records });
-  const { scored, failures } = await scoreInputs(inputs, settings, options, workers, notes);
+  const { scored, records, failures } =
+    await scoreInputs(inputs, settings, options, workers, notes);
   if (scored.length === 0) throw new NothingToScoreError(failures, notes);
 
   const { methods } = settings;
@@ -128,7 +129,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     for (const row of item.results) results.push({ image, ...row });
   });
   const summaries = summarize(images, methods, results, options.summary);
-  notes.push(...failedRowNotes(methods, results, images.length), ...sharedSourceNotes(images));
+  notes.push(
+    ...failedRowNotes(methods, results, images.length),
+    ...sharedSourceNotes(images.slice(images.length - records)),
+  );
   const reference = options.summary?.reference ?? 'otsu';
   if (!methods.some((method) => method.name === reference)) {
     notes.push(`W/T/L: not computed, ${reference} (the reference) is not among the methods; ` +
@@ -150,6 +154,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     },
     methods: [...methods],
     images,
+    records,
     results,
     summaries,
     notes,
@@ -178,13 +183,13 @@ function failedRowNotes(
 }
 
 /**
- * A note when several images share a source (crops and variants of one labelled image): they
+ * A note when several records share a source (crops and variants of one labelled image): they
  * are not independent, so the bootstrap intervals, which treat them so, come out too narrow.
  */
-function sharedSourceNotes(images: readonly BenchImage[]): string[] {
-  const sources = new Set(images.map((image) => image.source)).size;
-  if (sources === images.length) return [];
-  return [`the ${images.length} records come from ${counted(sources, 'source image')}: crops ` +
+function sharedSourceNotes(records: readonly BenchImage[]): string[] {
+  const sources = new Set(records.map((record) => record.source)).size;
+  if (sources === records.length) return [];
+  return [`the ${records.length} records come from ${counted(sources, 'source image')}: crops ` +
     'and variants of one image are correlated, so the intervals, which treat every record as ' +
     'independent, are too narrow (score the original records alone for honest intervals)'];
 }
@@ -348,7 +353,7 @@ async function scoreInputs(
   options: BenchOptions,
   workers: number,
   notes: string[],
-): Promise<{ scored: ScoredImage[]; failures: InputProblem[] }> {
+): Promise<{ scored: ScoredImage[]; records: number; failures: InputProblem[] }> {
   const progress = options.progress?.(inputs.pairs.length + inputs.records, 'bench') ?? SILENT;
   const pool = workers > 0 ? createBenchPool(workers) : null;
   let pairOutcomes: PairOutcome[];
@@ -383,7 +388,8 @@ async function scoreInputs(
     notes.push(`local methods (${names}) need pixels: not run on records${empty}`);
   }
   nameDatasets(inputs, { items: fromImages, sources: imageSources }, fromFiles, notes);
-  return { scored: [...fromImages, ...fromFiles.flat()], failures };
+  const fromRecords = fromFiles.flat();
+  return { scored: [...fromImages, ...fromRecords], records: fromRecords.length, failures };
 }
 
 /** A file's scored records in line order; invalid lines and repeated ids become failures. */

@@ -57,7 +57,10 @@ export function describeRun(result: BenchResult): string {
     ? 'polarity auto (every row but the model takes the side the model predicts; |t−t*| and ' +
       'the oracle use the best threshold for that side)'
     : 'polarity truth (every row but the model takes the ground truth\'s side)';
-  const images = counted(result.images.length, 'image');
+  const fromFiles = result.images.length - result.records;
+  const images = result.records === 0 ? counted(fromFiles, 'image')
+    : fromFiles === 0 ? counted(result.records, 'record')
+    : `${counted(fromFiles, 'image')} and ${counted(result.records, 'record')}`;
   const compared = result.methods.some((method) => method.name === settings.reference)
     ? `; W/T/L = per-image F-measure against ${settings.reference} (ties within ` +
       `${settings.tieTolerance})`

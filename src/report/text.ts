@@ -69,6 +69,7 @@ export function renderJsonLines(result: BenchResult): string {
     ...result.settings,
     methods: result.methods,
     images: result.images.length,
+    records: result.records,
     notes: result.notes,
     seconds: result.timing.seconds,
     workers: result.timing.workers,

@@ -50,6 +50,7 @@ export function smallResult(): BenchResult {
     methods,
     images,
     results,
+    records: 0,
     summaries: summarize(images, methods, results, { resamples: 100 }),
     notes: ['a note'],
     failures: [],

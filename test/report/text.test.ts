@@ -76,6 +76,11 @@ describe('text reports', () => {
   it('when rendered for the terminal and as Markdown then both hold both tables', () => {
     const terminal = renderTerminal(result);
     expect(terminal).toMatch(/^autothresh bench: 3 images in 2 datasets/);
+    // Labelled records are counted as records, apart from image files.
+    expect(renderTerminal({ ...result, records: 3 }))
+      .toMatch(/^autothresh bench: 3 records in 2 datasets/);
+    expect(renderTerminal({ ...result, records: 1 }))
+      .toMatch(/^autothresh bench: 2 images and 1 record in 2 datasets/);
     expect(terminal).toContain('F by dataset (%)');
     const markdown = renderMarkdown(result);
     expect(markdown).toContain('| method | images | F % |');
