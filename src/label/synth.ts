@@ -18,14 +18,15 @@
  * reached is at least the target and at most 60% ({@link MAX_FOREGROUND_FRACTION}).
  */
 import { randomBytes } from 'node:crypto';
-import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { loadSharp } from '../image/sharp.js';
 import { AutothreshError } from '../errors.js';
 import { removedIfInterrupted } from '../util/atomic-write.js';
 import { fileSystemProblem, isFileSystemError, outputFileError } from '../util/file-errors.js';
 import { createFolder, trialProblem, tryWriteIn } from '../util/folders.js';
 import { createRandom, type Random } from '../util/random.js';
+import { counted } from '../util/counts.js';
 import { seedFor } from './augment.js';
 
 export type SynthShape = 'blobs' | 'strokes';
@@ -142,8 +143,9 @@ export interface WriteSyntheticOptions {
  * folder beside `directory`, which then takes its place (renames), so the result never mixes
  * files of two runs and an interrupted run leaves `directory` as it was. A `directory` that
  * exists and is not empty is refused (`autothresh.usage`) unless `force`, which replaces it when
- * it holds earlier synth output only (`images`, `masks`, `params.jsonl`) and is not the current
- * folder or one that holds it.
+ * it holds earlier synth output only (`params.jsonl`, and `images/` and `masks/` holding synth's
+ * own `synth-NNNNN.png` files); the current folder, or one that holds it, is always refused. A
+ * symbolic link to a folder stays, and the folder it names is replaced.
  * A write that fails (`autothresh.write`) names the file of `directory` it was for
  * (`out/images/synth-00001.png: cannot write (no space left on the device)`), never the
  * staging folder.
@@ -155,11 +157,13 @@ export async function writeSynthetic(
   options: WriteSyntheticOptions = {},
 ): Promise<SynthParams[]> {
   const exists = await checkOutputFolder(directory, options.force ?? false);
-  const staging = siblingPath(directory, 'tmp');
+  // A symbolic link to a folder keeps pointing there: the folder it names is replaced.
+  const place = exists ? await realpath(directory) : directory;
+  const staging = siblingPath(place, 'tmp');
   try {
     return await removedIfInterrupted(staging, async () => {
       const all = await renderInto(staging, count, seed, options.onImage);
-      await replaceFolder(directory, staging, exists);
+      await replaceFolder(place, staging, exists);
       return all;
     });
   } catch (error) {
@@ -223,7 +227,10 @@ async function renderInto(
   return all;
 }
 
-/** Whether `directory` exists; throws when it is a file, or a folder with files and no `force`. */
+/**
+ * Whether `directory` exists; throws `autothresh.usage` when it is a file, the current folder or
+ * one that holds it, or a folder with entries that `force` does not allow replacing.
+ */
 async function checkOutputFolder(directory: string, force: boolean): Promise<boolean> {
   let entries: string[];
   try {
@@ -234,36 +241,47 @@ async function checkOutputFolder(directory: string, force: boolean): Promise<boo
     const what = code === 'ENOTDIR' ? 'exists and is not a folder' : fileSystemProblem(error);
     throw new AutothreshError('autothresh.usage', `${directory}: ${what}`);
   }
+  await checkNotCurrentFolder(directory);
   if (entries.length > 0 && !force) {
     throw new AutothreshError(
       'autothresh.usage',
-      `${directory}: folder is not empty (${entries.length} entries); use --force to replace ` +
-        'it, or another folder',
+      `${directory}: folder is not empty (${counted(entries.length, 'entry', 'entries')}); ` +
+        'use --force to replace earlier synth output there, or choose another folder',
     );
   }
-  if (entries.length > 0) checkReplaceable(directory, entries);
+  if (entries.length > 0) await checkSynthOutput(directory, entries);
   return true;
 }
 
-/** What a folder written by {@link writeSynthetic} holds. */
+/** What a folder written by {@link writeSynthetic} holds, and the names of its image files. */
 const SYNTH_ENTRIES = ['images', 'masks', 'params.jsonl'];
+const SYNTH_FILE = /^synth-\d{5,}\.png$/;
 
 /**
- * Throws `autothresh.usage` unless `directory` looks like earlier synth output that `force` may
- * replace: only {@link SYNTH_ENTRIES}, and not the current folder or one holding it.
+ * Throws `autothresh.usage` unless `directory` holds earlier synth output alone, which `force`
+ * may replace: no other entry, and nothing in `images/` and `masks/` but synth's own files.
  */
-function checkReplaceable(directory: string, entries: readonly string[]): void {
+async function checkSynthOutput(directory: string, entries: readonly string[]): Promise<void> {
   const foreign = entries.filter((entry) => !SYNTH_ENTRIES.includes(entry));
-  if (foreign.length > 0) {
-    const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ', …' : '');
-    throw new AutothreshError('autothresh.usage', `${directory}: holds entries that synth does ` +
-      `not write (${shown}); --force replaces only a folder of earlier synth output`);
+  for (const folder of ['images', 'masks'].filter((name) => entries.includes(name))) {
+    const inside = await readdir(join(directory, folder), { withFileTypes: true }).catch(() => []);
+    for (const entry of inside) {
+      if (!entry.isFile() || !SYNTH_FILE.test(entry.name)) foreign.push(`${folder}/${entry.name}`);
+    }
   }
-  const inside = relative(resolve(directory), process.cwd());
-  if (inside === '' || !inside.startsWith('..')) {
-    throw new AutothreshError('autothresh.usage', `${directory}: is the current folder or ` +
-      'holds it; --force cannot replace it (run from elsewhere, or choose another folder)');
-  }
+  if (foreign.length === 0) return;
+  const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ', …' : '');
+  throw new AutothreshError('autothresh.usage', `${directory}: holds entries that synth does ` +
+    `not write (${shown}); --force replaces only a folder of earlier synth output`);
+}
+
+/** Throws `autothresh.usage` when `directory` is the current folder or holds it. */
+async function checkNotCurrentFolder(directory: string): Promise<void> {
+  const [folder, current] = await Promise.all([realpath(directory), realpath(process.cwd())]);
+  const inside = relative(folder, current);
+  if (inside !== '' && (inside.startsWith('..') || isAbsolute(inside))) return;
+  throw new AutothreshError('autothresh.usage', `${directory}: is the current folder or holds ` +
+    'it, which synth cannot replace (run from elsewhere, or choose another folder)');
 }
 
 /** Puts the folder `staging` in place of `directory` (whose old content is removed). */

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  copyFile, lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -602,12 +604,49 @@ describe('autothresh synth', () => {
       try {
         const current = await cli('synth', '-n', '1', '-o', '.', '--force');
         expect(current.code).toBe(2);
-        expect(current.stderr).toBe('autothresh: .: is the current folder or holds it; --force ' +
-          'cannot replace it (run from elsewhere, or choose another folder)\n');
+        expect(current.stderr).toBe('autothresh: .: is the current folder or holds it, which ' +
+          'synth cannot replace (run from elsewhere, or choose another folder)\n');
       } finally {
         process.chdir(cwd);
       }
       expect((await readdir(series)).sort()).toEqual(['images', 'masks', 'params.jsonl']);
+
+      // A dataset folder has synth's layout but not its files: it is not replaced either.
+      const dataset = join(own, 'dataset');
+      await mkdir(join(dataset, 'images'), { recursive: true });
+      await mkdir(join(dataset, 'masks'));
+      await writeFile(join(dataset, 'images', 'H01.png'), 'mine');
+      const mine = await cli('synth', '-n', '1', '-o', dataset, '--force');
+      expect(mine.code).toBe(2);
+      expect(mine.stderr).toBe(`autothresh: ${dataset}: holds entries that synth does not ` +
+        'write (images/H01.png); --force replaces only a folder of earlier synth output\n');
+      expect(await readFile(join(dataset, 'images', 'H01.png'), 'utf8')).toBe('mine');
+
+      // An empty current folder is refused too, before anything is drawn.
+      const empty = join(own, 'empty');
+      await mkdir(empty);
+      process.chdir(empty);
+      try {
+        const here = await cli('synth', '-n', '1', '-o', empty);
+        expect(here.code).toBe(2);
+        expect(here.stderr).toContain('is the current folder or holds it');
+      } finally {
+        process.chdir(cwd);
+      }
+      expect(await readdir(empty)).toEqual([]);
+      await rm(own, { recursive: true, force: true });
+    });
+
+  it('when -o is a symbolic link to a folder then the link stays and its folder is filled',
+    async () => {
+      const own = await mkdtemp(join(tmpdir(), 'autothresh-synth-link-'));
+      const target = join(own, 'target');
+      await mkdir(target);
+      await symlink(target, join(own, 'link'));
+      const result = await cli('synth', '-n', '1', '-o', join(own, 'link'));
+      expect(result.code).toBe(0);
+      expect((await lstat(join(own, 'link'))).isSymbolicLink()).toBe(true);
+      expect((await readdir(target)).sort()).toEqual(['images', 'masks', 'params.jsonl']);
       await rm(own, { recursive: true, force: true });
     });
 
