@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { mkdir, open, readdir, rm, rmdir, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileSystemProblem, isFileSystemError } from './file-errors.js';
 
 /**
@@ -131,10 +131,23 @@ export function repeatedPath(paths: readonly string[]): string | undefined {
   return undefined;
 }
 
-function realPathOrResolved(path: string): string {
+/** The real path of `path` (symbolic links followed) where it exists, else `resolve(path)`. */
+export function realPathOrResolved(path: string): string {
   try {
     return realpathSync(path);
   } catch {
     return resolve(path);
   }
+}
+
+/**
+ * The first of `inputs` that `output` would write over: the same file, or (`output` a folder) a
+ * file inside it; compared by real path. Undefined when there is none.
+ */
+export function inputUnder(output: string, inputs: readonly string[]): string | undefined {
+  const target = realPathOrResolved(output);
+  return inputs.find((input) => {
+    const path = realPathOrResolved(input);
+    return path === target || path.startsWith(`${target}${sep}`);
+  });
 }

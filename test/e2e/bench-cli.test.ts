@@ -316,6 +316,23 @@ describe('autothresh bench', () => {
         `(${what} would count twice)\n`);
     });
 
+  it('when --html would write over a record file or into an input folder then it exits 2',
+    async () => {
+      const records = writeBenchRecords(join(temporaryDirectory(), 'docs.jsonl'));
+      const before = readFileSync(records, 'utf8');
+      const over = await runCli('bench', '--data', records, '--html', records);
+      expect(over.code).toBe(2);
+      expect(over.stderr).toBe(`autothresh: option --html: ${records} is the record file ` +
+        `${records}; write the report elsewhere\n`);
+      expect(readFileSync(records, 'utf8')).toBe(before);
+      const mask = join(dataset.masks, readdirSync(dataset.masks)[0]);
+      const inside = await runCli('bench', '--images', dataset.images, '--masks', dataset.masks,
+        '--html', mask);
+      expect(inside.code).toBe(2);
+      expect(inside.stderr).toBe(`autothresh: option --html: ${mask} lies in the input folder ` +
+        `${dataset.masks}; write the report elsewhere\n`);
+    });
+
   it('when --masks is the --images folder then it exits 2: every image would be its own mask',
     async () => {
       const outcome = await runCli('bench', '--images', dataset.images, '--masks',

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,18 @@ describe('autothresh dataset split -o', () => {
       expect(result.stderr).toContain(`${JSON.stringify(join(out, 'val.jsonl.gz'))}, which is a`);
       expect(await readdir(out)).toEqual(['val.jsonl.gz']);
     });
+
+  it('when a split file would be the input then exits 2 and the input is kept', async () => {
+    const out = join(root, 'over');
+    await mkdir(out);
+    const input = join(out, 'train.jsonl');
+    await copyFile(REAL, input);
+    const result = await runCli('dataset', 'split', input, '-o', out);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`autothresh: option --out: would write ${input}, which is the ` +
+      `input ${input}; choose another folder\n`);
+    expect(await readFile(input, 'utf8')).toBe(await readFile(REAL, 'utf8'));
+  });
 
   it('when stdout is closed after the first line then all three files are written', async () => {
     if (!existsSync(BUILT_BIN)) throw new Error(`${BUILT_BIN} is missing: run npm run build`);

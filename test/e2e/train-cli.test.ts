@@ -70,6 +70,14 @@ describe('autothresh train (built binary): usage errors exit 2 before training',
       '(its records would count twice)\n');
   });
 
+  it('when --out holds an input file then exit 2: replacing the folder would remove it', () => {
+    const result = spawnCli('train', '--data', data, '-o', folder, '--force', ...SHORT);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`autothresh: option --out: ${folder} holds the input ${data}, ` +
+      'which writing the model folder would remove; choose another folder\n');
+    expect(existsSync(data)).toBe(true);
+  });
+
   it('when --temperature is 0,0 then exit 2 says temperatures must be > 0', () => {
     const result = spawnCli('train', '--data', data, '-o', out, '--temperature', '0,0');
     expect(result.code).toBe(2);

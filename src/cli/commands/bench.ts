@@ -8,7 +8,7 @@ import { AutothreshError } from '../../errors.js';
 import type { LocalParams } from '../../methods/local/params.js';
 import type { CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
-import { repeatedPath } from '../../util/folders.js';
+import { inputUnder, repeatedPath } from '../../util/folders.js';
 import {
   addLocalParameterOptions, givenLocalParameters, localParameterShape,
 } from './local-parameter-options.js';
@@ -123,8 +123,26 @@ function parseBenchOptions(raw: Record<string, unknown>): BenchCommandOptions {
     throw usage(`option --masks: ${options.masks[index]} is the --images folder it pairs with; ` +
       'the masks need a folder of their own');
   });
+  if (options.html !== undefined) refuseHtmlOverInput(options.html, options);
   const methodNames = options.methods === undefined ? undefined : methodList(options.methods);
   return { ...options, methodNames, localParams: givenLocalParameters(options) };
+}
+
+/** Throws `autothresh.usage` when the report would write over a record file or an image. */
+function refuseHtmlOverInput(
+  html: string,
+  inputs: { data: readonly string[]; images: readonly string[]; masks: readonly string[];
+    roi: readonly string[] },
+): void {
+  const file = inputUnder(html, inputs.data);
+  const folder = [...inputs.images, ...inputs.masks, ...inputs.roi]
+    .find((input) => inputUnder(input, [html]) !== undefined);
+  if (file === undefined && folder === undefined) return;
+  const what = file !== undefined
+    ? `is the record file ${file}`
+    : `lies in the input folder ${folder}`;
+  throw new AutothreshError('autothresh.usage', `option --html: ${html} ${what}; write the ` +
+    'report elsewhere');
 }
 
 /** Throws `autothresh.usage` when two values of a repeatable path option name one path. */

@@ -76,6 +76,13 @@ function splitCommand(context: CliContext): Command {
       const { writeLabelRecords } = await import('../../label/records-io.js');
       const { splitRecords } = await import('../../label/split.js');
       const paths = await checkSplitOutput(options.out, files[0].endsWith('.gz'));
+      const { inputUnder } = await import('../../util/folders.js');
+      for (const path of paths.values()) {
+        const input = inputUnder(path, files);
+        if (input === undefined) continue;
+        throw new AutothreshError('autothresh.usage', `option --out: would write ${path}, which ` +
+          `is the input ${input}; choose another folder`);
+      }
       const records = await readRecords(files);
       const splits = splitRecords(records, options, options.seed);
       // Every file is written before anything is printed: a reader that stops early (`| head`)

@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { AutothreshError, errorMessage } from '../../errors.js';
 import { fileSystemProblem } from '../../util/file-errors.js';
-import { trialProblem, tryWriteIn } from '../../util/folders.js';
+import { inputUnder, trialProblem, tryWriteIn } from '../../util/folders.js';
 import type { CliContext } from '../io.js';
 import { optionTypes, parseDecimal, parseOptions } from '../options.js';
 
@@ -219,12 +219,17 @@ async function checkInitModel(init: string): Promise<void> {
 }
 
 /**
- * `--out` is checked before any work: an existing model folder (or another file) is only
- * replaced with `--force`, and the folder must be writable. A trial entry with a hidden name is
+ * `--out` is checked before any work: it may not hold an input file, an existing model folder
+ * (or another file) is only replaced with `--force`, and the folder must be writable. A trial entry with a hidden name is
  * made and removed at once (a file in `out` when it exists, else a folder in its nearest
  * existing parent), so that a training run does not end on an unwritable path.
  */
-async function checkOut({ out, force }: TrainOptions): Promise<void> {
+async function checkOut({ out, force, data, val }: TrainOptions): Promise<void> {
+  const input = inputUnder(out, [...data, ...(val ?? [])]);
+  if (input !== undefined) {
+    throw new AutothreshError('autothresh.usage', `option --out: ${out} holds the input ` +
+      `${input}, which writing the model folder would remove; choose another folder`);
+  }
   let existing = out;
   while (dirname(existing) !== existing && (await stat(existing).catch(() => null)) === null) {
     existing = dirname(existing);
