@@ -170,18 +170,25 @@ export interface PairPixels {
 
 /**
  * Reads an image, its mask and its ROI (each file once) and checks that the sizes agree. Mask
- * values `> maskThreshold` are foreground; ROI values `> 0` are scored.
+ * values `> maskThreshold` are foreground; ROI values `> 0` are scored. Files of more than
+ * `maxPixels` pixels are refused (default: the decoder's).
  */
-export async function readPairPixels(pair: PairInput, maskThreshold = 0): Promise<PairPixels> {
+export async function readPairPixels(
+  pair: PairInput,
+  maskThreshold = 0,
+  maxPixels?: number,
+): Promise<PairPixels> {
   const [imageFile, maskFile, roiFile] = await Promise.all([
     readInputFile(pair.image),
     readInputFile(pair.mask),
     pair.roi === undefined ? null : readInputFile(pair.roi),
   ]);
   const [image, mask, roi] = await Promise.all([
-    decodeImage(imageFile, pair.image),
-    decodeImage(maskFile, pair.mask, { includeTransparent: true }),
-    roiFile === null ? null : decodeImage(roiFile, pair.roi!, { includeTransparent: true }),
+    decodeImage(imageFile, pair.image, { maxPixels }),
+    decodeImage(maskFile, pair.mask, { includeTransparent: true, maxPixels }),
+    roiFile === null
+      ? null
+      : decodeImage(roiFile, pair.roi!, { includeTransparent: true, maxPixels }),
   ]);
   for (const other of roi === null ? [mask] : [mask, roi]) checkSize(image, other);
 
@@ -221,6 +228,8 @@ export interface PrepareOptions {
   objective: Objective;
   /** Mask values `> maskThreshold` are foreground. Default 0. */
   maskThreshold?: number;
+  /** Refuse files of more pixels. Default the decoder's (`DEFAULT_MAX_PIXELS`). */
+  maxPixels?: number;
   /** Local methods to run on the pixels (names from `LOCAL_METHOD_NAMES`). */
   localMethods: readonly string[];
   /** Parameters of the local methods: each method takes those it uses (see `methods.ts`). */
@@ -233,7 +242,7 @@ export async function preparePair(
   options: PrepareOptions,
 ): Promise<PreparedImage> {
   const maskThreshold = options.maskThreshold ?? 0;
-  const pixels = await readPairPixels(pair, maskThreshold);
+  const pixels = await readPairPixels(pair, maskThreshold, options.maxPixels);
   const { image, bins, truth, scored } = pixels;
   const classes = classHistogramsOf(bins, truth, scored);
   checkBothClasses(pair, classes, maskThreshold);

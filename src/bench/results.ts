@@ -114,6 +114,8 @@ export interface BenchSettings {
   roi: boolean;
   /** Mask values `> maskThreshold` were foreground (image input). */
   maskThreshold: number;
+  /** Largest image, mask or ROI read, in pixels. */
+  maxPixels: number;
   /** Local-method parameters given for the run (each local row took those it uses). */
   localParams: Partial<Record<string, number>>;
 }

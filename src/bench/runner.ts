@@ -20,6 +20,7 @@
 import { availableParallelism } from 'node:os';
 import pMap from 'p-map';
 import { AutothreshError, errorMessage } from '../errors.js';
+import { DEFAULT_MAX_PIXELS } from '../image/decode.js';
 import type { Objective } from '../label/objectives.js';
 import type { LocalParams } from '../methods/local/index.js';
 import { loadModel } from '../model/index.js';
@@ -64,6 +65,8 @@ export interface BenchOptions {
   localParams?: LocalParams;
   /** Mask values `> maskThreshold` are foreground (image input). Default 0. */
   maskThreshold?: number;
+  /** Images, masks and ROIs of more pixels are refused. Default the decoder's. */
+  maxPixels?: number;
   /**
    * Worker threads. Default: one per CPU core for a large run, none for a small one (see the
    * module comment). 0 keeps all work on the calling thread.
@@ -150,6 +153,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       reference,
       roi: (options.images ?? []).some((source) => source.roi !== undefined),
       maskThreshold: settings.maskThreshold ?? 0,
+      maxPixels: settings.maxPixels ?? DEFAULT_MAX_PIXELS,
       localParams: { ...settings.localParams },
     },
     methods: [...methods],
@@ -214,6 +218,7 @@ async function scoreSettings(options: BenchOptions, notes: string[]): Promise<Sc
     models,
     polarityModel: polarity === 'auto' ? await modelForPolarity(methods, notes) : null,
     maskThreshold: options.maskThreshold ?? 0,
+    ...(options.maxPixels === undefined ? {} : { maxPixels: options.maxPixels }),
     localParams,
   };
 }

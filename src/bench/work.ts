@@ -30,6 +30,8 @@ export interface ScoreSettings {
   polarityModel: string | null;
   /** Mask values `> maskThreshold` are foreground (image input). Default 0. */
   maskThreshold?: number;
+  /** Images, masks and ROIs of more pixels are refused. Default the decoder's. */
+  maxPixels?: number;
   /** Parameters of the local methods; each method takes those it uses. */
   localParams?: LocalParams;
 }
@@ -68,6 +70,7 @@ export async function scorePairs(
       const prepared = await preparePair(pair, {
         objective: settings.objective,
         maskThreshold: settings.maskThreshold,
+        maxPixels: settings.maxPixels,
         localMethods,
         localParams: settings.localParams,
       });

@@ -55,6 +55,8 @@ export interface LabelFolderOptions {
   resume?: boolean;
   /** Pairs decoded at once. Default 2. */
   concurrency?: number;
+  /** Refuse images and masks of more pixels. Default the decoder's (`DEFAULT_MAX_PIXELS`). */
+  maxPixels?: number;
   /** Called for each pair that is skipped, with a `<file>: <what>` message. */
   onProblem?: (message: string) => void;
   /** Called with notes that do not skip anything (files left out, 16-bit images). */
@@ -168,7 +170,8 @@ async function labelInOrder(
     await pMap(todo, async (pair, index) => {
       let records: LabelRecord[] = [];
       try {
-        records = await labelPairRecords(pair, options.images, settings, options.onWarning);
+        records = await labelPairRecords(
+          pair, options.images, settings, options.onWarning, options.maxPixels);
         labelled++;
       } catch (error) {
         options.onProblem?.(describeFailure(pair, error));

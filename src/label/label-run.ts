@@ -81,8 +81,9 @@ export async function labelPairRecords(
   images: string,
   settings: LabelSettings,
   onWarning?: (message: string) => void,
+  maxPixels?: number,
 ): Promise<MaskLabelRecord[]> {
-  const loaded = await loadPair(pair.imagePath, pair.maskPath);
+  const loaded = await loadPair(pair.imagePath, pair.maskPath, maxPixels);
   return recordsOfLoadedPair(loaded, pair, images, settings, onWarning);
 }
 

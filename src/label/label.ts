@@ -41,14 +41,19 @@ export interface LoadedPair {
 
 /**
  * Reads an image and its mask, decodes both concurrently (in libvips' threads) and hashes both
- * files meanwhile. See {@link decodeMask} for how mask values are read.
+ * files meanwhile; either is refused beyond `maxPixels` (default: the decoder's). See
+ * {@link decodeMask} for how mask values are read.
  */
-export async function loadPair(imagePath: string, maskPath: string): Promise<LoadedPair> {
+export async function loadPair(
+  imagePath: string,
+  maskPath: string,
+  maxPixels?: number,
+): Promise<LoadedPair> {
   const [imageFile, maskFile] = await Promise.all([
     readPairFile(imagePath), readPairFile(maskPath),
   ]);
   const decoding = Promise.all([
-    decodeImage(imageFile, imagePath), decodeMask(maskFile, maskPath),
+    decodeImage(imageFile, imagePath, { maxPixels }), decodeMask(maskFile, maskPath, maxPixels),
   ]);
   const imageSha256 = sha256Of(imageFile);
   const maskSha256 = sha256Of(maskFile);
@@ -76,8 +81,12 @@ async function readPairFile(path: string): Promise<Buffer> {
  * documented luma formula, 16-bit masks kept 16-bit), except that transparent pixels are kept:
  * a mask's alpha does not decide what counts.
  */
-export function decodeMask(buffer: Uint8Array, source: string): Promise<DecodedImage> {
-  return decodeImage(buffer, source, { includeTransparent: true });
+export function decodeMask(
+  buffer: Uint8Array,
+  source: string,
+  maxPixels?: number,
+): Promise<DecodedImage> {
+  return decodeImage(buffer, source, { includeTransparent: true, maxPixels });
 }
 
 export function sha256Of(data: Uint8Array): string {

@@ -97,7 +97,8 @@ async function panelsOf(
     id: image.id, dataset: image.dataset, source: image.source,
     image: files.image, mask: files.mask, ...(files.roi === undefined ? {} : { roi: files.roi }),
   };
-  const pixels = await readPairPixels(pair, result.settings.maskThreshold);
+  const pixels = await readPairPixels(
+    pair, result.settings.maskThreshold, result.settings.maxPixels);
   const { width, height } = pixels.image;
   const size = thumbnailSize(width, height, maxSide);
 

@@ -316,6 +316,15 @@ describe('autothresh bench', () => {
         `(${what} would count twice)\n`);
     });
 
+  it('when --max-pixels is below the images\' size then each pair fails naming the limit',
+    async () => {
+      const outcome = await runCli('bench', '--images', dataset.images, '--masks', dataset.masks,
+        '--methods', 'otsu', '--max-pixels', '10');
+      expect(outcome.code).toBe(1);
+      expect(outcome.stderr).toMatch(/more than the limit of 10 \(raise it with --max-pixels\)/);
+      expect(outcome.stderr).toContain('bench: no image or record to score');
+    });
+
   it('when --html would write over a record file or into an input folder then it exits 2',
     async () => {
       const records = writeBenchRecords(join(temporaryDirectory(), 'docs.jsonl'));

@@ -347,6 +347,17 @@ describe('autothresh label', () => {
         'file system takes no new files here)\n');
     });
 
+  it('when --max-pixels is below an image\'s size then that pair is skipped, naming the limit',
+    async () => {
+      const out = join(root, 'max-pixels.jsonl');
+      const result = await cli('label', '--images', images, '--masks', masks, '-o', out,
+        '--max-pixels', '100');
+      expect(result.code).toBe(1);
+      expect(result.stderr)
+        .toMatch(/pixels, more than the limit of 100 \(raise it with --max-pixels\)/);
+      expect(existsSync(out)).toBe(false);
+    });
+
   it('when --images or --masks is not a folder, or both are one, then exits 2 in one line',
     async () => {
       const file = join(images, `${SAMPLE_NAMES[0]}.png`);

@@ -45,7 +45,8 @@ export function smallResult(): BenchResult {
   return {
     settings: {
       polarity: 'truth', objective: 'fmeasure', resamples: 100, seed: 1, level: 0.95,
-      tieTolerance: 1e-9, reference: 'otsu', roi: false, maskThreshold: 0, localParams: {},
+      tieTolerance: 1e-9, reference: 'otsu', roi: false, maskThreshold: 0, maxPixels: 2 ** 28,
+      localParams: {},
     },
     methods,
     images,

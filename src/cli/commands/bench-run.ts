@@ -29,6 +29,7 @@ export async function runBenchCommand(
     polarity: options.polarity,
     objective: options.objective,
     maskThreshold: options.maskThreshold,
+    maxPixels: options.maxPixels,
     localParams: options.localParams,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     concurrency: options.concurrency,

@@ -12,6 +12,7 @@ import { inputUnder, repeatedPath } from '../../util/folders.js';
 import {
   addLocalParameterOptions, givenLocalParameters, localParameterShape,
 } from './local-parameter-options.js';
+import { MAX_PIXELS_FLAGS, MAX_PIXELS_HELP, maxPixelsOption } from '../max-pixels.js';
 
 const OBJECTIVES = ['fmeasure', 'accuracy', 'iou', 'mcc', 'balanced-accuracy'] as const;
 
@@ -39,6 +40,7 @@ export function benchCommand(context: CliContext): Command {
       + 'masks, whose compression blurs the edges, 127 is advisable)', '0')
     .option('--roi <dir>', 'folder of region-of-interest masks: only pixels inside are scored '
       + '(repeatable, one per --images)', collect)
+    .option(MAX_PIXELS_FLAGS, MAX_PIXELS_HELP)
     .option('--data <file>', 'labelled records (.jsonl or .jsonl.gz, from `autothresh label`; '
       + 'repeatable)', collect)
     .option('--methods <list>', 'comma-separated methods (default: learned, every global method '
@@ -73,6 +75,7 @@ const BenchOptionsSchema = z.object({
   images: z.array(z.string().min(1)).default([]),
   masks: z.array(z.string().min(1)).default([]),
   maskThreshold: optionTypes.number(0, 65535),
+  maxPixels: maxPixelsOption(),
   roi: z.array(z.string().min(1)).default([]),
   data: z.array(z.string().min(1)).default([]),
   methods: z.string().optional(),

@@ -9,6 +9,7 @@ import { AutothreshError } from '../../errors.js';
 import { markFailed, type CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
 import { counted } from '../../util/counts.js';
+import { MAX_PIXELS_FLAGS, MAX_PIXELS_HELP, maxPixelsOption } from '../max-pixels.js';
 
 const OBJECTIVES = ['fmeasure', 'accuracy', 'iou', 'mcc', 'balanced-accuracy'] as const;
 
@@ -33,6 +34,7 @@ const LabelOptionsSchema = z.object({
   synthetic: z.boolean().default(false),
   resume: z.boolean().default(false),
   concurrency: optionTypes.integer(1, 64),
+  maxPixels: maxPixelsOption(),
   json: z.boolean().default(false),
   quiet: z.boolean().default(false),
 });
@@ -77,6 +79,7 @@ export function labelCommand(context: CliContext): Command {
     .option('--resume', 'continue an interrupted run: keep the whole images already in the ' +
       'output and its .partial file, label the rest (refused when the options differ)')
     .option('--concurrency <n>', 'pairs decoded at once', '2')
+    .option(MAX_PIXELS_FLAGS, MAX_PIXELS_HELP)
     .option('--json', 'print the summary as one JSON object on stdout')
     .option('-q, --quiet', 'no progress bar')
     .action(async (raw: Record<string, unknown>) => {
@@ -110,6 +113,7 @@ export function labelCommand(context: CliContext): Command {
         synthetic: options.synthetic,
         resume: options.resume,
         concurrency: options.concurrency,
+        maxPixels: options.maxPixels,
         onProblem: (message) => context.io.stderr(`${message}\n`),
         onWarning: (message) => context.io.stderr(`warning: ${message}\n`),
         onStart: (total) => {

@@ -8,7 +8,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { AutothreshError } from '../../errors.js';
-import { DEFAULT_MAX_PIXELS, MAX_PIXELS_LIMIT } from '../../image/decode.js';
+import { MAX_PIXELS_FLAGS, MAX_PIXELS_HELP, maxPixelsOption } from '../max-pixels.js';
 import type { CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
 import {
@@ -52,8 +52,7 @@ export function predictCommand(context: CliContext): Command {
     .option('--include-transparent', 'count fully transparent pixels too')
     .option('--range <mode>', '16-bit images: bins span the data range or the full range',
       'data')
-    .option('--max-pixels <n>', `largest image accepted, in pixels, up to ${MAX_PIXELS_LIMIT} ` +
-      `(default ${DEFAULT_MAX_PIXELS})`)
+    .option(MAX_PIXELS_FLAGS, MAX_PIXELS_HELP)
     .option('--model <dir>', 'model folder for --method learned (default: the shipped model)')
     .option('--concurrency <n>', 'images processed at once', '2')
     .option('-q, --quiet', 'no progress bar or warnings on stderr');
@@ -83,7 +82,7 @@ const PredictOptionsSchema = z.object({
   page: optionTypes.integer(0).optional(),
   includeTransparent: z.boolean().default(false),
   range: optionTypes.choice(['data', 'full']),
-  maxPixels: optionTypes.integer(1, MAX_PIXELS_LIMIT).default(DEFAULT_MAX_PIXELS),
+  maxPixels: maxPixelsOption(),
   model: optionTypes.text().optional(),
   concurrency: optionTypes.integer(1, 64),
   quiet: z.boolean().default(false),

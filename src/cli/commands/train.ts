@@ -220,9 +220,10 @@ async function checkInitModel(init: string): Promise<void> {
 
 /**
  * `--out` is checked before any work: it may not hold an input file, an existing model folder
- * (or another file) is only replaced with `--force`, and the folder must be writable. A trial entry with a hidden name is
- * made and removed at once (a file in `out` when it exists, else a folder in its nearest
- * existing parent), so that a training run does not end on an unwritable path.
+ * (or another file) is only replaced with `--force`, and the folder must be writable. A trial
+ * entry with a hidden name is made and removed at once (a file in `out` when it exists, else a
+ * folder in its nearest existing parent), so that a training run does not end on an unwritable
+ * path.
  */
 async function checkOut({ out, force, data, val }: TrainOptions): Promise<void> {
   const input = inputUnder(out, [...data, ...(val ?? [])]);
