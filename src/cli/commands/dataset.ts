@@ -97,8 +97,10 @@ function splitCommand(context: CliContext): Command {
       for (const [name, path] of paths) {
         const sources = new Set(splits[name].map((record) => record.source)).size;
         const line = { split: name, path, records: splits[name].length, sources };
-        const text = `${name.padEnd(5)} ${pad(line.records, 7)} records ` +
-          `${pad(sources, 6)} images  ${path}`;
+        const records = line.records === 1 ? 'record ' : 'records';
+        const images = sources === 1 ? 'image ' : 'images';
+        const text = `${name.padEnd(5)} ${pad(line.records, 7)} ${records} ` +
+          `${pad(sources, 6)} ${images}  ${path}`;
         context.io.stdout(`${options.json ? JSON.stringify(line) : text}\n`);
       }
     });
@@ -140,7 +142,7 @@ function renderStats(stats: DatasetStats, fileCount: number): string {
   const { all } = stats;
   const lines = [
     `${counted(all.records, 'record')} in ${counted(fileCount, 'file')}: ` +
-      `${all.originals} originals, ` +
+      `${counted(all.originals, 'original')}, ` +
       `${all.augmented} augmented, ${all.synthetic} synthetic`,
     '',
     `${'dataset'.padEnd(24)} ${'records'.padStart(7)} ${'orig'.padStart(5)} ` +
