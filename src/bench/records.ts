@@ -77,8 +77,8 @@ export async function readRecordChunks(
 }
 
 /** What is said of a gzip file cut short whose readable lines were scored. */
-export const GZIP_CUT = 'the gzip data is cut short (truncated): only the lines before the cut ' +
-  'were scored';
+export const GZIP_CUT = 'the gzip data is cut short (truncated): the lines before the cut were ' +
+  'read, the rest is missing';
 
 /**
  * Why a file's bytes could not be made into text: gzip data that does not decompress

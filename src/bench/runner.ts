@@ -133,14 +133,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   });
   const summaries = summarize(images, methods, results, options.summary);
   notes.push(
-    ...failedRowNotes(methods, results, images.length),
+    ...failedRowNotes(methods, results, images),
     ...sharedSourceNotes(images.slice(images.length - records)),
   );
+  // Without the reference among the methods, W/T/L is not computed: the tables say so.
   const reference = options.summary?.reference ?? 'otsu';
-  if (!methods.some((method) => method.name === reference)) {
-    notes.push(`W/T/L: not computed, ${reference} (the reference) is not among the methods; ` +
-      `add it to --methods to compare against it`);
-  }
   const seconds = (performance.now() - started) / 1000;
   return {
     settings: {
@@ -174,15 +171,20 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 function failedRowNotes(
   methods: readonly MethodSpec[],
   results: readonly ImageResult[],
-  imageCount: number,
+  images: readonly BenchImage[],
 ): string[] {
+  const imageCount = images.length;
   return methods.flatMap((method) => {
     const failed = results.filter((row) => row.method === method.name && row.error !== undefined);
     if (failed.length === 0) return [];
     const scored = results.filter((row) => row.method === method.name).length - failed.length;
+    const first = failed[0];
+    const why = first.error!.replace(`${method.name}: `, '');
+    const over = scored === 0
+      ? 'it scored none'
+      : `its means, intervals and W/T/L are over the ${scored} it scored`;
     return [`${method.name} failed on ${failed.length} of ${counted(imageCount, 'image')} ` +
-      `(first: ${failed[0].error}); its means, intervals and W/T/L are over the ${scored} it ` +
-      'scored'];
+      `(first on ${images[first.image].id}: ${why}); ${over}`];
   });
 }
 

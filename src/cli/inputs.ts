@@ -75,7 +75,10 @@ export async function expandInputs(
       const problem = await folderProblem(input);
       if (problem === null) {
         await addFound(input, await findImages(input), 'directory holds no images');
-        problems.push(...await unlistableSubfolders(input));
+        for (const found of await unlistableSubfolders(input)) {
+          // Overlapping inputs (a folder and one inside it) find the same subfolder twice.
+          if (!problems.some((known) => known.input === found.input)) problems.push(found);
+        }
       } else {
         problems.push({ input, message: problem });
       }

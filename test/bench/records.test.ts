@@ -94,7 +94,7 @@ describe('readRecordChunks and parseRecordChunk', () => {
       expect(read.problem).toEqual({
         file: cut,
         message: 'the gzip data is cut short (truncated): '
-          + 'only the lines before the cut were scored',
+          + 'the lines before the cut were read, the rest is missing',
       });
       if (!('chunks' in read)) throw new Error('expected the lines before the cut');
       const lines = read.chunks.map((chunk) => chunk.text).join('\n').split('\n');

@@ -149,7 +149,7 @@ describe('autothresh bench', () => {
       const alone = await runCli('bench', '--images', empty, '--masks', emptyMasks);
       expect(alone.code).toBe(1);
       expect(alone.stderr).toBe(`${empty}: no image files in this folder\n` +
-        'autothresh: bench: no image or record to score (1 input failed, listed above)\n');
+        'autothresh: bench: no image or record to score (1 problem, listed above)\n');
       const mixed = await runCli('bench', '--images', empty, '--masks', emptyMasks,
         '--images', dataset.images, '--masks', dataset.masks, '--methods', 'otsu');
       expect(mixed.code).toBe(1);
@@ -279,7 +279,7 @@ describe('autothresh bench', () => {
     const outcome = await runCli('bench', '--data', folder, '--methods', 'otsu');
     expect(outcome.code).toBe(1);
     expect(outcome.stderr).toBe(`${folder}: cannot read (is a folder)\n` +
-      'autothresh: bench: no image or record to score (1 input failed, listed above)\n');
+      'autothresh: bench: no image or record to score (1 problem, listed above)\n');
   });
 
   it.each([
@@ -398,7 +398,7 @@ describe('autothresh bench', () => {
     expect(lines.slice(0, 3).map((line) => line.replace(/^.*\/images\//, '')))
       .toEqual(readdirSync(dataset.images).sort().map((file) =>
         `${file}: no mask named ${file.replace('.png', '')}.* in ${noMasks}`));
-    expect(lines[3]).toBe('autothresh: bench: no image or record to score (3 inputs failed, ' +
+    expect(lines[3]).toBe('autothresh: bench: no image or record to score (3 problems, ' +
       'listed above)');
     expect(lines).toHaveLength(4);
   });

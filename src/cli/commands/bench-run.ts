@@ -10,6 +10,7 @@ import { renderCsv, renderJsonLines, renderMarkdown, renderTerminal } from '../.
 import { createProgress } from '../../util/progress.js';
 import { markFailed, type CliContext } from '../io.js';
 import type { BenchCommandOptions } from './bench.js';
+import { counted } from '../../util/counts.js';
 
 export async function runBenchCommand(
   context: CliContext,
@@ -44,7 +45,7 @@ export async function runBenchCommand(
     if (!options.quiet) reportNotes(context, error.notes);
     const count = error.failures.length;
     throw new AutothreshError('autothresh.noImages', 'bench: no image or record to score' +
-      (count === 0 ? '' : ` (${count} ${count === 1 ? 'input' : 'inputs'} failed, listed above)`));
+      (count === 0 ? '' : ` (${counted(count, 'problem')}, listed above)`));
   });
 
   reportFailures(context, result.failures);
