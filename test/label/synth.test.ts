@@ -36,13 +36,19 @@ describe('synthetic images', () => {
     expect(await hashFolder(join(root, 'c'))).not.toEqual(a);
   });
 
-  it('when the folder holds files then it is refused, and --force replaces it whole', async () => {
+  it('when the folder holds files then it is refused; --force replaces synth output', async () => {
     const target = join(root, 'reused');
     await writeSynthetic(target, 4, 5);
     await expect(writeSynthetic(target, 2, 5)).rejects.toMatchObject({
       code: 'autothresh.usage', message: expect.stringMatching(/reused: folder is not empty/),
     });
-    await writeFile(join(target, 'images', 'stale.png'), 'left from before');
+    // An earlier, longer run's image goes with the rest; a file synth never writes stops it.
+    await writeFile(join(target, 'images', 'synth-00009.png'), 'left from before');
+    await writeFile(join(target, 'masks', 'mine.png'), 'not synth output');
+    await expect(writeSynthetic(target, 2, 5, { force: true })).rejects.toMatchObject({
+      code: 'autothresh.usage', message: expect.stringMatching(/not write \(masks\/mine\.png\)/),
+    });
+    await rm(join(target, 'masks', 'mine.png'));
     await writeSynthetic(target, 2, 5, { force: true });
     expect((await readdir(join(target, 'images'))).sort())
       .toEqual(['synth-00001.png', 'synth-00002.png']);
