@@ -184,7 +184,7 @@ function failedRowNotes(
       ? 'it scored none'
       : `its means, intervals and W/T/L are over the ${scored} it scored`;
     return [`${method.name} failed on ${failed.length} of ${counted(imageCount, 'image')} ` +
-      `(first on ${images[first.image].id}: ${why}); ${over}`];
+      `(first on ${images[first.image].source}: ${why}); ${over}`];
   });
 }
 

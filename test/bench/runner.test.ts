@@ -377,7 +377,7 @@ describe('runBench notes on how to read the means', () => {
       const failed = result.results.filter((row) => row.method === 'minimum' && row.error);
       expect(failed.length).toBeGreaterThan(0);
       const note = result.notes.find((text) => text.startsWith('minimum failed on'));
-      const first = result.images[failed[0].image].id;
+      const first = result.images[failed[0].image].source;
       const why = failed[0].error!.replace(/^minimum: /, '');
       expect(note).toBe(`minimum failed on ${failed.length} of 425 images (first on ${first}: ` +
         `${why}); its means, intervals and W/T/L are over the ${425 - failed.length} it scored`);
