@@ -261,7 +261,11 @@ function sumProblem(record: MaskLabelRecord): Problem | null {
 }
 
 function classesProblem(record: MaskLabelRecord): Problem | null {
-  const sum = (counts: readonly number[]): number => counts.reduce((a, b) => a + b, 0);
+  const sum = (counts: readonly number[]): number => {
+    let total = 0;
+    for (let bin = 0; bin < counts.length; bin++) total += counts[bin];
+    return total;
+  };
   if (sum(record.foregroundHistogram) <= 0) {
     return { path: ['foregroundHistogram'], message: 'is empty: no foreground pixel' };
   }
@@ -277,7 +281,8 @@ function bestProblem(record: MaskLabelRecord): Problem | null {
     foreground: record.foregroundHistogram, background: record.backgroundHistogram,
   };
   const scores = scoreAllThresholds(classes, record.polarity, record.objective);
-  const best = Math.max(...scores);
+  let best = -Infinity;
+  for (const value of scores) best = Math.max(best, value);
   const [low, high] = record.bestRange;
   if (Math.abs(record.bestScore - best) > SCORE_TOLERANCE) {
     return {
