@@ -179,7 +179,8 @@ function failedRowNotes(
     if (failed.length === 0) return [];
     const scored = results.filter((row) => row.method === method.name).length - failed.length;
     const first = failed[0];
-    const why = first.error!.replace(`${method.name}: `, '');
+    const prefix = `${method.name}: `;
+    const why = first.error!.startsWith(prefix) ? first.error!.slice(prefix.length) : first.error;
     const over = scored === 0
       ? 'it scored none'
       : `its means, intervals and W/T/L are over the ${scored} it scored`;

@@ -125,7 +125,7 @@ async function isPattern(input: string): Promise<boolean> {
  */
 async function unlistableSubfolders(directory: string): Promise<InputProblem[]> {
   const problems: InputProblem[] = [];
-  const pending = [directory.replace(/\/+$/, '')];
+  const pending = [directory.replace(/\/+$/, '') || '/'];
   while (pending.length > 0) {
     const folder = pending.pop()!;
     let entries: Dirent[];
@@ -138,7 +138,7 @@ async function unlistableSubfolders(directory: string): Promise<InputProblem[]> 
     }
     for (const entry of entries) {
       if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-      pending.push(`${folder}/${entry.name}`);
+      pending.push(folder === '/' ? `/${entry.name}` : `${folder}/${entry.name}`);
     }
   }
   return problems.sort((a, b) => a.input.localeCompare(b.input));
