@@ -264,7 +264,12 @@ const SYNTH_FILE = /^synth-\d{5,}\.png$/;
 async function checkSynthOutput(directory: string, entries: readonly string[]): Promise<void> {
   const foreign = entries.filter((entry) => !SYNTH_ENTRIES.includes(entry));
   for (const folder of ['images', 'masks'].filter((name) => entries.includes(name))) {
-    const inside = await readdir(join(directory, folder), { withFileTypes: true }).catch(() => []);
+    const inside = await readdir(join(directory, folder), { withFileTypes: true })
+      .catch(() => null);
+    if (inside === null) {
+      foreign.push(folder);
+      continue;
+    }
     for (const entry of inside) {
       if (!entry.isFile() || !SYNTH_FILE.test(entry.name)) foreign.push(`${folder}/${entry.name}`);
     }
