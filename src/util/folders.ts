@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { mkdir, open, readdir, rm, rmdir, stat } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileSystemProblem, isFileSystemError } from './file-errors.js';
 
 /**
@@ -131,12 +131,22 @@ export function repeatedPath(paths: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** The real path of `path` (symbolic links followed) where it exists, else `resolve(path)`. */
+/**
+ * The real path of `path` (symbolic links followed); for a path that does not exist yet, the
+ * real path of its nearest existing ancestor followed by the rest of `path`.
+ */
 export function realPathOrResolved(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(path);
+  let existing = resolve(path);
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return join(realpathSync(existing), ...rest.reverse());
+    } catch {
+      const parent = dirname(existing);
+      if (parent === existing) return resolve(path);
+      rest.push(basename(existing));
+      existing = parent;
+    }
   }
 }
 

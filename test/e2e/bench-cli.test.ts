@@ -1,5 +1,5 @@
 import {
-  chmodSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync,
+  chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import {
 } from '../helpers/bench-data.js';
 import { jsonLines, runCli, spawnBuilt, UNPRIVILEGED } from '../helpers/cli.js';
 import { temporaryDirectory, writeRaw } from '../helpers/images.js';
+import { REPOSITORY_ROOT } from '../helpers/shared.js';
 
 let dataset: BenchDataset;
 const METHODS = 'otsu,li,sauvola,oracle';
@@ -340,6 +341,17 @@ describe('autothresh bench', () => {
       expect(inside.code).toBe(2);
       expect(inside.stderr).toBe(`autothresh: option --html: ${mask} lies in the input folder ` +
         `${dataset.masks}; write the report elsewhere\n`);
+      // Through a symbolic link to an input folder, and into a model folder, the shipped one too.
+      const link = join(temporaryDirectory(), 'link');
+      symlinkSync(dataset.images, link);
+      const linked = await runCli('bench', '--images', dataset.images, '--masks', dataset.masks,
+        '--html', join(link, 'new.html'));
+      expect(linked.code).toBe(2);
+      expect(linked.stderr).toContain(`lies in the input folder ${dataset.images}`);
+      const shipped = join(REPOSITORY_ROOT, 'models', 'default', 'metadata.json');
+      const model = await runCli('bench', '--data', records, '--html', shipped);
+      expect(model.code).toBe(2);
+      expect(model.stderr).toContain('lies in the input folder');
     });
 
   it('when --masks is the --images folder then it exits 2: every image would be its own mask',

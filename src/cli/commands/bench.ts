@@ -9,6 +9,7 @@ import type { LocalParams } from '../../methods/local/params.js';
 import type { CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
 import { inputUnder, repeatedPath } from '../../util/folders.js';
+import { DEFAULT_MODEL_DIRECTORY } from '../../model/index.js';
 import {
   addLocalParameterOptions, givenLocalParameters, localParameterShape,
 } from './local-parameter-options.js';
@@ -131,15 +132,20 @@ function parseBenchOptions(raw: Record<string, unknown>): BenchCommandOptions {
   return { ...options, methodNames, localParams: givenLocalParameters(options) };
 }
 
-/** Throws `autothresh.usage` when the report would write over a record file or an image. */
+/**
+ * Throws `autothresh.usage` when the report would write over a record file, or into a folder of
+ * images, masks, ROIs or a model (the shipped one included).
+ */
 function refuseHtmlOverInput(
   html: string,
   inputs: { data: readonly string[]; images: readonly string[]; masks: readonly string[];
-    roi: readonly string[] },
+    roi: readonly string[]; model: readonly string[] },
 ): void {
   const file = inputUnder(html, inputs.data);
-  const folder = [...inputs.images, ...inputs.masks, ...inputs.roi]
-    .find((input) => inputUnder(input, [html]) !== undefined);
+  const folders = [
+    ...inputs.images, ...inputs.masks, ...inputs.roi, ...inputs.model, DEFAULT_MODEL_DIRECTORY,
+  ];
+  const folder = folders.find((input) => inputUnder(input, [html]) !== undefined);
   if (file === undefined && folder === undefined) return;
   const what = file !== undefined
     ? `is the record file ${file}`
