@@ -18,7 +18,7 @@
  * reached is at least the target and at most 60% ({@link MAX_FOREGROUND_FRACTION}).
  */
 import { randomBytes } from 'node:crypto';
-import { readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { loadSharp } from '../image/sharp.js';
 import { AutothreshError } from '../errors.js';
@@ -143,8 +143,9 @@ export interface WriteSyntheticOptions {
  * folder beside `directory`, which then takes its place (renames), so the result never mixes
  * files of two runs and an interrupted run leaves `directory` as it was. A `directory` that
  * exists and is not empty is refused (`autothresh.usage`) unless `force`, which replaces it when
- * it holds earlier synth output only (`params.jsonl`, and `images/` and `masks/` holding synth's
- * own `synth-NNNNN.png` files); the current folder, or one that holds it, is always refused. A
+ * it holds earlier synth output only (a `params.jsonl` of synth parameters, and in `images/` and
+ * `masks/` only the `<id>.png` files of the images it lists); the current folder, or one that
+ * holds it, is always refused. A
  * symbolic link to a folder stays, and the folder it names is replaced.
  * A write that fails (`autothresh.write`) names the file of `directory` it was for
  * (`out/images/synth-00001.png: cannot write (no space left on the device)`), never the
@@ -253,16 +254,19 @@ async function checkOutputFolder(directory: string, force: boolean): Promise<boo
   return true;
 }
 
-/** What a folder written by {@link writeSynthetic} holds, and the names of its image files. */
+/** What a folder written by {@link writeSynthetic} holds. */
 const SYNTH_ENTRIES = ['images', 'masks', 'params.jsonl'];
-const SYNTH_FILE = /^synth-\d{5,}\.png$/;
+const SYNTH_ID = /^synth-\d{5,}$/;
 
 /**
  * Throws `autothresh.usage` unless `directory` holds earlier synth output alone, which `force`
- * may replace: no other entry, and nothing in `images/` and `masks/` but synth's own files.
+ * may replace: a `params.jsonl` whose every line is the parameters of a synth image, and in
+ * `images/` and `masks/` nothing but those images' `<id>.png` files.
  */
 async function checkSynthOutput(directory: string, entries: readonly string[]): Promise<void> {
   const foreign = entries.filter((entry) => !SYNTH_ENTRIES.includes(entry));
+  const ids = await synthIds(join(directory, 'params.jsonl'));
+  if (ids === null) foreign.push('params.jsonl');
   for (const folder of ['images', 'masks'].filter((name) => entries.includes(name))) {
     const inside = await readdir(join(directory, folder), { withFileTypes: true })
       .catch(() => null);
@@ -271,13 +275,34 @@ async function checkSynthOutput(directory: string, entries: readonly string[]): 
       continue;
     }
     for (const entry of inside) {
-      if (!entry.isFile() || !SYNTH_FILE.test(entry.name)) foreign.push(`${folder}/${entry.name}`);
+      const ours = entry.isFile() && entry.name.endsWith('.png') &&
+        (ids?.has(entry.name.slice(0, -4)) ?? false);
+      if (!ours) foreign.push(`${folder}/${entry.name}`);
     }
   }
   if (foreign.length === 0) return;
   const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ', …' : '');
-  throw new AutothreshError('autothresh.usage', `${directory}: holds entries that synth does ` +
-    `not write (${shown}); --force replaces only a folder of earlier synth output`);
+  throw new AutothreshError('autothresh.usage', `${directory}: holds entries that are not ` +
+    `earlier synth output (${shown}); --force replaces only a folder of earlier synth output`);
+}
+
+/** The image ids of a synth `params.jsonl`, or null when the file is missing or not synth's. */
+async function synthIds(file: string): Promise<Set<string> | null> {
+  const text = await readFile(file, 'utf8').catch(() => null);
+  if (text === null) return null;
+  const ids = new Set<string>();
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    let id: unknown;
+    try {
+      id = (JSON.parse(line) as { id?: unknown }).id;
+    } catch {
+      return null;
+    }
+    if (typeof id !== 'string' || !SYNTH_ID.test(id)) return null;
+    ids.add(id);
+  }
+  return ids;
 }
 
 /** Throws `autothresh.usage` when `directory` is the current folder or holds it. */

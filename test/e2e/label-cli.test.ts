@@ -604,8 +604,9 @@ describe('autothresh synth', () => {
       await writeFile(join(other, 'notes.txt'), 'keep me');
       const refused = await cli('synth', '-n', '1', '-o', other, '--force');
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toBe(`autothresh: ${other}: holds entries that synth does not ` +
-        'write (notes.txt); --force replaces only a folder of earlier synth output\n');
+      expect(refused.stderr).toBe(`autothresh: ${other}: holds entries that are not earlier ` +
+        'synth output (notes.txt, params.jsonl); --force replaces only a folder of earlier synth ' +
+        'output\n');
       expect(await readFile(join(other, 'notes.txt'), 'utf8')).toBe('keep me');
 
       const series = join(own, 'here');
@@ -629,8 +630,9 @@ describe('autothresh synth', () => {
       await writeFile(join(dataset, 'images', 'H01.png'), 'mine');
       const mine = await cli('synth', '-n', '1', '-o', dataset, '--force');
       expect(mine.code).toBe(2);
-      expect(mine.stderr).toBe(`autothresh: ${dataset}: holds entries that synth does not ` +
-        'write (images/H01.png); --force replaces only a folder of earlier synth output\n');
+      expect(mine.stderr).toBe(`autothresh: ${dataset}: holds entries that are not earlier ` +
+        'synth output (params.jsonl, images/H01.png); --force replaces only a folder of earlier ' +
+        'synth output\n');
       expect(await readFile(join(dataset, 'images', 'H01.png'), 'utf8')).toBe('mine');
 
       // An empty current folder is refused too, before anything is drawn.

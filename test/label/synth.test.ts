@@ -42,13 +42,23 @@ describe('synthetic images', () => {
     await expect(writeSynthetic(target, 2, 5)).rejects.toMatchObject({
       code: 'autothresh.usage', message: expect.stringMatching(/reused: folder is not empty/),
     });
-    // An earlier, longer run's image goes with the rest; a file synth never writes stops it.
-    await writeFile(join(target, 'images', 'synth-00009.png'), 'left from before');
-    await writeFile(join(target, 'masks', 'mine.png'), 'not synth output');
-    await expect(writeSynthetic(target, 2, 5, { force: true })).rejects.toMatchObject({
-      code: 'autothresh.usage', message: expect.stringMatching(/not write \(masks\/mine\.png\)/),
+    // A file that is not the earlier run's stops it: an image its params.jsonl does not list,
+    // or a params.jsonl that is not synth's.
+    const refusal = (shown: string) => ({
+      code: 'autothresh.usage',
+      message: `${target}: holds entries that are not earlier synth output (${shown}); --force ` +
+        'replaces only a folder of earlier synth output',
     });
-    await rm(join(target, 'masks', 'mine.png'));
+    await writeFile(join(target, 'masks', 'synth-00009.png'), 'not from that run');
+    await expect(writeSynthetic(target, 2, 5, { force: true }))
+      .rejects.toMatchObject(refusal('masks/synth-00009.png'));
+    await rm(join(target, 'masks', 'synth-00009.png'));
+    const params = await readFile(join(target, 'params.jsonl'), 'utf8');
+    await writeFile(join(target, 'params.jsonl'), 'my notes\n');
+    await expect(writeSynthetic(target, 2, 5, { force: true })).rejects.toMatchObject(refusal(
+      'params.jsonl, images/synth-00001.png, images/synth-00002.png, …'));
+    await writeFile(join(target, 'params.jsonl'), params);
+    // The earlier run's four images all go: the folder is replaced whole.
     await writeSynthetic(target, 2, 5, { force: true });
     expect((await readdir(join(target, 'images'))).sort())
       .toEqual(['synth-00001.png', 'synth-00002.png']);
