@@ -145,9 +145,8 @@ export interface WriteSyntheticOptions {
  * exists and is not empty is refused (`autothresh.usage`) unless `force`, which replaces it when
  * it holds earlier synth output only (a `params.jsonl` of synth parameters, and in `images/` and
  * `masks/` only the `<id>.png` files of the images it lists); the current folder, or one that
- * holds it, is always refused. A
- * symbolic link to a folder stays, and the folder it names is replaced.
- * A write that fails (`autothresh.write`) names the file of `directory` it was for
+ * holds it, is always refused. A symbolic link to a folder stays, and the folder it names is
+ * replaced. A write that fails (`autothresh.write`) names the file of `directory` it was for
  * (`out/images/synth-00001.png: cannot write (no space left on the device)`), never the
  * staging folder.
  */
