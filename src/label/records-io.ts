@@ -15,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { AutothreshError, errorMessage } from '../errors.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomic, writeFilesAtomic } from '../util/atomic-write.js';
 import { fileSystemProblem } from '../util/file-errors.js';
 import { repeatedPath } from '../util/folders.js';
 import {
@@ -296,4 +296,16 @@ export async function writeLabelRecords(
   records: readonly LabelRecord[],
 ): Promise<void> {
   await writeFileAtomic(path, encodeLabelRecords(records, path));
+}
+
+/**
+ * Writes several record files as one ({@link writeFilesAtomic}): all the old files or all the
+ * new ones, also when the run is interrupted (a train/val/test split never comes out mixed).
+ */
+export async function writeLabelRecordFiles(
+  outputs: readonly { path: string; records: readonly LabelRecord[] }[],
+): Promise<void> {
+  await writeFilesAtomic(outputs.map(({ path, records }) => ({
+    path, data: encodeLabelRecords(records, path),
+  })));
 }

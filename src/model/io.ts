@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { AutothreshError } from '../errors.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFilesAtomic } from '../util/atomic-write.js';
 import {
   METADATA_FILE, MODEL_FILE, WEIGHTS_FILE, readModelFiles, type ModelJson,
 } from './files.js';
@@ -37,9 +37,12 @@ export async function saveModel(
     modelTopology: artifacts.modelTopology as object,
     weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: artifacts.weightSpecs }],
   };
-  await writeFileAtomic(join(directory, WEIGHTS_FILE), new Uint8Array(weightData));
-  await writeFileAtomic(join(directory, MODEL_FILE), `${JSON.stringify(modelJson)}\n`);
-  await writeFileAtomic(join(directory, METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`);
+  // The three files as one: an interrupted save leaves the old model or the new, never a mix.
+  await writeFilesAtomic([
+    { path: join(directory, WEIGHTS_FILE), data: new Uint8Array(weightData) },
+    { path: join(directory, MODEL_FILE), data: `${JSON.stringify(modelJson)}\n` },
+    { path: join(directory, METADATA_FILE), data: `${JSON.stringify(metadata, null, 2)}\n` },
+  ]);
 }
 
 /** Loads a model folder as a trainable tfjs model (for fine-tuning and tests). */

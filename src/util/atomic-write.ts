@@ -4,7 +4,7 @@
  * (Ctrl-C, `kill`, a closed terminal) leaves no temporary file behind.
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync, statSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
@@ -58,10 +58,7 @@ export async function removedIfInterrupted<T>(path: string, work: () => Promise<
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const directory = dirname(path);
-  const temporary = join(
-    directory,
-    `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-  );
+  const temporary = temporaryPathOf(path);
   await removedIfInterrupted(temporary, async () => {
     try {
       await createFolder(directory);
@@ -72,4 +69,55 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
       throw outputFileError(path, error);
     }
   });
+}
+
+/** A fresh temporary name beside `path` (hidden, with this process's id). */
+function temporaryPathOf(path: string): string {
+  const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
+  return join(dirname(path), `.${basename(path)}.${tag}.tmp`);
+}
+
+/**
+ * Writes several files as one: every file's data goes to its temporary file first, and only
+ * when all are written are they renamed over their targets, one right after the other with no
+ * wait between (an interruption, handled between two steps of the event loop, cannot fall
+ * among the renames). A reader or an interruption sees all the old files or all the new ones;
+ * a folder in a target's place is refused before any rename.
+ * Failures are worded as by {@link writeFileAtomic}; every temporary file is removed.
+ */
+export async function writeFilesAtomic(
+  files: readonly { path: string; data: string | Uint8Array }[],
+): Promise<void> {
+  removeTemporariesOnInterruption();
+  const written = files.map((file) => ({ ...file, temporary: temporaryPathOf(file.path) }));
+  for (const { temporary } of written) temporaries.add(temporary);
+  try {
+    for (const { path, data, temporary } of written) {
+      try {
+        await createFolder(dirname(path));
+        await writeFile(temporary, data);
+      } catch (error) {
+        throw outputFileError(path, error);
+      }
+    }
+    // A folder in a target's place would fail its rename after others were done: refuse first.
+    for (const { path } of written) {
+      if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+        const error = Object.assign(new Error('is a folder'), { code: 'EISDIR', path });
+        throw outputFileError(path, error);
+      }
+    }
+    for (const { path, temporary } of written) {
+      try {
+        renameSync(temporary, path);
+      } catch (error) {
+        throw outputFileError(path, error);
+      }
+    }
+  } finally {
+    for (const { temporary } of written) {
+      temporaries.delete(temporary);
+      rmSync(temporary, { force: true });
+    }
+  }
 }

@@ -4,7 +4,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src/util/atomic-write.js';
+import { writeFileAtomic, writeFilesAtomic } from '../../src/util/atomic-write.js';
 import { outputFileError } from '../../src/util/file-errors.js';
 import { createFolder } from '../../src/util/folders.js';
 import { UNPRIVILEGED } from '../helpers/cli.js';
@@ -133,5 +133,65 @@ describe('writeFileAtomic when the process is interrupted', () => {
       expect(child.signal, child.stderr).toBe(signal);
       expect(child.stdout).not.toContain('finished');
       expect(readdirSync(target)).toEqual([]);
+    });
+});
+
+describe('writeFilesAtomic', () => {
+  it('when every file is written then all are replaced and no temporary file is left', async () => {
+    const folder = temporaryDirectory();
+    writeFileSync(join(folder, 'a.txt'), 'old a');
+    await writeFilesAtomic([
+      { path: join(folder, 'a.txt'), data: 'new a' },
+      { path: join(folder, 'sub', 'b.txt'), data: new Uint8Array([98]) },
+    ]);
+    expect(readFileSync(join(folder, 'a.txt'), 'utf8')).toBe('new a');
+    expect(readFileSync(join(folder, 'sub', 'b.txt'), 'utf8')).toBe('b');
+    expect(readdirSync(folder).sort()).toEqual(['a.txt', 'sub']);
+  });
+
+  it('when one file cannot be written then none is replaced, and the error names it',
+    async () => {
+      const folder = temporaryDirectory();
+      writeFileSync(join(folder, 'a.txt'), 'old a');
+      mkdirSync(join(folder, 'b.txt', 'inside'), { recursive: true });
+      await expect(writeFilesAtomic([
+        { path: join(folder, 'a.txt'), data: 'new a' },
+        { path: join(folder, 'b.txt'), data: 'new b' },
+      ])).rejects.toMatchObject({
+        code: 'autothresh.write', message: `${join(folder, 'b.txt')}: cannot write (is a folder)`,
+      });
+      expect(readFileSync(join(folder, 'a.txt'), 'utf8')).toBe('old a');
+      expect(readdirSync(folder).sort()).toEqual(['a.txt', 'b.txt']);
+    });
+
+  it('when SIGINT arrives while the last file is written then every old file is kept',
+    () => {
+      const target = temporaryDirectory('autothresh-signal-');
+      writeFileSync(join(target, 'first.txt'), 'old first');
+      writeFileSync(join(target, 'big.bin'), 'old big');
+      const moduleUrl = new URL('../../dist/util/atomic-write.js', import.meta.url).href;
+      const script = `
+        const { readdirSync, statSync } = await import('node:fs');
+        const { writeFilesAtomic } = await import(${JSON.stringify(moduleUrl)});
+        const folder = ${JSON.stringify(target)};
+        setInterval(() => {
+          const growing = readdirSync(folder).some((name) =>
+            name.startsWith('.big.bin') && statSync(folder + '/' + name).size > 0);
+          if (growing) process.kill(process.pid, 'SIGINT');
+        }, 1);
+        await writeFilesAtomic([
+          { path: folder + '/first.txt', data: 'new first' },
+          { path: folder + '/big.bin', data: new Uint8Array(400 * 1024 * 1024) },
+        ]);
+        console.log('finished');
+        process.exit(0);
+      `;
+      const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8', timeout: 60_000,
+      });
+      expect(child.signal, child.stderr).toBe('SIGINT');
+      expect(readdirSync(target).sort()).toEqual(['big.bin', 'first.txt']);
+      expect(readFileSync(join(target, 'first.txt'), 'utf8')).toBe('old first');
+      expect(readFileSync(join(target, 'big.bin'), 'utf8')).toBe('old big');
     });
 });

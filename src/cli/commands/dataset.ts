@@ -59,7 +59,8 @@ function splitCommand(context: CliContext): Command {
     .description(
       'Split records into train/val/test by source image (crops and variants of one image stay ' +
         'together), stratified by dataset and seeded. Writes <dir>/{train,val,test}.jsonl ' +
-        '(.jsonl.gz when the first input is gzip-compressed), each atomically; the folder and ' +
+        '(.jsonl.gz when the first input is gzip-compressed), all three as one (an ' +
+        'interruption leaves the old split or the new); the folder and ' +
         'files are checked (a trial file) before anything is read. Every line of every input ' +
         'must be a valid record: invalid lines are all listed, and nothing is written (exit ' +
         'code 1).',
@@ -73,7 +74,7 @@ function splitCommand(context: CliContext): Command {
     .option('--json', 'print one JSON object per split')
     .action(async (files: string[], raw: Record<string, unknown>) => {
       const options = parseOptions(SplitOptionsSchema, raw);
-      const { writeLabelRecords } = await import('../../label/records-io.js');
+      const { writeLabelRecordFiles } = await import('../../label/records-io.js');
       const { splitRecords } = await import('../../label/split.js');
       const paths = await checkSplitOutput(options.out, files[0].endsWith('.gz'));
       const { inputUnder } = await import('../../util/folders.js');
@@ -85,9 +86,11 @@ function splitCommand(context: CliContext): Command {
       }
       const records = await readRecords(files);
       const splits = splitRecords(records, options, options.seed);
-      // Every file is written before anything is printed: a reader that stops early (`| head`)
-      // must not leave a split half made, or an older split's file beside the new ones.
-      for (const [name, path] of paths) await writeLabelRecords(path, splits[name]);
+      // The three files are written as one, before anything is printed: neither a reader that
+      // stops early (`| head`) nor an interruption can leave a split half made, or an older
+      // split's file beside the new ones.
+      await writeLabelRecordFiles(
+        [...paths].map(([name, path]) => ({ path, records: splits[name] })));
       const sources = new Set(records.map((record) => record.source)).size;
       for (const [name, path] of paths) {
         if (splits[name].length > 0) continue;
