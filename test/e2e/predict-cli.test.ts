@@ -288,6 +288,14 @@ describe('autothresh predict outputs and inputs', () => {
       expect(readFileSync(input).equals(before)).toBe(true);
       // other.jpg's output, other.png, overwrites nothing and is written.
       expect(existsSync(join(here, 'other.png'))).toBe(true);
+
+      // Once other.png exists (it could be another image of the user's), it is not replaced.
+      const mine = readFileSync(join(here, 'other.png'));
+      const again = await runCli('predict', '-m', 'otsu', '--out', here, other);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain(`${other}: output ${join(here, 'other.png')} exists beside ` +
+        'the input (it may be another image); choose another --out');
+      expect(readFileSync(join(here, 'other.png')).equals(mine)).toBe(true);
     });
 
   it('when one file is reached twice, through a link and a loop, then it is processed once',

@@ -5,9 +5,9 @@
  * and its parameters, the model (read once), the output folder (created, and skipped when
  * inputs are searched). What remains are failures of single inputs, reported one line each.
  */
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import pMap from 'p-map';
 import { AutothreshError, errorMessage, isAutothreshError } from '../../errors.js';
 import type { Polarity } from '../../histogram/histogram.js';
@@ -23,7 +23,7 @@ import {
 import { isLocalMethodName, LOCAL_METHODS } from '../../methods/local/index.js';
 import { parameterProblemText, resolveParams } from '../../methods/local/params.js';
 import { fileProblemAt, fileSystemProblem } from '../../util/file-errors.js';
-import { createFolder } from '../../util/folders.js';
+import { createFolder, realPathOrResolved } from '../../util/folders.js';
 import { debug } from '../../util/log.js';
 import { createProgress } from '../../util/progress.js';
 import { closestName } from '../suggest.js';
@@ -265,7 +265,9 @@ type OutputPlan = { path: string } | { refused: string };
 
 /**
  * `<out>/<input basename>.png`; a second input with the same basename gets `-2`, `-3`, …
- * An output that would replace an input file (say `--out .` next to `a.png`) is refused.
+ * An output that would replace an input file (say `--out .` next to `a.png`) is refused, and so
+ * is one that would replace any existing file in the input's own folder (`a.png` beside the
+ * input `a.jpg`).
  */
 function assignOutputs(
   files: readonly InputFile[],
@@ -274,6 +276,7 @@ function assignOutputs(
   const plans = new Map<InputFile, OutputPlan>();
   if (out === undefined) return plans;
   const inputsByPath = new Map(files.map((file) => [file.realPath, file]));
+  const outFolder = realPathOrResolved(out);
   const used = new Set<string>();
   for (const file of files) {
     const stem = basename(file.path, extname(file.path));
@@ -282,7 +285,11 @@ function assignOutputs(
     used.add(name);
     const path = join(out, name);
     const clash = inputsByPath.get(resolve(path));
-    if (clash === undefined) plans.set(file, { path });
+    if (clash === undefined && dirname(file.realPath) === outFolder && existsSync(path)) {
+      // Beside the input, an existing file of that name may be another image of the user's.
+      plans.set(file, { refused: `output ${path} exists beside the input (it may be another ` +
+        'image); choose another --out' });
+    } else if (clash === undefined) plans.set(file, { path });
     else if (clash === file) plans.set(file, { refused: 'output would overwrite the input' });
     else plans.set(file, { refused: `output ${path} would overwrite the input ${clash.path}` });
   }
