@@ -18,7 +18,8 @@
  * reached is at least the target and at most 60% ({@link MAX_FOREGROUND_FRACTION}).
  */
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { renameSync } from 'node:fs';
+import { lstat, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { loadSharp } from '../image/sharp.js';
 import { AutothreshError } from '../errors.js';
@@ -237,8 +238,11 @@ async function checkOutputFolder(directory: string, force: boolean): Promise<boo
     entries = await readdir(directory);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return false;
-    const what = code === 'ENOTDIR' ? 'exists and is not a folder' : fileSystemProblem(error);
+    const link = await lstat(directory).then((info) => info.isSymbolicLink(), () => false);
+    if (code === 'ENOENT' && !link) return false;
+    const what = code === 'ENOENT'
+      ? 'is a symbolic link to nothing'
+      : code === 'ENOTDIR' ? 'exists and is not a folder' : fileSystemProblem(error);
     throw new AutothreshError('autothresh.usage', `${directory}: ${what}`);
   }
   await checkNotCurrentFolder(directory);
@@ -320,10 +324,12 @@ async function replaceFolder(directory: string, staging: string, exists: boolean
     await rename(staging, directory);
     return;
   }
+  // Both renames with no wait between: an interruption, handled between two steps of the event
+  // loop, finds either the old folder in place or the new one, never none.
   const old = siblingPath(directory, 'old');
-  await rename(directory, old);
-  await rename(staging, directory);
-  await rm(old, { recursive: true, force: true });
+  renameSync(directory, old);
+  renameSync(staging, directory);
+  await removedIfInterrupted(old, () => rm(old, { recursive: true, force: true }));
 }
 
 function siblingPath(directory: string, kind: string): string {

@@ -660,6 +660,13 @@ describe('autothresh synth', () => {
       expect(result.code).toBe(0);
       expect((await lstat(join(own, 'link'))).isSymbolicLink()).toBe(true);
       expect((await readdir(target)).sort()).toEqual(['images', 'masks', 'params.jsonl']);
+
+      // A link to nothing is refused before anything is drawn.
+      await symlink(join(own, 'nowhere'), join(own, 'dangling'));
+      const dangling = await cli('synth', '-n', '1', '-o', join(own, 'dangling'));
+      expect(dangling.code).toBe(2);
+      expect(dangling.stderr).toBe(`autothresh: ${join(own, 'dangling')}: is a symbolic link ` +
+        'to nothing\n');
       await rm(own, { recursive: true, force: true });
     });
 
