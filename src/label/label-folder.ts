@@ -14,7 +14,8 @@
  * Resuming (`resume`) reads the output and the partial file an interrupted run left, keeps the
  * whole images (see `resume.ts`), writes them to a new partial file and labels the rest. The
  * output holds the kept records first, then the new ones in file-name order, so a run
- * interrupted and resumed gives the same bytes as one that was not.
+ * interrupted and resumed gives the same bytes as one that was not. A kept image whose image or
+ * mask file no longer has the SHA-256 of its record is labelled again (its records come last).
  */
 import { open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -30,7 +31,8 @@ import { checkOutputPath, checkRecordOutputPath } from './output-paths.js';
 import { findPairs, jpegMaskWarning, sourceOf, type ImageMaskPair } from './pairs.js';
 import { encodeRecordText, formatLabelRecord } from './records-io.js';
 import { readResumeState, type ResumeState } from './resume.js';
-import type { LabelRecord } from './schema.js';
+import type { LabelRecord, MaskLabelRecord } from './schema.js';
+import { sha256Of } from './label.js';
 
 export interface LabelFolderOptions {
   images: string;
@@ -78,6 +80,8 @@ export interface LabelFolderSummary {
   resumed: number;
   /** Images found incomplete when resuming, labelled again. */
   redone: number;
+  /** Images whose image or mask file changed since they were labelled, labelled again. */
+  changed: number;
   /** Invalid lines dropped from the output when resuming. */
   droppedLines: number;
   /** Records in the output file (0 when it was not written). */
@@ -135,9 +139,14 @@ export async function labelFolder(options: LabelFolderOptions): Promise<LabelFol
   if (!options.resume && await stat(partial).then(() => true, () => false)) {
     warn(`${partial}: left by an interrupted run; starting over (--resume continues it)`);
   }
-  const { todo, clashes } = pairsToDo(unique.pairs, state.kept, options.images, settings, report);
+  const changed = await changedSinceLabelled(unique.pairs, state.kept, options.images);
+  for (const imagePath of changed.values()) {
+    warn(`${imagePath}: its image or mask changed since it was labelled; labelled again`);
+  }
+  const kept = state.kept.filter((record) => !changed.has(record.source));
+  const { todo, clashes } = pairsToDo(unique.pairs, kept, options.images, settings, report);
 
-  const writer = await RecordAppender.start(options.output, state.kept);
+  const writer = await RecordAppender.start(options.output, kept);
   options.onStart?.(todo.length);
   const labelled = await labelInOrder(todo, settings, writer, options);
   const records = await writer.finish();
@@ -149,6 +158,7 @@ export async function labelFolder(options: LabelFolderOptions): Promise<LabelFol
     skipped: found.problems.length + unique.skipped + clashes + todo.length - labelled,
     resumed: unique.pairs.length - todo.length - clashes,
     redone: state.incompleteImages,
+    changed: changed.size,
     droppedLines: state.droppedLines,
     records,
   };
@@ -215,6 +225,36 @@ function pairsToDo(
     }
   }
   return { todo, clashes };
+}
+
+/**
+ * The kept images (by source) whose image or mask file no longer has the SHA-256 its record
+ * holds, each with its image path: their records are dropped and they are labelled again, so a
+ * resumed run gives what a fresh one would. A file that cannot be read counts as changed (its
+ * labelling then reports why).
+ */
+async function changedSinceLabelled(
+  pairs: readonly ImageMaskPair[],
+  kept: readonly MaskLabelRecord[],
+  images: string,
+): Promise<Map<string, string>> {
+  const original = new Map<string, MaskLabelRecord>();
+  for (const record of kept) {
+    if (record.augmentation === undefined) original.set(record.source, record);
+  }
+  const changed = new Map<string, string>();
+  for (const pair of pairs) {
+    const source = sourceOf(pair.imagePath, images);
+    const record = original.get(source);
+    if (record === undefined) continue;
+    const [image, mask] = await Promise.all([
+      readFile(pair.imagePath).catch(() => null), readFile(pair.maskPath).catch(() => null),
+    ]);
+    const same = image !== null && mask !== null && sha256Of(image) === record.imageSha256 &&
+      sha256Of(mask) === record.maskSha256;
+    if (!same) changed.set(source, pair.imagePath);
+  }
+  return changed;
 }
 
 function describeFailure(pair: ImageMaskPair, error: unknown): string {

@@ -202,6 +202,36 @@ describe('autothresh label', () => {
       expect(existsSync(partialPathOf(out))).toBe(false);
     });
 
+  it('when a labelled image changed since then --resume labels it again, as a fresh run would',
+    async () => {
+      const own = join(root, 'changed');
+      await mkdir(join(own, 'images'), { recursive: true });
+      await mkdir(join(own, 'masks'));
+      for (const name of SAMPLE_NAMES) {
+        await copyFile(join(images, `${name}.png`), join(own, 'images', `${name}.png`));
+        await copyFile(join(masks, `${name}.png`), join(own, 'masks', `${name}.png`));
+      }
+      const out = join(root, 'changed.jsonl');
+      const args = ['label', '--images', join(own, 'images'), '--masks', join(own, 'masks'),
+        '--dataset', 'samples'];
+      expect((await cli(...args, '-o', out)).code).toBe(0);
+      // The same pixels, stored with other bytes: its SHA-256 changes.
+      const changed = join(own, 'images', `${SAMPLE_NAMES[0]}.png`);
+      const reencoded = await sharp(changed).png({ compressionLevel: 1 }).toBuffer();
+      await writeFile(changed, reencoded);
+
+      const result = await cli(...args, '-o', out, '--resume');
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`warning: ${changed}: its image or mask changed since it ` +
+        'was labelled; labelled again');
+      expect(result.stderr).toContain(`1 labelled, 0 skipped, ${SAMPLE_NAMES.length - 1} already ` +
+        'labelled, 1 changed redone');
+      const fresh = join(root, 'changed-fresh.jsonl');
+      await cli(...args, '-o', fresh);
+      const byId = (list: { id: string }[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
+      expect(byId(await readLabelRecords(out))).toEqual(byId(await readLabelRecords(fresh)));
+    });
+
   it('when a partial file is left and --resume is not given then it starts over', async () => {
     const out = join(root, 'over.jsonl');
     await writeFile(partialPathOf(out), '{"half a reco');
