@@ -5,6 +5,7 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/program.js';
@@ -529,6 +530,20 @@ describe('autothresh dataset', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('summing to 1');
   });
+
+  it('when an earlier split in the other format is in -o then a warning names its files',
+    async () => {
+      const out = join(root, 'split-formats');
+      expect((await cli('dataset', 'split', real, '-o', out)).code).toBe(0);
+      const gzipped = join(root, 'real-copy.jsonl.gz');
+      await writeFile(gzipped, gzipSync(await readFile(real)));
+      const result = await cli('dataset', 'split', gzipped, '-o', out);
+      expect(result.code).toBe(0);
+      for (const name of ['train', 'val', 'test']) {
+        expect(result.stderr).toContain(`warning: ${join(out, `${name}.jsonl`)}: an earlier ` +
+          `split's file, left beside ${join(out, `${name}.jsonl.gz`)}`);
+      }
+    });
 
   it('when a split gets no record then a warning names its file', async () => {
     const out = join(root, 'split-all-train');

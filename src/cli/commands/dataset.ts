@@ -2,6 +2,7 @@
  * `autothresh dataset stats <files...>` and `autothresh dataset split <files...>`: summaries and
  * seeded source-level splits of labelled-record files (.jsonl or .jsonl.gz).
  */
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { AutothreshError } from '../../errors.js';
@@ -91,6 +92,13 @@ function splitCommand(context: CliContext): Command {
       // split's file beside the new ones.
       await writeLabelRecordFiles(
         [...paths].map(([name, path]) => ({ path, records: splits[name] })));
+      for (const path of paths.values()) {
+        // An earlier split in the other format would sit beside the new one, looking current.
+        const other = path.endsWith('.gz') ? path.slice(0, -3) : `${path}.gz`;
+        if (existsSync(other)) {
+          context.io.stderr(`warning: ${other}: an earlier split's file, left beside ${path}\n`);
+        }
+      }
       const sources = new Set(records.map((record) => record.source)).size;
       for (const [name, path] of paths) {
         if (splits[name].length > 0) continue;
