@@ -194,7 +194,7 @@ function compare(
   method: string,
   reference: string,
   tolerance: number,
-): Comparison {
+): Comparison | null {
   const mine = table.values.get(method)!.get('fmeasure')!;
   const theirs = table.values.get(reference)!.get('fmeasure')!;
   const comparison: Comparison = { wins: 0, ties: 0, losses: 0 };
@@ -205,7 +205,8 @@ function compare(
     else if (difference > 0) comparison.wins++;
     else comparison.losses++;
   }
-  return comparison;
+  // No image that both scored: nothing was compared (shown as –, not 0/0/0).
+  return comparison.wins + comparison.ties + comparison.losses === 0 ? null : comparison;
 }
 
 function polarityAccuracy(

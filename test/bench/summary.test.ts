@@ -92,6 +92,20 @@ describe('summarize', () => {
     });
 });
 
+describe('summarize when a method scored none of a dataset', () => {
+  it('when every image of a dataset failed then its W/T/L is null, not 0/0/0', () => {
+    const failing = results.map((row) => (row.method === 'li' && row.image >= 3
+      ? { ...row, threshold: null, metrics: null, error: 'no answer' }
+      : row));
+    const summaries = summarize(images, methods, failing, { resamples: 20, seed: 1 });
+    const of = (dataset: string) =>
+      summaries.find((item) => item.dataset === dataset && item.method === 'li')!;
+    expect(of('b').versusReference).toBeNull();
+    expect(of('b').images).toBe(0);
+    expect(of('a').versusReference).toEqual({ wins: 1, ties: 1, losses: 1 });
+  });
+});
+
 describe('summarize with one dataset', () => {
   it('when there is a single dataset then its interval and the all-images one coincide', () => {
     const single = images.map((item) => ({ ...item, dataset: 'only' }));
