@@ -92,7 +92,10 @@ export interface MethodSummary {
   /** Images the method failed on (left out of the means). */
   failed: number;
   metrics: Record<string, MetricSummary>;
-  /** Against the reference method (Otsu); `null` for the reference itself or without it. */
+  /**
+   * Against the reference method (Otsu); `null` for the reference itself, without it, or when no
+   * image of the group was scored by both.
+   */
   versusReference: Comparison | null;
   /** Share of images whose polarity matched the ground truth (learned rows; else `null`). */
   polarityAccuracy: number | null;
