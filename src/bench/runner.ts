@@ -38,6 +38,7 @@ import {
   type ScoreSettings,
 } from './work.js';
 import { counted } from '../util/counts.js';
+import { debug } from '../util/log.js';
 
 export interface BenchOptions {
   /** Image folders with their masks (and optional ROI masks). */
@@ -121,6 +122,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   notes.push(...inputs.warnings);
   const workers = options.workers ??
     defaultWorkers({ pairs: inputs.pairs.length, records: inputs.records });
+  debug(`bench: ${inputs.pairs.length} image pairs and ${inputs.records} records, ` +
+    (workers === 0 ? 'on the main thread' : `on ${counted(workers, 'worker thread')}`) +
+    (options.workers === undefined ? ' (the default for this size)' : ''));
   const { scored, records, failures } =
     await scoreInputs(inputs, settings, options, workers, notes);
   if (scored.length === 0) throw new NothingToScoreError(failures, notes);

@@ -171,6 +171,17 @@ describe('autothresh bench', () => {
       expect(compared.stdout.split('\n')[0]).toContain('W/T/L = per-image F-measure against otsu');
     });
 
+  it('when --verbose is given then it says where the work ran', () => {
+    const records = writeBenchRecords(join(temporaryDirectory(), 'docs.jsonl'));
+    const inline = spawnBuilt(['--verbose', 'bench', '--data', records, '--methods', 'otsu'],
+      { timeout: 30_000 });
+    expect(inline.stderr).toContain('autothresh: bench: 0 image pairs and 3 records, on the ' +
+      'main thread (the default for this size)');
+    const pooled = spawnBuilt(['--verbose', 'bench', '--data', records, '--methods', 'otsu',
+      '--workers', '2'], { timeout: 30_000 });
+    expect(pooled.stderr).toContain('records, on 2 worker threads\n');
+  });
+
   it('when --workers is out of range then it exits 2 naming the option', async () => {
     const outcome = await runCli('bench', '--data', 'x.jsonl', '--workers', '-1');
     expect(outcome.code).toBe(2);
