@@ -121,11 +121,12 @@ export async function labelFolder(options: LabelFolderOptions): Promise<LabelFol
     synthetic: options.synthetic,
   });
   const found = await findPairs(options.images, options.masks);
+  // Said first: when nothing is found, the subfolders left out are often why.
+  found.warnings.forEach(warn);
   if (found.pairs.length + found.problems.length === 0) {
     throw new AutothreshError(
       'autothresh.noImages', `${options.images}: no image files in this folder`);
   }
-  found.warnings.forEach(warn);
   const jpeg = jpegMaskWarning(options.masks, found.pairs, settings.maskThreshold);
   if (jpeg !== null) warn(jpeg);
   for (const problem of found.problems) report(`${problem.file}: ${problem.message}`);

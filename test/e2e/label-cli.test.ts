@@ -378,6 +378,17 @@ describe('autothresh label', () => {
         'file system takes no new files here)\n');
     });
 
+  it('when --images holds only subfolders then the warning names them before the error',
+    async () => {
+      const parent = join(root, 'mini');
+      const result = await cli('label', '--images', parent, '--masks', masks,
+        '-o', join(root, 'none.jsonl'));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`warning: ${parent}: left out 2 subfolders (images, masks): ` +
+        `only the folder's own files are read\nautothresh: ${parent}: no image files in this ` +
+        'folder\n');
+    });
+
   it('when --max-pixels is below an image\'s size then that pair is skipped, naming the limit',
     async () => {
       const out = join(root, 'max-pixels.jsonl');
