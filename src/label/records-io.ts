@@ -223,11 +223,17 @@ function parseLine(
   try {
     value = JSON.parse(line);
   } catch (error) {
-    return { ok: false, message: `not valid JSON (${errorMessage(error)})` };
+    return { ok: false, message: `not valid JSON (${printable(errorMessage(error))})` };
   }
   const result = LabelRecordSchema.safeParse(migrate(value));
   if (result.success) return { ok: true, record: result.data };
   return { ok: false, message: describeProblem(value, result.error.issues[0]) };
+}
+
+/** `text` with control characters written as `\u001f` escapes (a message stays one line). */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A line of an older readable version, relabelled as the current one (same fields). */

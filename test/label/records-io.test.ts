@@ -117,6 +117,12 @@ describe('record files', () => {
     const path = join(directory, 'cut.jsonl');
     await writeFile(path, `${JSON.stringify(record('a'))}\n{"schemaVersion":1,"id`);
     await expect(readLabelRecords(path)).rejects.toThrow(/cut\.jsonl:2: not valid JSON/);
+    // A control character in the line is written as an escape: the message stays one line.
+    const control = join(directory, 'control.jsonl');
+    await writeFile(control, '\u001f\r');
+    const error: Error = await readLabelRecords(control).catch((caught: Error) => caught);
+    expect(error.message).toContain("Unexpected token '\\u001f'");
+    expect(error.message).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
   });
 
   it('when an id repeats in a file then the reader names both lines', async () => {
