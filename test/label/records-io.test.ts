@@ -120,9 +120,10 @@ describe('record files', () => {
     // A control character in the line is written as an escape: the message stays one line.
     const control = join(directory, 'control.jsonl');
     await writeFile(control, '\u001f\r');
-    const error: Error = await readLabelRecords(control).catch((caught: Error) => caught);
-    expect(error.message).toContain("Unexpected token '\\u001f'");
-    expect(error.message).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    const message = await readLabelRecords(control)
+      .then(() => '', (caught: Error) => caught.message);
+    expect(message).toContain("Unexpected token '\\u001f'");
+    expect(message).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
   });
 
   it('when an id repeats in a file then the reader names both lines', async () => {
