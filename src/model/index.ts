@@ -117,12 +117,16 @@ function singleOccupiedBin(histogram: Histogram): number | null {
 
 /**
  * A constant image follows the policy of every method: the threshold is its one value. No
- * threshold separates anything there, so the expected quality is 0; the polarity head's answer
- * is kept.
+ * threshold separates anything there, so the expected quality is 0, and nothing tells the
+ * foreground's side: the polarity head's side is kept (it decides the mask), with a confidence
+ * of one half.
  */
 function constantImagePrediction(
   prediction: ThresholdPrediction,
   bin: number,
 ): ThresholdPrediction {
-  return { ...prediction, threshold: bin, rawThreshold: bin, quality: 0 };
+  return {
+    ...prediction, threshold: bin, rawThreshold: bin, quality: 0, polarityConfidence: 0.5,
+    darkProbability: 0.5,
+  };
 }

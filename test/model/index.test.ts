@@ -34,6 +34,9 @@ describe('degenerate histograms', () => {
       const [prediction] = predictThresholds(model, [createHistogram(counts)]);
       expect(prediction.threshold).toBe(value);
       expect(prediction.quality).toBe(0);
+      // Nothing tells the foreground's side: an even chance, whichever side is reported.
+      expect(prediction.polarityConfidence).toBe(0.5);
+      expect(prediction.darkProbability).toBe(0.5);
     }
   });
 
