@@ -185,10 +185,10 @@ export async function readPairPixels(
   ]);
   const [image, mask, roi] = await Promise.all([
     decodeImage(imageFile, pair.image, { maxPixels }),
-    decodeImage(maskFile, pair.mask, { includeTransparent: true, maxPixels }),
-    roiFile === null
-      ? null
-      : decodeImage(roiFile, pair.roi!, { includeTransparent: true, maxPixels }),
+    decodeImage(maskFile, pair.mask, { includeTransparent: true, maxPixels, role: 'mask' }),
+    roiFile === null ? null : decodeImage(roiFile, pair.roi!, {
+      includeTransparent: true, maxPixels, role: 'region-of-interest mask',
+    }),
   ]);
   for (const other of roi === null ? [mask] : [mask, roi]) checkSize(image, other);
 

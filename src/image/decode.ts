@@ -65,6 +65,8 @@ export interface DecodeOptions {
    * than {@link MAX_PIXELS_LIMIT} count as that limit.
    */
   maxPixels?: number;
+  /** What the file is, in messages (`mask has 9×9 = 81 pixels, …`). Default `image`. */
+  role?: string;
   /** Most bytes of decoded pixels held at once; default {@link STRIP_BYTES} (for tests). */
   stripBytes?: number;
 }
@@ -127,11 +129,17 @@ export async function decodeImage(
   return decodeWithSharp(buffer, source, options, maxPixels);
 }
 
-function checkPixelLimit(source: string, width: number, height: number, maxPixels: number): void {
+function checkPixelLimit(
+  source: string,
+  width: number,
+  height: number,
+  maxPixels: number,
+  role: string,
+): void {
   if (width * height <= maxPixels) return;
   throw new AutothreshError(
     'autothresh.unsupportedImage',
-    `${source}: image has ${width}×${height} = ${width * height} pixels, more than the limit ` +
+    `${source}: ${role} has ${width}×${height} = ${width * height} pixels, more than the limit ` +
       (maxPixels < MAX_PIXELS_LIMIT
         ? `of ${maxPixels} (raise it with --max-pixels)`
         : `of ${MAX_PIXELS_LIMIT}, the most one image can hold`),
@@ -176,7 +184,7 @@ async function decodeWithSharp(
       '(choose with --page)');
   }
   if (layout.cast) warnings.push(`${source}: ${castNote(layout)}`);
-  checkPixelLimit(source, layout.width, layout.height, maxPixels);
+  checkPixelLimit(source, layout.width, layout.height, maxPixels, options.role ?? 'image');
 
   let planes: { gray: Uint8Array | Uint16Array; included: Uint8Array | null };
   try {
@@ -430,7 +438,7 @@ function decodeBmpImage(
     );
   }
   const header = readBmpHeader(buffer, source);
-  checkPixelLimit(source, header.width, header.height, maxPixels);
+  checkPixelLimit(source, header.width, header.height, maxPixels, options.role ?? 'image');
   debug(`${source}: BMP, decoded by autothresh's own decoder`);
   const { gray, included } = decodeBmpPixels(
     buffer, header, source, options.includeTransparent ?? false,

@@ -86,7 +86,7 @@ export function decodeMask(
   source: string,
   maxPixels?: number,
 ): Promise<DecodedImage> {
-  return decodeImage(buffer, source, { includeTransparent: true, maxPixels });
+  return decodeImage(buffer, source, { includeTransparent: true, maxPixels, role: 'mask' });
 }
 
 export function sha256Of(data: Uint8Array): string {

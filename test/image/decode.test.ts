@@ -56,6 +56,10 @@ describe('readImage on bad input', () => {
   it('when the image exceeds the pixel limit then it is refused from the header', async () => {
     const file = await writeRaw(join(folder, 'big.png'), new Uint8Array(100 * 100), 100, 100, 1);
     await expect(readImage(file, { maxPixels: 5000 })).rejects.toThrow(/--max-pixels/);
+    // The message says what the file is for the caller: an image by default, or a mask.
+    await expect(readImage(file, { maxPixels: 5000, role: 'mask' })).rejects.toThrow(
+      `${file}: mask has 100×100 = 10000 pixels, more than the limit of 5000 (raise it with ` +
+        '--max-pixels)');
   });
 });
 
