@@ -155,21 +155,13 @@ export function scoreAllThresholds(
   polarity: Polarity,
   objective: Objective,
 ): Float64Array {
-  let foregroundTotal = 0;
-  let backgroundTotal = 0;
-  for (let bin = 0; bin < BIN_COUNT; bin++) {
-    foregroundTotal += classes.foreground[bin];
-    backgroundTotal += classes.background[bin];
-  }
-
+  const sums = cumulativeClasses(classes);
+  const last = BIN_COUNT - 1;
   const scores = new Float64Array(BIN_COUNT);
-  let foregroundAtOrBelow = 0;
-  let backgroundAtOrBelow = 0;
   for (let threshold = 0; threshold < BIN_COUNT; threshold++) {
-    foregroundAtOrBelow += classes.foreground[threshold];
-    backgroundAtOrBelow += classes.background[threshold];
     const confusion = confusionFromSums(
-      foregroundAtOrBelow, backgroundAtOrBelow, foregroundTotal, backgroundTotal, polarity,
+      sums.foreground[threshold], sums.background[threshold],
+      sums.foreground[last], sums.background[last], polarity,
     );
     scores[threshold] = score(objective, confusion);
   }

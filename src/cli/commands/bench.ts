@@ -145,6 +145,7 @@ function refuseHtmlOverInput(
   const folders = [
     ...inputs.images, ...inputs.masks, ...inputs.roi, ...inputs.model, DEFAULT_MODEL_DIRECTORY,
   ];
+  // A folder the report would be written into (the report is "under" it).
   const folder = folders.find((input) => inputUnder(input, [html]) !== undefined);
   if (file === undefined && folder === undefined) return;
   const what = file !== undefined
