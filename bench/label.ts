@@ -7,8 +7,8 @@
  *
  * `cli` (run `npm run build` first; `npm run bench:label` does) times the built command lines
  * as a user runs them, start-up included:
- *   node dist/cli/bin.js predict --method otsu -q --json <images>
- *   node dist/cli/bin.js label --images <images> --masks <masks> -o <scratch>.jsonl -q
+ *   node dist/bundle/autothresh.js predict --method otsu -q --json <images>
+ *   node dist/bundle/autothresh.js label --images <images> --masks <masks> -o <scratch>.jsonl -q
  * `library` times the same work inside this process: `thresholdFile(…, otsu)` over the images
  * with p-map at concurrency 2 (as `predict` runs it) against `labelFolder` (2 pairs in flight).
  *
@@ -29,7 +29,7 @@ import { labelFolder } from '../src/label/label-folder.js';
 import { thresholdFile } from '../src/predict.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(repoRoot, 'dist', 'cli', 'bin.js');
+const bin = join(repoRoot, 'dist', 'bundle', 'autothresh.js');
 const { values } = parseArgs({
   options: {
     sets: { type: 'string', default: 'isbi2012-em-membrane,dibco2011,dsb2018-bbbc038' },

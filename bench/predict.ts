@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 
 const IMAGE_FILE = /\.(png|jpe?g|tiff?|webp|gif|avif|bmp)$/i;
-const BIN = 'dist/cli/bin.js';
+const BIN = 'dist/bundle/autothresh.js';
 const PYTHON = '/usr/bin/python3';
 const RATIO_TARGET = 0.6;
 const COLD_START_TARGET_SECONDS = 0.4;

@@ -6,21 +6,15 @@
  * second): only the module of the command being run is imported (see `commands/index.ts`),
  * and that module loads the heavy parts (sharp, methods, the model) when its action runs.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { AutothreshError, errorMessage } from '../errors.js';
 import { fileSystemProblem, isFileSystemError } from '../util/file-errors.js';
 import { setVerbose } from '../util/log.js';
+import { packageVersion } from '../util/package-info.js';
 import { COMMANDS } from './commands/index.js';
 import {
   EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, isClosedOutput, processIO, type CliContext, type CliIO,
 } from './io.js';
-
-/** The package version (read on demand: only `--version` and `--help` need it). */
-export function packageVersion(): string {
-  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
-}
 
 /**
  * The program for one run. `commandName` is the subcommand about to run (or whose help is

@@ -2,7 +2,7 @@
  * `autothresh train` and `tune` as the built binary: exit codes and the one stderr line of a
  * refused option, an unusable --init folder or an unwritable --out, checked before training.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_DIRECTORY } from '../../src/model/index.js';
 import { spawnCli } from '../helpers/cli.js';
 import { realSample } from '../model/helpers.js';
+
+const PACKAGE = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+) as { version: string };
 
 let folder: string;
 let data: string;
@@ -109,5 +113,7 @@ describe('autothresh train (built binary): usage errors exit 2 before training',
     const result = spawnCli('train', '--data', data, '-o', model, '--hidden', '4', ...SHORT);
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(join(model, 'weights.bin'))).toBe(true);
+    const metadata = JSON.parse(readFileSync(join(model, 'metadata.json'), 'utf8'));
+    expect(metadata.versions.autothresh).toBe(PACKAGE.version);
   });
 });

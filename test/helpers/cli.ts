@@ -3,7 +3,7 @@
  * and stdout/stderr separation end to end).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { run } from '../../src/cli/program.js';
 import type { CliIO } from '../../src/cli/io.js';
 
@@ -25,7 +25,11 @@ export async function runCli(...args: string[]): Promise<CliOutcome> {
   return { code, stdout, stderr };
 }
 
-export const BUILT_BIN = new URL('../../dist/cli/bin.js', import.meta.url).pathname;
+const PACKAGE_FILE = new URL('../../package.json', import.meta.url);
+const PACKAGE = JSON.parse(readFileSync(PACKAGE_FILE, 'utf8')) as { bin: { autothresh: string } };
+
+/** The `autothresh` binary as installed: package.json's `bin`, the bundled CLI. */
+export const BUILT_BIN = new URL(PACKAGE.bin.autothresh, PACKAGE_FILE).pathname;
 
 /** Runs the built `autothresh` binary (needs `npm run build`). */
 export function spawnCli(...args: string[]): CliOutcome {

@@ -1,7 +1,6 @@
 /**
  * The action of `autothresh train`, loaded on demand (it pulls in TensorFlow.js).
  */
-import { readFileSync } from 'node:fs';
 import type * as TF from '@tensorflow/tfjs';
 import { AutothreshError, isAutothreshError } from '../../errors.js';
 import { BACKEND_NAMES, loadTensorflow, type BackendName } from '../../model/backend.js';
@@ -11,10 +10,7 @@ import { trainAndSave } from '../../model/workflow.js';
 import type { CliContext } from '../io.js';
 import type { TrainOptions } from './train.js';
 import { counted } from '../../util/counts.js';
-
-const VERSION: string = JSON.parse(
-  readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
-).version;
+import { packageVersion } from '../../util/package-info.js';
 
 /** The training configuration from the defaults (or the fine-tuning recipe) and the options. */
 export function configFromOptions(
@@ -102,7 +98,7 @@ export async function runTrain(context: CliContext, options: TrainOptions): Prom
     init: options.init ?? null,
     runs: options.runs,
     backend: options.backend,
-    toolVersion: VERSION,
+    toolVersion: packageVersion(),
     onEpoch: (log, run) => {
       if (!options.quiet) context.io.stderr(formatEpoch(log, run, options.runs));
     },
