@@ -37,7 +37,9 @@
  *    from a coarser table sized for the first-level cache ({@link lowerBoundTable}); the range
  *    of least bound is halved, best first, down to single splits, and every range whose bound
  *    exceeds the best upper bound found so far is dropped. The two longest sums of a bound
- *    depend on one end of the range only and are kept for the halves that share that end.
+ *    depend on one end of the range only and are kept for the halves that share that end; of
+ *    the two others, each half inherits one from its parent and adds only the bins between
+ *    the parent's end and its own.
  * 2. Each split reached is estimated with g(x) = S(1/(1 + x)), x = |b − m|/C ∈ [0, 1], read
  *    from a table of {@link TABLE_CELLS} cells by linear interpolation (no logarithm), with a
  *    bound on the estimate's error (h²/8 · max |g''| per cell of width h, summed over the bins,
@@ -47,14 +49,15 @@
  *    split's fuzziness exceeds its upper bound. Otherwise the splits that could be the least are
  *    evaluated exactly, in ImageJ's order of operations, and the least of those wins (the lowest
  *    on a tie, as ImageJ).
- * On the golden records about 63 range bounds (a third of their bin sums reused) and 3.2
- * estimates are needed per histogram, and 85% of them need no exact evaluation at all.
+ * On the golden records about 63 range bounds (about 110 bin terms each, half of a full pass)
+ * and 3.2 estimates are needed per histogram, and 85% of them need no exact evaluation at all.
  *
- * Complexity: O(n) per range bound or estimate, O(n²) in the worst case; a few 256-entry
- * Float64Arrays and the shared tables (48 and 16 KiB). Still the slowest global method, about
- * 60 µs a histogram, above the 50 µs target (see the README's Limitations).
+ * Complexity: O(n) per range bound or estimate, O(n²) in the worst case. Memory: the shared
+ * tables (48 and 16 KiB) and one set of 256-entry arrays and one queue, allocated once and
+ * reused by every call (see {@link SCRATCH}). About 47 µs a histogram on the golden records,
+ * with minimum and intermodes one of the three slowest global methods.
  */
-import type { Histogram } from '../../histogram/histogram.js';
+import { BIN_COUNT, type Histogram } from '../../histogram/histogram.js';
 import { occupiedShape, requireOccupiedBins } from './policy.js';
 
 /** Memberships outside [1e-6, 0.999999] add no fuzziness (ImageJ's cut-offs, as written). */
@@ -66,7 +69,7 @@ export function huangThreshold(histogram: Histogram): number {
   const { first, last } = requireOccupiedBins(histogram, 'huang');
   if (first === last) return first;
   // Counts of the occupied range (divided by their common divisor), by offset from `first`.
-  const shape = occupiedShape(histogram, first, last);
+  const shape = occupiedShape(histogram, first, last, SCRATCH.shape);
   const split = splitOf(shape, first, last);
   const { candidates, bound } = searchSplits(split, shape, first, last);
   const contenders = candidates.filter(({ estimate, error }) => estimate - error <= bound);
@@ -94,8 +97,8 @@ export function huangThreshold(histogram: Histogram): number {
 
 /** What every split of one histogram shares. */
 interface Split {
-  /** The occupied bins, increasing, and their counts. */
-  readonly occupied: Int32Array;
+  /** The occupied bins, increasing (as doubles: the sums' loops convert nothing), and counts. */
+  readonly occupied: Float64Array;
   readonly weights: Float64Array;
   /** meanBelow[t]: mean bin of the bins ≤ t; meanAbove[t]: of the bins > t. */
   readonly meanBelow: Float64Array;
@@ -113,7 +116,27 @@ interface Split {
    */
   readonly lowerFar: Float64Array;
   readonly upperFar: Float64Array;
+  /** The near-run sums of the range bounded last: lower class, upper class. */
+  readonly near: Float64Array;
 }
+
+/**
+ * The arrays of one call (the counts, {@link Split}'s arrays, an estimate's sums), allocated
+ * once: huang runs to completion without calling out, so one set serves every call on a thread
+ * (allocating them per call cost about a tenth of its time).
+ */
+const SCRATCH = {
+  shape: new Float64Array(BIN_COUNT),
+  occupied: new Float64Array(BIN_COUNT),
+  weights: new Float64Array(BIN_COUNT),
+  belowCount: new Int32Array(BIN_COUNT),
+  meanBelow: new Float64Array(BIN_COUNT),
+  meanAbove: new Float64Array(BIN_COUNT),
+  lowerFar: new Float64Array(BIN_COUNT),
+  upperFar: new Float64Array(BIN_COUNT),
+  near: new Float64Array(2),
+  sums: new Float64Array(2),
+};
 
 /**
  * What every split shares, from the counts of `[first, last]`: one pass up for the occupied
@@ -121,12 +144,9 @@ interface Split {
  * t. The means are ImageJ's running sums from each end (empty bins add 0, which changes none).
  */
 function splitOf(shape: Float64Array, first: number, last: number): Split {
-  const span = last - first + 1;
-  const occupied = new Int32Array(span);
-  const weights = new Float64Array(span);
-  const belowCount = new Int32Array(span);
-  const meanBelow = new Float64Array(last + 1);
-  const meanAbove = new Float64Array(last + 1);
+  const { occupied, weights, belowCount, meanBelow, meanAbove, lowerFar, upperFar } = SCRATCH;
+  lowerFar.fill(-1, first, last + 1);
+  upperFar.fill(-1, first, last + 1);
   let n = 0;
   let total = 0;
   let intensity = 0;
@@ -155,10 +175,11 @@ function splitOf(shape: Float64Array, first: number, last: number): Split {
     meanBelow,
     meanAbove,
     scale: 1 / (last - first),
-    belowCount,
+    belowCount: belowCount.subarray(0, last - first + 1),
     total,
-    lowerFar: new Float64Array(last + 1).fill(-1),
-    upperFar: new Float64Array(last + 1).fill(-1),
+    lowerFar,
+    upperFar,
+    near: SCRATCH.near,
   };
 }
 
@@ -181,21 +202,23 @@ const FIRST_RANGE = 32;
  * increasing order and the least upper bound over them.
  */
 function searchSplits(split: Split, shape: Float64Array, first: number, last: number) {
-  const queue = new RangeQueue();
+  const queue = RANGES;
+  queue.clear();
   for (let t1 = first; t1 < last; t1 += FIRST_RANGE) {
     const t2 = Math.min(t1 + FIRST_RANGE - 1, last - 1);
-    queue.push(rangeLowerBound(split, t1, t2, first), t1, t2);
+    queue.push(rangeLowerBound(split, t1, t2, first, NO_RANGE), t1, t2, split.near);
   }
 
   const candidates: Candidate[] = [];
   let bound = Infinity;
   while (queue.size > 0) {
-    const { lowerBound, t1, t2 } = queue.pop();
-    if (lowerBound > bound) break;
+    const range = queue.pop();
+    if (range.lowerBound > bound) break;
+    const { t1, t2 } = range;
     if (t1 < t2) {
       const middle = (t1 + t2) >> 1;
-      queue.push(rangeLowerBound(split, t1, middle, first), t1, middle);
-      queue.push(rangeLowerBound(split, middle + 1, t2, first), middle + 1, t2);
+      queue.push(rangeLowerBound(split, t1, middle, first, range), t1, middle, split.near);
+      queue.push(rangeLowerBound(split, middle + 1, t2, first, range), middle + 1, t2, split.near);
       continue;
     }
     // An empty bin t leaves both classes and means as at t − 1: the same fuzziness, which never
@@ -207,6 +230,18 @@ function searchSplits(split: Split, shape: Float64Array, first: number, last: nu
   }
   return { candidates: candidates.sort((a, b) => a.t - b.t), bound };
 }
+
+/** A range of splits and the sums of its two near runs (see {@link rangeLowerBound}). */
+interface Range {
+  readonly lowerBound: number;
+  readonly t1: number;
+  readonly t2: number;
+  readonly lowerNear: number;
+  readonly upperNear: number;
+}
+
+/** The parent of a first-round range: none, so nothing is inherited. */
+const NO_RANGE: Range = { lowerBound: 0, t1: -1, t2: -1, lowerNear: 0, upperNear: 0 };
 
 /**
  * A lower bound of the fuzziness of every split t in [t1, t2]. The class means only grow with
@@ -222,9 +257,21 @@ function searchSplits(split: Split, shape: Float64Array, first: number, last: nu
  * above it. The lower class's run below depends on t1 alone and the upper class's run above on
  * t2 alone: halving a range keeps t1 for one half and t2 for the other, so those two sums, the
  * longest, are kept per split ({@link Split.lowerFar}, {@link Split.upperFar}) and reused.
+ * The two near runs (the lower class above its means, the upper class below its means) are
+ * inherited from the `parent` range: the upper half keeps the parent's t2, hence its lower
+ * class's greatest mean, and its lower near run is the parent's plus the bins in (parent t1,
+ * t1]; the lower half keeps the upper class's least mean, and its upper near run is the
+ * parent's plus the bins in (t2, parent t2]. The sums of the new range's near runs are written
+ * to {@link Split.near}.
  */
-function rangeLowerBound(split: Split, t1: number, t2: number, first: number): number {
-  const { occupied, weights, meanBelow, meanAbove, belowCount, scale } = split;
+function rangeLowerBound(
+  split: Split,
+  t1: number,
+  t2: number,
+  first: number,
+  parent: Range,
+): number {
+  const { occupied, meanBelow, meanAbove, belowCount } = split;
   const lowFrom = meanBelow[t1];
   const lowTo = meanBelow[t2];
   const highFrom = meanAbove[t1];
@@ -244,11 +291,17 @@ function rangeLowerBound(split: Split, t1: number, t2: number, first: number): n
   }
   const lowerNearStart =
     Math.max(lowerFarEnd, occupiedAtOrBelow(belowCount, Math.floor(lowTo), first));
-  let sum = lowerFar + runAbove(split, lowerNearStart, alwaysLower, lowTo);
+  const lowerNear = parent.t2 === t2
+    ? parent.lowerNear + runAbove(split,
+      Math.max(lowerNearStart, belowCount[parent.t1 - first]), alwaysLower, lowTo)
+    : runAbove(split, lowerNearStart, alwaysLower, lowTo);
 
   // Upper class: bins < highFrom (and > t2), then bins > highTo.
   const upperNearEnd = Math.min(n, occupiedAtOrBelow(belowCount, Math.ceil(highFrom) - 1, first));
-  sum += runBelow(split, eitherEnd, upperNearEnd, highFrom);
+  const upperNear = parent.t1 === t1
+    ? parent.upperNear + runBelow(split,
+      eitherEnd, Math.min(upperNearEnd, belowCount[parent.t2 - first]), highFrom)
+    : runBelow(split, eitherEnd, upperNearEnd, highFrom);
   let upperFar = split.upperFar[t2];
   if (upperFar < 0) {
     const upperFarStart =
@@ -256,8 +309,11 @@ function rangeLowerBound(split: Split, t1: number, t2: number, first: number): n
     upperFar = runAbove(split, upperFarStart, n, highTo);
     split.upperFar[t2] = upperFar;
   }
-  sum += upperFar;
+  split.near[0] = lowerNear;
+  split.near[1] = upperNear;
+  let sum = lowerFar + lowerNear + upperNear + upperFar;
 
+  const { weights, scale } = split;
   const table = lowerBoundTable();
   const cells = scale * BOUND_CELLS;
   for (let i = alwaysLower; i < eitherEnd; i++) {
@@ -317,68 +373,89 @@ function distanceToInterval(bin: number, from: number, to: number): number {
 function estimateSplit(split: Split, t: number, first: number): Candidate {
   const { occupied, weights, meanBelow, meanAbove, scale, belowCount, total } = split;
   const below = belowCount[t - first];
-  const sums = new Float64Array(2);
+  const sums = SCRATCH.sums.fill(0);
   addEstimate(occupied, weights, 0, below, meanBelow[t], scale, sums);
   addEstimate(occupied, weights, below, occupied.length, meanAbove[t], scale, sums);
   return { t, estimate: sums[0], error: sums[1] + ROUNDING_SLACK * (sums[0] + total) };
 }
 
-/** Ranges of splits by increasing lower bound (a binary heap). */
-class RangeQueue {
-  private readonly bounds: number[] = [];
-  private readonly starts: number[] = [];
-  private readonly ends: number[] = [];
+/** More ranges than one search can hold: 2 per halving (at most 255) plus the first round. */
+const QUEUE_CAPACITY = 1024;
 
-  get size(): number {
-    return this.bounds.length;
+/**
+ * Ranges of splits by increasing lower bound: a binary heap of bounds and range numbers, the
+ * ranges' ends and near-run sums kept by number beside it. One queue, {@link RANGES}, emptied
+ * by {@link RangeQueue.clear}, serves every search (see {@link SCRATCH}).
+ */
+class RangeQueue {
+  private readonly bounds = new Float64Array(QUEUE_CAPACITY);
+  private readonly ids = new Int32Array(QUEUE_CAPACITY);
+  private readonly starts = new Int32Array(QUEUE_CAPACITY);
+  private readonly ends = new Int32Array(QUEUE_CAPACITY);
+  private readonly lowerNears = new Float64Array(QUEUE_CAPACITY);
+  private readonly upperNears = new Float64Array(QUEUE_CAPACITY);
+  /** Ranges in the heap, and ranges ever pushed since the last clear (the next number). */
+  size = 0;
+  private pushed = 0;
+
+  clear(): void {
+    this.size = 0;
+    this.pushed = 0;
   }
 
-  push(lowerBound: number, t1: number, t2: number): void {
-    let at = this.bounds.length;
-    this.bounds.push(lowerBound);
-    this.starts.push(t1);
-    this.ends.push(t2);
+  /** Adds [t1, t2] with its lower bound and near-run sums (`near[0]` lower, `near[1]` upper). */
+  push(lowerBound: number, t1: number, t2: number, near: Float64Array): void {
+    const { bounds, ids } = this;
+    const id = this.pushed++;
+    this.starts[id] = t1;
+    this.ends[id] = t2;
+    this.lowerNears[id] = near[0];
+    this.upperNears[id] = near[1];
+    let at = this.size++;
     while (at > 0) {
       const parent = (at - 1) >> 1;
-      if (this.bounds[parent] <= this.bounds[at]) break;
-      this.swap(at, parent);
+      if (bounds[parent] <= lowerBound) break;
+      bounds[at] = bounds[parent];
+      ids[at] = ids[parent];
       at = parent;
     }
+    bounds[at] = lowerBound;
+    ids[at] = id;
   }
 
-  pop(): { lowerBound: number; t1: number; t2: number } {
-    const top = { lowerBound: this.bounds[0], t1: this.starts[0], t2: this.ends[0] };
-    const end = this.bounds.length - 1;
-    this.swap(0, end);
-    this.bounds.pop();
-    this.starts.pop();
-    this.ends.pop();
-    for (let at = 0; ;) {
+  /** Removes and returns the range of least lower bound. */
+  pop(): Range {
+    const { bounds, ids } = this;
+    const id = ids[0];
+    const top: Range = {
+      lowerBound: bounds[0],
+      t1: this.starts[id],
+      t2: this.ends[id],
+      lowerNear: this.lowerNears[id],
+      upperNear: this.upperNears[id],
+    };
+    const size = --this.size;
+    const lastBound = bounds[size];
+    const lastId = ids[size];
+    let at = 0;
+    for (;;) {
       const left = 2 * at + 1;
+      if (left >= size) break;
       const right = left + 1;
-      let least = at;
-      if (left < end && this.bounds[left] < this.bounds[least]) least = left;
-      if (right < end && this.bounds[right] < this.bounds[least]) least = right;
-      if (least === at) break;
-      this.swap(at, least);
+      const least = right < size && bounds[right] < bounds[left] ? right : left;
+      if (bounds[least] >= lastBound) break;
+      bounds[at] = bounds[least];
+      ids[at] = ids[least];
       at = least;
     }
+    bounds[at] = lastBound;
+    ids[at] = lastId;
     return top;
   }
-
-  private swap(i: number, j: number): void {
-    const { bounds, starts, ends } = this;
-    const bound = bounds[i];
-    bounds[i] = bounds[j];
-    bounds[j] = bound;
-    const start = starts[i];
-    starts[i] = starts[j];
-    starts[j] = start;
-    const end = ends[i];
-    ends[i] = ends[j];
-    ends[j] = end;
-  }
 }
+
+/** The queue of every search. */
+const RANGES = new RangeQueue();
 
 /**
  * Relative allowance for rounding, in both the estimate and ImageJ's own sum (each a sum of at
@@ -459,7 +536,7 @@ function membershipFuzziness(x: number): number {
  * the table) are computed exactly instead.
  */
 function addEstimate(
-  bins: Int32Array,
+  bins: Float64Array,
   weights: Float64Array,
   from: number,
   to: number,
@@ -492,7 +569,7 @@ function addEstimate(
  */
 function addFuzziness(
   sum: number,
-  bins: Int32Array,
+  bins: Float64Array,
   weights: Float64Array,
   from: number,
   to: number,

@@ -79,7 +79,8 @@ export function methodFailed(method: string, reason: string): AutothreshError {
 }
 
 /**
- * The counts of bins `first..last` (entry 0 is bin `first`) in a new Float64Array, divided by
+ * The counts of bins `first..last` (entry 0 is bin `first`) in a new Float64Array (or the start
+ * of `into`, which must hold at least `last − first + 1` entries), divided by
  * their greatest common divisor when every one of them is an integer below 2⁵³; fractional
  * counts of derived histograms are copied as they are. For nearly every image the divisor is 1
  * (found after a few bins) and the counts are copied unchanged. O(n).
@@ -88,9 +89,15 @@ export function occupiedShape(
   histogram: Histogram,
   first: number,
   last: number,
+  into?: Float64Array<ArrayBuffer>,
 ): Float64Array<ArrayBuffer> {
   const counts = binCounts(histogram);
-  const shape = counts.slice(first, last + 1);
+  let shape: Float64Array<ArrayBuffer>;
+  if (into === undefined) shape = counts.slice(first, last + 1);
+  else {
+    shape = into.subarray(0, last - first + 1);
+    shape.set(counts.subarray(first, last + 1));
+  }
   const divisor = countDivisor(histogram);
   if (divisor > 1) for (let i = 0; i < shape.length; i++) shape[i] /= divisor;
   return shape;
