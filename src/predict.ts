@@ -131,8 +131,29 @@ export async function thresholdDecoded(
     file: image.source, width: image.width, height: image.height, bitDepth: image.bitDepth,
     method: options.method, warnings,
   };
-  if (isLocal(options.method)) return thresholdLocal(image, options, base);
-  return thresholdGlobal(image, histogram, options, base);
+  const thresholded = isLocal(options.method)
+    ? await thresholdLocal(image, options, base)
+    : await thresholdGlobal(image, histogram, options, base);
+  const sideWarning = oneSidedWarning(thresholded.result);
+  if (sideWarning !== null && occupied.first !== occupied.last) warnings.push(sideWarning);
+  return thresholded;
+}
+
+/**
+ * A threshold that leaves every counted pixel on one side (a percentile of 1, an extreme
+ * constant C) binarizes nothing: said, since the numbers alone look like any other result.
+ */
+function oneSidedWarning(result: ThresholdResult): string | null {
+  const where = result.threshold === null
+    ? 'the local thresholds'
+    : `threshold ${result.threshold}`;
+  if (result.foregroundFraction === 0) {
+    return `${result.file}: no pixel is foreground at ${where} (polarity ${result.polarity})`;
+  }
+  if (result.foregroundFraction === 1) {
+    return `${result.file}: every pixel is foreground at ${where} (polarity ${result.polarity})`;
+  }
+  return null;
 }
 
 type ResultBase = Pick<

@@ -6,7 +6,7 @@
  * second): only the module of the command being run is imported (see `commands/index.ts`),
  * and that module loads the heavy parts (sharp, methods, the model) when its action runs.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type Option } from 'commander';
 import { AutothreshError, errorMessage } from '../errors.js';
 import { fileSystemProblem, isFileSystemError } from '../util/file-errors.js';
 import { setVerbose } from '../util/log.js';
@@ -56,6 +56,7 @@ export function commandNameOf(args: readonly string[]): string | undefined {
  */
 function applyToAll(command: Command, io: CliIO): void {
   command.exitOverride();
+  command.configureHelp({ optionDescription: describeOption });
   command.configureOutput({
     writeOut: (text) => io.stdout(text),
     writeErr: (text) => io.stderr(text),
@@ -64,6 +65,18 @@ function applyToAll(command: Command, io: CliIO): void {
   command.description(oneParagraph(command.description()));
   for (const option of command.options) option.description = oneParagraph(option.description);
   for (const child of command.commands) applyToAll(child, io);
+}
+
+/**
+ * An option's help line with its default written as the descriptions write theirs,
+ * `(default 2)`, where commander would print `(default: "2")`. An empty default says nothing.
+ */
+function describeOption(option: Option): string {
+  const value: unknown = option.defaultValue;
+  if (value === undefined || value === '' || value === false) return option.description;
+  const shown = option.defaultValueDescription ??
+    (typeof value === 'string' ? value : JSON.stringify(value));
+  return `${option.description} (default ${shown})`;
 }
 
 /** Runs the CLI on `argv` (as `process.argv`: node, script, args…) and returns the exit code. */

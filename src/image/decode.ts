@@ -136,13 +136,17 @@ function checkPixelLimit(
   maxPixels: number,
   role: string,
 ): void {
-  if (width * height <= maxPixels) return;
+  const pixels = width * height;
+  if (pixels <= maxPixels) return;
+  // Raising the limit helps only an image under the most it can be raised to.
+  let limit = `the limit of ${maxPixels}`;
+  if (maxPixels >= MAX_PIXELS_LIMIT) limit += ', the most one image can hold';
+  else if (pixels > MAX_PIXELS_LIMIT) {
+    limit += ` and than ${MAX_PIXELS_LIMIT}, the most one image can hold`;
+  } else limit += ' (raise it with --max-pixels)';
   throw new AutothreshError(
     'autothresh.unsupportedImage',
-    `${source}: ${role} has ${width}×${height} = ${width * height} pixels, more than the limit ` +
-      (maxPixels < MAX_PIXELS_LIMIT
-        ? `of ${maxPixels} (raise it with --max-pixels)`
-        : `of ${MAX_PIXELS_LIMIT}, the most one image can hold`),
+    `${source}: ${role} has ${width}×${height} = ${pixels} pixels, more than ${limit}`,
   );
 }
 

@@ -25,11 +25,19 @@ export const OVERVIEW_METRICS: readonly MetricName[] = [
   'fmeasure', 'precision', 'recall', 'accuracy', 'iou', 'mcc', 'psnr', 'drd', 'thresholdError',
 ];
 
+/** What the scored items are called: `records` when all came from --data files. */
+function itemsWord(result: BenchResult): 'images' | 'records' {
+  return result.images.length > 0 && result.records === result.images.length
+    ? 'records'
+    : 'images';
+}
+
 /** Every metric's mean per method over the images of `dataset` (default: all images). */
 export function overviewTable(result: BenchResult, dataset: string = ALL_DATASETS): Table {
   const level = Math.round(result.settings.level * 100);
+  const unit = itemsWord(result);
   const header = [
-    'method', 'images', METRIC_TITLES.fmeasure, `F ${level}% CI`,
+    'method', unit, METRIC_TITLES.fmeasure, `F ${level}% CI`,
     ...OVERVIEW_METRICS.slice(1).map((metric) => METRIC_TITLES[metric]),
     `W/T/L vs ${result.settings.reference}`,
     'polarity %',
@@ -44,7 +52,7 @@ export function overviewTable(result: BenchResult, dataset: string = ALL_DATASET
     formatComparison(summary),
     formatMetric('fmeasure', summary.polarityAccuracy),
   ]);
-  const title = dataset === ALL_DATASETS ? 'All images' : `Dataset ${dataset}`;
+  const title = dataset === ALL_DATASETS ? `All ${unit}` : `Dataset ${dataset}`;
   return { title, header, rows, numeric: header.map((_, column) => column > 0) };
 }
 
@@ -66,7 +74,7 @@ export function datasetTable(result: BenchResult, metric: MetricName = 'fmeasure
       ? result.images.length
       : result.images.filter((image) => image.dataset === dataset).length,
   ));
-  rows.push(['(images)', ...counts]);
+  rows.push([`(${itemsWord(result)})`, ...counts]);
   return {
     title: `${METRIC_TITLES[metric].replace(' %', '')} by dataset` +
       (metric === 'fmeasure' ? ' (%)' : ''),

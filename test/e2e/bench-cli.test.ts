@@ -177,6 +177,8 @@ describe('autothresh bench', () => {
       { timeout: 30_000 });
     expect(inline.stderr).toContain('autothresh: bench: 0 image pairs and 3 records, on the ' +
       'main thread (the default for this size)');
+    // Records alone are called records in the tables.
+    expect(inline.stdout).toMatch(/^All records\nmethod +records +F %/m);
     const pooled = spawnBuilt(['--verbose', 'bench', '--data', records, '--methods', 'otsu',
       '--workers', '2'], { timeout: 30_000 });
     expect(pooled.stderr).toContain('records, on 2 worker threads\n');

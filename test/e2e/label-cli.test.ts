@@ -520,6 +520,14 @@ describe('autothresh dataset', () => {
 
     const json = await cli('dataset', 'stats', real, '--json');
     const lines = json.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    // The table's columns are the medians and means its note says they are.
+    expect(result.stdout).toContain('(best t and score: medians; |otsu-t| and F lost: means)');
+    const dibco = lines.find((line) => line.name === 'dibco2009');
+    const row = result.stdout.split('\n').find((line) => line.startsWith('dibco2009 '))!;
+    expect(row.trim().split(/\s+/).slice(5)).toEqual([
+      dibco.bestThreshold.median.toFixed(0), dibco.bestScore.median.toFixed(3),
+      dibco.otsuDistance.mean.toFixed(1), dibco.otsuFmeasureLost.mean.toFixed(3),
+    ]);
     expect(lines.at(-1)).toMatchObject({ name: 'all', records: 425 });
     expect(lines.find((line) => line.name === 'nuclei-nih3t3')).toMatchObject({ bright: 18 });
   });

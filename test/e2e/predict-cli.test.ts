@@ -82,6 +82,28 @@ describe('autothresh predict', () => {
     expect(outcome.code).toBe(1);
     expect(outcome.stderr).toContain(`${missing}: no such file or directory`);
     expect(outcome.stdout).toContain('bimodal.png');
+    expect(outcome.stderr.trim().split('\n').at(-1)).toBe('1 problem with the inputs, listed first');
+  });
+
+  it('when a threshold leaves every pixel on one side then a warning says so', async () => {
+    const outcome = await runCli('predict', '-m', 'percentile', '--fraction', '1', '--json',
+      '--polarity', 'bright', bimodal);
+    expect(outcome.code).toBe(0);
+    expect(jsonLines(outcome.stdout)[0]).toMatchObject({ foregroundFraction: 0 });
+    expect(outcome.stderr).toMatch(/warning: .*bimodal\.png: no pixel is foreground at threshold/);
+    const usual = await runCli('predict', '-m', 'otsu', bimodal);
+    expect(usual.stderr).not.toMatch(/foreground at/);
+  });
+
+  it('when a batch has both unusable inputs and failed images then the last line counts both',
+    async () => {
+    const missing = join(folder, 'nope.png');
+    const text = join(folder, 'text-as.png');
+    writeFileSync(text, 'plain text');
+    const outcome = await runCli('predict', '-m', 'otsu', missing, text, bimodal);
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr.trim().split('\n').at(-1))
+      .toBe('1 of 2 images failed; 1 problem with the inputs, listed first');
   });
 
   it('when a batch holds bad files then the good ones are still processed and failures listed',
@@ -216,7 +238,11 @@ describe('autothresh predict with local methods', () => {
 describe('the built binary', () => {
   it('when run as a process then --version, --help and exit codes work end to end', () => {
     expect(spawnCli('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(spawnCli('predict', '--help').stdout).toMatch(/--polarity/);
+    const help = spawnCli('predict', '--help').stdout;
+    expect(help).toMatch(/--polarity/);
+    // Defaults read alike, whether commander or the description writes them.
+    expect(help).toMatch(/--concurrency <n>\s+images processed at once \(default 2\)/);
+    expect(help).not.toMatch(/\(default: "/);
     const usage = spawnCli('predict', '--bogus-option', bimodal);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/unknown option '--bogus-option'/);
@@ -557,6 +583,29 @@ describe('autothresh predict output folders', () => {
       expect(readdirSync(out)).toEqual(['bimodal.png']);
     });
 
+  it('when an output name is taken by a folder and the input is named bare then the line ' +
+    'names the input once and the output whole', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'autothresh-bare-'));
+    try {
+      writeFileSync(join(folder, 'a.png'), readFileSync(bimodal));
+      mkdirSync(join(folder, 'out', 'a.png'), { recursive: true });
+      const outcome = spawnBuilt(['predict', '-m', 'otsu', '--out', 'out', 'a.png'],
+        { cwd: folder });
+      expect(outcome.code).toBe(1);
+      expect(outcome.stderr).toMatch(/^a\.png: out\/a\.png: cannot write \(is a folder\)$/m);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(process.getuid?.() !== 0 || !existsSync('/sys/fs'))('when --out is a folder of a ' +
+    'file system that takes no files then even root is refused up front (exit 2)', () => {
+    const outcome = spawnBuilt(['predict', '-m', 'otsu', '--out', '/sys/fs', bimodal]);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(/^autothresh: option --out: cannot write into \/sys\/fs \(/);
+    expect(outcome.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it.skipIf(UNPRIVILEGED === null)('when --out is a folder this user may not write then it ' +
     'fails up front with one line (exit 2)', () => {
     const shared = mkdtempSync(join(tmpdir(), 'autothresh-unprivileged-'));
@@ -608,7 +657,8 @@ describe('autothresh predict output folders', () => {
       chmodSync(locked, 0o700);
       const outcome = spawnBuilt(['predict', '-m', 'otsu', '--json', shared],
         { unprivileged: true, timeout: 20_000 });
-      expect(outcome.stderr).toBe(`${locked}: cannot list this folder (permission denied)\n`);
+      expect(outcome.stderr).toBe(`${locked}: cannot list this folder (permission denied)\n` +
+        '1 problem with the inputs, listed first\n');
       expect(jsonLines(outcome.stdout).map((line) => line.file)).toEqual([join(open, 'in.png')]);
       expect(outcome.code).toBe(1);
     } finally {

@@ -41,6 +41,8 @@ export interface SpawnOptions {
   timeout?: number;
   /** Run as an unprivileged user: see {@link UNPRIVILEGED}. */
   unprivileged?: boolean;
+  /** Working folder of the run (default: this process's). */
+  cwd?: string;
 }
 
 /** Runs the built binary with `args`; see {@link SpawnOptions}. */
@@ -50,6 +52,7 @@ export function spawnBuilt(args: readonly string[], options: SpawnOptions = {}):
   const [program, ...rest] = [...prefix, 'node', BUILT_BIN, ...args];
   const result = spawnSync(program, rest, {
     encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: options.timeout,
+    cwd: options.cwd,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

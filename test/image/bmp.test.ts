@@ -208,10 +208,20 @@ describe('broken and oversized BMP files', () => {
       // 100000 × 100000 with 16 bytes of pixels: decoding would allocate 10 GB first.
       new DataView(bytes.buffer).setInt32(18, 100_000, true);
       new DataView(bytes.buffer).setInt32(22, 100_000, true);
+      // Past what any limit allows: raising it would not help, so it is not suggested.
       await expect(decodeImage(bytes, 'huge.bmp')).rejects.toMatchObject({
         code: 'autothresh.unsupportedImage',
-        message: expect.stringMatching(/huge\.bmp: image has 100000×100000 .*--max-pixels/),
+        message: 'huge.bmp: image has 100000×100000 = 10000000000 pixels, more than the limit ' +
+          `of ${2 ** 28} and than 4294967295, the most one image can hold`,
       });
+      new DataView(bytes.buffer).setInt32(18, 50_000, true);
+      new DataView(bytes.buffer).setInt32(22, 50_000, true);
+      await expect(decodeImage(bytes, 'big.bmp')).rejects.toMatchObject({
+        code: 'autothresh.unsupportedImage',
+        message: expect.stringMatching(/big\.bmp: image has 50000×50000 .*\(raise it with --max-pixels\)/),
+      });
+      new DataView(bytes.buffer).setInt32(18, 100_000, true);
+      new DataView(bytes.buffer).setInt32(22, 100_000, true);
       // A limit raised past what one typed array holds counts as that hard limit.
       await expect(decodeImage(bytes, 'huge.bmp', { maxPixels: 1e10 })).rejects.toMatchObject({
         code: 'autothresh.unsupportedImage',

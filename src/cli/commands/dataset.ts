@@ -162,6 +162,7 @@ function renderStats(stats: DatasetStats, fileCount: number): string {
   ];
   for (const group of [...stats.datasets, all]) lines.push(renderRow(group));
   lines.push(
+    '(best t and score: medians; |otsu-t| and F lost: means)',
     '',
     `polarity: ${all.dark} dark (${percent(all.dark, all.records)}), ` +
       `${all.bright} bright (${percent(all.bright, all.records)})`,

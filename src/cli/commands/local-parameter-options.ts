@@ -18,7 +18,7 @@ export const LOCAL_PARAMETER_OPTIONS = [
   ['r', '<number>', 'sauvola, phansalkar: dynamic range of the standard deviation'],
   ['contrast', '<gray>', 'bernsen: minimum local contrast'],
   ['p', '<number>', 'phansalkar: exponential weight p'],
-  ['q', '<number>', 'phansalkar: exponential decay q'],
+  ['q', '<number>', 'phansalkar: exponential decay q (two dashes: -q is --quiet)'],
 ] as const;
 
 export type LocalParameterOption = (typeof LOCAL_PARAMETER_OPTIONS)[number][0];

@@ -5,8 +5,8 @@
  * and its parameters, the model (read once), the output folder (created, and skipped when
  * inputs are searched). What remains are failures of single inputs, reported one line each.
  */
-import { constants, existsSync } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import pMap from 'p-map';
 import { AutothreshError, errorMessage, isAutothreshError } from '../../errors.js';
@@ -22,8 +22,8 @@ import {
 } from '../../predict.js';
 import { isLocalMethodName, LOCAL_METHODS } from '../../methods/local/index.js';
 import { parameterProblemText, resolveParams } from '../../methods/local/params.js';
-import { fileProblemAt, fileSystemProblem } from '../../util/file-errors.js';
-import { createFolder, realPathOrResolved } from '../../util/folders.js';
+import { fileProblemAt } from '../../util/file-errors.js';
+import { createFolder, realPathOrResolved, trialProblem, tryWriteIn } from '../../util/folders.js';
 import { debug } from '../../util/log.js';
 import { createProgress } from '../../util/progress.js';
 import { closestName } from '../suggest.js';
@@ -65,7 +65,7 @@ export async function runPredict(
     },
   });
   if (!options.json) printTable(context, table);
-  reportFailures(context, failures, files.length);
+  reportFailures(context, failures, files.length, problems.length);
 }
 
 /** What `predict` prints for one image: its result and, with `--out`, the file written. */
@@ -102,7 +102,7 @@ async function processInOrder(
     try {
       record = await work.process(input);
     } catch (error) {
-      failures.push(`${input.path}: ${errorMessage(error).replace(`${input.path}: `, '')}`);
+      failures.push(failureLine(input.path, errorMessage(error)));
     } finally {
       progress.tick();
     }
@@ -110,6 +110,11 @@ async function processInOrder(
   }, { concurrency: options.concurrency });
   progress.stop();
   return failures;
+}
+
+/** `<input>: <what is wrong>`, once: messages that already start with the input name keep it. */
+export function failureLine(input: string, message: string): string {
+  return message.startsWith(`${input}: `) ? message : `${input}: ${message}`;
 }
 
 /**
@@ -155,11 +160,12 @@ async function prepareOutputFolder(out: string): Promise<void> {
     }
     debug(`created the output folder ${out}`);
   }
-  try {
-    await access(out, constants.W_OK | constants.X_OK);
-  } catch (error) {
+  // A trial file, not a permission check: root passes every permission check, and some file
+  // systems (/proc, /sys) take no files whatever the permissions say.
+  const failure = await tryWriteIn(out);
+  if (failure !== null) {
     throw new AutothreshError('autothresh.usage',
-      `option --out: cannot write into ${out} (${fileSystemProblem(error)})`);
+      `option --out: cannot write into ${out} (${trialProblem(failure.error)})`);
   }
 }
 
@@ -327,9 +333,23 @@ function formatThreshold(result: ThresholdResult): string {
   return String(result.threshold);
 }
 
-function reportFailures(context: CliContext, failures: string[], total: number): void {
-  if (failures.length === 0) return;
+/**
+ * The failed images, then one line counting them and the problems with the inputs themselves
+ * (missing files, folders without images or that cannot be listed: reported before any image).
+ */
+function reportFailures(
+  context: CliContext,
+  failures: string[],
+  total: number,
+  unusableInputs: number,
+): void {
+  if (failures.length === 0 && unusableInputs === 0) return;
   for (const failure of failures) context.io.stderr(`${failure}\n`);
-  context.io.stderr(`${failures.length} of ${counted(total, 'image')} failed\n`);
+  const parts = [];
+  if (failures.length > 0) parts.push(`${failures.length} of ${counted(total, 'image')} failed`);
+  if (unusableInputs > 0) {
+    parts.push(`${counted(unusableInputs, 'problem')} with the inputs, listed first`);
+  }
+  context.io.stderr(`${parts.join('; ')}\n`);
   markFailed(context);
 }

@@ -27,7 +27,7 @@ export function tuneCommand(context: CliContext): Command {
     )
     .requiredOption('--data <files...>', 'labelled record files (.jsonl or .jsonl.gz)')
     .option('--grid <size>', 'quick (5 designs) or full (17 designs)', 'quick')
-    .option('--hold-out <datasets...>', 'hold out only these datasets (default: all)')
+    .option('--hold-out <datasets...>', 'hold out only these datasets (default all)')
     .option('--json', 'print one JSON object per design on stdout');
   addTrainingOptions(command);
 
