@@ -156,6 +156,7 @@ export function scoreAllThresholds(
   objective: Objective,
 ): Float64Array {
   const sums = cumulativeClasses(classes);
+  if (objective === 'fmeasure') return fmeasureOfAllThresholds(sums, polarity);
   const last = BIN_COUNT - 1;
   const scores = new Float64Array(BIN_COUNT);
   for (let threshold = 0; threshold < BIN_COUNT; threshold++) {
@@ -164,6 +165,31 @@ export function scoreAllThresholds(
       sums.foreground[last], sums.background[last], polarity,
     );
     scores[threshold] = score(objective, confusion);
+  }
+  return scores;
+}
+
+/**
+ * {@link score}'s F-measure of every threshold, the same operations on the same numbers
+ * written out for the default objective: labelling and every benchmarked record need it, and
+ * the general loop's confusion record and objective switch per threshold cost about as much
+ * as the arithmetic.
+ */
+function fmeasureOfAllThresholds(sums: CumulativeClasses, polarity: Polarity): Float64Array {
+  const last = BIN_COUNT - 1;
+  const foregroundTotal = sums.foreground[last];
+  const backgroundTotal = sums.background[last];
+  const dark = polarity === 'dark';
+  const scores = new Float64Array(BIN_COUNT);
+  for (let threshold = 0; threshold < BIN_COUNT; threshold++) {
+    const foreground = sums.foreground[threshold];
+    const background = sums.background[threshold];
+    const truePositive = dark ? foreground : foregroundTotal - foreground;
+    const falsePositive = dark ? background : backgroundTotal - background;
+    const falseNegative = foregroundTotal - truePositive;
+    scores[threshold] = truePositive + falsePositive + falseNegative === 0
+      ? 1
+      : (2 * truePositive) / (2 * truePositive + falsePositive + falseNegative);
   }
   return scores;
 }

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  confusionAt, confusionFromCumulative, cumulativeClasses, type Polarity,
+  confusionAt, confusionFromCumulative, cumulativeClasses, score, scoreAllThresholds,
+  type Polarity,
 } from '../../src/label/objectives.js';
 
 const counts = fc.array(fc.oneof(fc.nat(1000), fc.double({ min: 0, max: 1e6, noNaN: true })), {
@@ -56,5 +57,22 @@ describe('confusion counts from running sums', () => {
           .toEqual([want.tp, want.fp, want.fn, want.tn]);
       },
     ), { numRuns: 300 });
+  });
+});
+
+describe('scores of all thresholds', () => {
+  it('are, for F-measure, exactly score() of each threshold\'s confusion counts', () => {
+    // Sparse histograms too: thresholds with no foreground predicted or none in truth (0/0).
+    const sparse = fc.array(fc.oneof(fc.constant(0), fc.nat(50)), {
+      minLength: 256, maxLength: 256,
+    });
+    fc.assert(fc.property(fc.oneof(counts, sparse), fc.oneof(counts, sparse), polarity,
+      (fg, bg, side) => {
+        const classes = { foreground: fg, background: bg };
+        const scores = scoreAllThresholds(classes, side, 'fmeasure');
+        for (let t = 0; t < 256; t++) {
+          expect(Object.is(scores[t], score('fmeasure', confusionAt(classes, t, side)))).toBe(true);
+        }
+      }), { numRuns: 200 });
   });
 });
