@@ -113,19 +113,25 @@ function compareRow(
 ): void {
   const width = columnSums.length - windowWidth + 1;
   const last = windowWidth - 1;
-  let total = 0;
-  for (let q = 0; q < last; q++) total += columnSums[q];
-  if (bright) {
-    for (let x = 0; x < width; x++) {
-      total += columnSums[x + last];
-      mask[rowStart + x] = Number(2 * total < lookup[data[rowStart + x]]);
-      total -= columnSums[x];
-    }
-  } else {
-    for (let x = 0; x < width; x++) {
-      total += columnSums[x + last];
-      mask[rowStart + x] = Number(2 * total >= lookup[data[rowStart + x]]);
-      total -= columnSums[x];
-    }
+  // 1 where bright, flipped to 0 for the dark side (the other side of the same comparison).
+  const flip = bright ? 0 : 1;
+  // `partial` holds the window's first windowWidth − 1 columns, and the window totals are
+  // computed from it off the running chain, which takes one addition per two pixels (integer
+  // totals in float64: every regrouping is exact).
+  let partial = 0;
+  for (let q = 0; q < last; q++) partial += columnSums[q];
+  let x = 0;
+  for (const pairs = width & ~1; x < pairs; x += 2) {
+    const entering = columnSums[x + last];
+    const next = columnSums[x + last + 1];
+    const step = entering - columnSums[x];
+    const at = rowStart + x;
+    mask[at] = Number(2 * (partial + entering) < lookup[data[at]]) ^ flip;
+    mask[at + 1] = Number(2 * (partial + step + next) < lookup[data[at + 1]]) ^ flip;
+    partial += step + (next - columnSums[x + 1]);
+  }
+  if (x < width) {
+    const at = rowStart + x;
+    mask[at] = Number(2 * (partial + columnSums[x + last]) < lookup[data[at]]) ^ flip;
   }
 }
