@@ -67,8 +67,14 @@ export async function expandInputs(
   };
 
   for (const input of inputs) {
+    if (input === '') {
+      problems.push({ input: '""', message: 'empty file name' });
+      continue;
+    }
     const kind = await pathKind(input);
-    if (kind === 'file') {
+    if (typeof kind === 'object') {
+      problems.push({ input, message: `cannot reach it (${fileSystemProblem(kind.unreachable)})` });
+    } else if (kind === 'file') {
       await add(input, false);
     } else if (kind === 'directory') {
       // The search skips folders it cannot list; the folder given must not be one of them.
@@ -105,12 +111,17 @@ async function skippedPrefix(folder: string | undefined): Promise<string | null>
   return real === null ? null : `${real.replace(/\/+$/, '')}${sep}`;
 }
 
-async function pathKind(path: string): Promise<'file' | 'directory' | 'loop' | 'missing'> {
+/** What `path` is; `unreachable` (with Node's error) when a folder on its way may not be read. */
+async function pathKind(
+  path: string,
+): Promise<'file' | 'directory' | 'loop' | 'missing' | { unreachable: unknown }> {
   try {
     const info = await stat(path);
     return info.isDirectory() ? 'directory' : 'file';
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ELOOP' ? 'loop' : 'missing';
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return 'loop';
+    return code === 'EACCES' || code === 'EPERM' ? { unreachable: error } : 'missing';
   }
 }
 

@@ -1,3 +1,5 @@
+import { fileSystemProblem } from '../util/file-errors.js';
+
 /**
  * Where a command writes: results to stdout, logs and errors to stderr. Commands receive this
  * instead of touching `process` so that tests can run them in-process and read what they print.
@@ -65,16 +67,21 @@ export function isClosedOutput(error: unknown): boolean {
 
 /**
  * Calls `onClosed` (once) when stdout's reader goes away, instead of letting the write error
- * end the process with a stack trace; other stdout errors are rethrown. Work run through
- * {@link finishBeforeExit} is let finish first.
+ * end the process with a stack trace. Any other write error (a full disk, `> /dev/full`) is
+ * said in one line on stderr and then ends the run the same way, with exit code 1: the results
+ * cannot be delivered. Work run through {@link finishBeforeExit} is let finish first.
  */
-export function watchStdout(onClosed: () => void): void {
+export function watchStdout(onClosed: (failed: boolean) => void): void {
   process.stdout.on('error', (error) => {
-    if (!isClosedOutput(error)) throw error;
     if (stdoutClosed) return;
     stdoutClosed = true;
-    if (unfinished.size === 0) onClosed();
-    else void allFinished().then(onClosed);
+    const failed = !isClosedOutput(error);
+    if (failed) {
+      processIO.stderr('autothresh: cannot write the results to standard output ' +
+        `(${fileSystemProblem(error)})\n`);
+    }
+    if (unfinished.size === 0) onClosed(failed);
+    else void allFinished().then(() => onClosed(failed));
   });
 }
 

@@ -6,8 +6,11 @@ import { optionTypes } from './options.js';
 
 export const MAX_PIXELS_FLAGS = '--max-pixels <n>';
 
-export const MAX_PIXELS_HELP =
-  `largest image accepted, in pixels, up to ${MAX_PIXELS_LIMIT} (default ${DEFAULT_MAX_PIXELS})`;
+/** The option's help; `what` names the files it limits (`image`, `image, mask or ROI`). */
+export function maxPixelsHelp(what = 'image'): string {
+  return `largest ${what} accepted, in pixels, up to ${MAX_PIXELS_LIMIT} ` +
+    `(default ${DEFAULT_MAX_PIXELS})`;
+}
 
 /** The option's schema: an integer from 1 to the limit, the default when not given. */
 export function maxPixelsOption() {

@@ -41,7 +41,7 @@ const MASK_SUFFIXES = ['', '_mask', '-mask', '_gt', '_GT'];
 
 export interface FoundPairs {
   pairs: ImageMaskPair[];
-  /** Images without a mask. */
+  /** Images without a mask (or the mask folder, when it holds no image file at all). */
   problems: PairProblem[];
   /** Notes that do not stop anything: files left out, several masks for one image. */
   warnings: string[];
@@ -61,6 +61,11 @@ export async function findPairs(imagesDir: string, masksDir: string): Promise<Fo
 
   const pairs: ImageMaskPair[] = [];
   const problems: PairProblem[] = [];
+  // No mask at all: one line for the folder, not one per image.
+  if (maskListing.files.length === 0 && imageListing.files.length > 0) {
+    problems.push({ file: masksDir, message: 'no image files in this folder' });
+    return { pairs, problems, warnings };
+  }
   for (const file of imageListing.files) {
     const id = stemOf(file);
     const imagePath = join(imagesDir, file);

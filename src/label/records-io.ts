@@ -59,7 +59,8 @@ export class InvalidRecordsError extends AutothreshError {
       .map(({ file, line, message }) => `${file}:${line}: ${message}`);
     const more = lines.length - shown.length;
     super('autothresh.dataset', [
-      `${files.join(', ')}: ${count}, no record read (every line must be a valid record):`,
+      `${files.join(', ')}: ${count}, so no record was used ` +
+        '(every line must be a valid record):',
       ...shown,
       ...(more > 0 ? [`… and ${more} more invalid ${more === 1 ? 'line' : 'lines'}`] : []),
     ].join('\n'));

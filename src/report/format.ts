@@ -66,7 +66,7 @@ export function describeRun(result: BenchResult): string {
       `${settings.tieTolerance})`
     : '';
   return `${images} in ${counted(datasets, 'dataset')}; ${polarity}; ` +
-    `oracle objective ${settings.objective}; ${level}% intervals from ${settings.resamples} ` +
+    `best threshold t* by ${settings.objective}; ${level}% intervals from ${settings.resamples} ` +
     `bootstrap resamples (seed ${settings.seed})${compared}` +
     (settings.roi ? '; scored inside the regions of interest' : '') +
     (settings.maskThreshold === 0 ? '' : `; foreground = mask value > ${settings.maskThreshold}`) +

@@ -1,5 +1,5 @@
 import {
-  chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync,
+  chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -416,6 +416,9 @@ describe('autothresh bench', () => {
     const root = temporaryDirectory();
     const noMasks = join(root, 'none');
     mkdirSync(noMasks);
+    // A mask of no image: every image is left without one.
+    const [someMask] = readdirSync(dataset.masks);
+    cpSync(join(dataset.masks, someMask), join(noMasks, 'unrelated.png'));
     const outcome = await runCli('bench', '--images', dataset.images, '--masks', noMasks,
       '--methods', 'otsu');
     expect(outcome.code).toBe(1);
@@ -426,6 +429,16 @@ describe('autothresh bench', () => {
     expect(lines[3]).toBe('autothresh: bench: no image or record to score (3 problems, ' +
       'listed above)');
     expect(lines).toHaveLength(4);
+  });
+
+  it('when the masks folder holds no image file then one line names it', async () => {
+    const empty = join(temporaryDirectory(), 'empty');
+    mkdirSync(empty);
+    const outcome = await runCli('bench', '--images', dataset.images, '--masks', empty,
+      '--methods', 'otsu');
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toBe(`${empty}: no image files in this folder\n` +
+      'autothresh: bench: no image or record to score (1 problem, listed above)\n');
   });
 
   it('when the --roi folder holds no image then it exits 2 with one line', async () => {

@@ -606,7 +606,7 @@ describe('autothresh dataset', () => {
         expect(result.code, command[0]).toBe(1);
         expect(result.stdout).toBe('');
         const lines = result.stderr.trimEnd().split('\n');
-        expect(lines[0]).toBe(`autothresh: ${file}: 3 invalid lines, no record read (every ` +
+        expect(lines[0]).toBe(`autothresh: ${file}: 3 invalid lines, so no record was used (every ` +
           'line must be a valid record):');
         expect(lines.slice(1).map((line) => line.slice(0, line.indexOf(': ') + 2))).toEqual([
           `${file}:2: `, `${file}:4: `, `${file}:6: `,

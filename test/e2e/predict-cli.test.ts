@@ -1,7 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
-  chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync,
-  symlinkSync, writeFileSync,
+  chmodSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync,
+  readFileSync, rmSync, symlinkSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -250,6 +250,24 @@ describe('the built binary', () => {
     expect(json.code).toBe(0);
     expect(jsonLines(json.stdout)).toHaveLength(1);
     expect(existsSync(bimodal)).toBe(true);
+  });
+});
+
+describe('the built binary with a stdout that cannot be written', () => {
+  it.skipIf(!existsSync('/dev/full'))('when stdout is a full device then one line says so and ' +
+    'the exit code is 1', () => {
+    for (const args of [['methods'], ['predict', '-m', 'otsu', '--json', bimodal]]) {
+      const full = openSync('/dev/full', 'w');
+      try {
+        const result = spawnSync('node', [BUILT_BIN, ...args],
+          { stdio: ['ignore', full, 'pipe'], encoding: 'utf8', timeout: 20_000 });
+        expect(result.status).toBe(1);
+        expect(result.stderr).toBe('autothresh: cannot write the results to standard output ' +
+          '(no space left on the device)\n');
+      } finally {
+        closeSync(full);
+      }
+    }
   });
 });
 
@@ -606,9 +624,52 @@ describe('autothresh predict output folders', () => {
     expect(outcome.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it.skipIf(UNPRIVILEGED === null)('when an input sits in a folder this user may not enter ' +
+    'then it says so, not that the file is missing (exit 1)', () => {
+    const shared = temporaryDirectory('autothresh-unprivileged-');
+    const closed = join(shared, 'closed');
+    mkdirSync(closed);
+    writeFileSync(join(closed, 'in.png'), readFileSync(bimodal));
+    chmodSync(shared, 0o755);
+    chmodSync(closed, 0o700);
+    const input = join(closed, 'in.png');
+    const outcome = spawnBuilt(['predict', '-m', 'otsu', input],
+      { unprivileged: true, timeout: 20_000 });
+    expect(outcome.stderr).toContain(`${input}: cannot reach it (permission denied)\n`);
+    expect(outcome.code).toBe(1);
+  });
+
+  it('when --out is a link to nothing or a device then the line says which', async () => {
+    const root = temporaryDirectory();
+    const dangling = join(root, 'dangling');
+    symlinkSync(join(root, 'nowhere'), dangling);
+    const linked = await runCli('predict', '-m', 'otsu', '--out', dangling, bimodal);
+    expect(linked.code).toBe(2);
+    expect(linked.stderr).toBe(`autothresh: option --out: ${dangling} is a symbolic link to ` +
+      `${JSON.stringify(join(root, 'nowhere'))}, which does not exist\n`);
+    const device = await runCli('predict', '-m', 'otsu', '--out', '/dev/null', bimodal);
+    expect(device.code).toBe(2);
+    expect(device.stderr).toBe('autothresh: option --out: expected a folder, received ' +
+      '"/dev/null", which is not a folder\n');
+  });
+
+  it('when a few pixels are foreground then the table does not show 0.0%', async () => {
+    // The 0th percentile of this page is its darkest gray: a handful of its 286,344 pixels.
+    const page = 'datasets/samples/images/dibco2009-H03.png';
+    const outcome = await runCli('predict', '-m', 'percentile', '--fraction', '0', page);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stdout).toMatch(/ <0\.1%\n$/);
+  });
+
+  it('when an input name is empty then it is named as such', async () => {
+    const outcome = await runCli('predict', '-m', 'otsu', '', bimodal);
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toMatch(/^"": empty file name$/m);
+  });
+
   it.skipIf(UNPRIVILEGED === null)('when --out is a folder this user may not write then it ' +
     'fails up front with one line (exit 2)', () => {
-    const shared = mkdtempSync(join(tmpdir(), 'autothresh-unprivileged-'));
+    const shared = temporaryDirectory('autothresh-unprivileged-');
     const input = join(shared, 'in.png');
     writeFileSync(input, readFileSync(bimodal));
     const locked = join(shared, 'locked');
@@ -625,7 +686,7 @@ describe('autothresh predict output folders', () => {
 
   it.skipIf(UNPRIVILEGED === null)('when a folder given cannot be listed then it says so, not '
     + 'that the folder holds no images (exit 1)', () => {
-    const shared = mkdtempSync(join(tmpdir(), 'autothresh-unprivileged-'));
+    const shared = temporaryDirectory('autothresh-unprivileged-');
     try {
       const locked = join(shared, 'locked');
       mkdirSync(locked);
@@ -644,7 +705,7 @@ describe('autothresh predict output folders', () => {
 
   it.skipIf(UNPRIVILEGED === null)('when a subfolder of a folder given cannot be listed then it '
     + 'is named and the other images are processed (exit 1)', () => {
-    const shared = mkdtempSync(join(tmpdir(), 'autothresh-unprivileged-'));
+    const shared = temporaryDirectory('autothresh-unprivileged-');
     try {
       const open = join(shared, 'open');
       const locked = join(shared, 'deep', 'locked');

@@ -57,7 +57,9 @@ describe('autothresh synth interrupted', () => {
       child.on('exit', (_code, signal) => done(signal)));
     child.kill('SIGINT');
     expect(await ended).toBe('SIGINT');
-    expect(await readdir(parent)).toEqual([]);
+    const left = await readdir(parent);
+    await rm(parent, { recursive: true, force: true });
+    expect(left).toEqual([]);
   });
 });
 

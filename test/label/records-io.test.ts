@@ -44,7 +44,8 @@ describe('record files', () => {
     await expect(readLabelRecords(path)).rejects.toMatchObject({
       code: 'autothresh.dataset',
       lines: [{ file: path, line: 3, message: 'histogram: must hold exactly 256 counts, not 3' }],
-      message: `${path}: 1 invalid line, no record read (every line must be a valid record):\n` +
+      message: `${path}: 1 invalid line, so no record was used ` +
+        '(every line must be a valid record):\n' +
         `${path}:3: histogram: must hold exactly 256 counts, not 3`,
     });
   });
@@ -66,7 +67,7 @@ describe('record files', () => {
       expect((error as InvalidRecordsError).lines.map(({ file, line }) => `${file}:${line}`))
         .toEqual([`${first}:2`, `${first}:3`, `${second}:1`, `${second}:2`, `${second}:4`]);
       const text = (error as Error).message.split('\n');
-      expect(text[0]).toBe(`${first}, ${second}: 5 invalid lines, no record read ` +
+      expect(text[0]).toBe(`${first}, ${second}: 5 invalid lines, so no record was used ` +
         '(every line must be a valid record):');
       expect(text.slice(1)).toEqual([
         `${first}:2: missing fields: schemaVersion, source, dataset, imageSha256, width, ` +

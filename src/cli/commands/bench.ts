@@ -13,7 +13,7 @@ import { DEFAULT_MODEL_DIRECTORY } from '../../model/index.js';
 import {
   addLocalParameterOptions, givenLocalParameters, localParameterShape,
 } from './local-parameter-options.js';
-import { MAX_PIXELS_FLAGS, MAX_PIXELS_HELP, maxPixelsOption } from '../max-pixels.js';
+import { MAX_PIXELS_FLAGS, maxPixelsHelp, maxPixelsOption } from '../max-pixels.js';
 
 const OBJECTIVES = ['fmeasure', 'accuracy', 'iou', 'mcc', 'balanced-accuracy'] as const;
 
@@ -35,13 +35,13 @@ export function benchCommand(context: CliContext): Command {
     )
     .option('--images <dir>', 'folder of images (repeatable; pairs with --masks in order)',
       collect)
-    .option('--masks <dir>', 'folder of ground-truth masks, same file names (repeatable)',
-      collect)
+    .option('--masks <dir>', 'folder of ground-truth masks, matched by base name (H01.png ↔ '
+      + 'H01.tif, H01_mask.png, H01_gt.png …; repeatable)', collect)
     .option('--mask-threshold <value>', 'mask values above this are foreground (for JPEG '
       + 'masks, whose compression blurs the edges, 127 is advisable)', '0')
     .option('--roi <dir>', 'folder of region-of-interest masks: only pixels inside are scored '
       + '(repeatable, one per --images)', collect)
-    .option(MAX_PIXELS_FLAGS, MAX_PIXELS_HELP)
+    .option(MAX_PIXELS_FLAGS, maxPixelsHelp('image, mask or ROI'))
     .option('--data <file>', 'labelled records (.jsonl or .jsonl.gz, from `autothresh label`; '
       + 'repeatable)', collect)
     .option('--methods <list>', 'comma-separated methods (default: learned, every global method '

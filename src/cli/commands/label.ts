@@ -9,7 +9,7 @@ import { AutothreshError } from '../../errors.js';
 import { markFailed, type CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
 import { counted } from '../../util/counts.js';
-import { MAX_PIXELS_FLAGS, MAX_PIXELS_HELP, maxPixelsOption } from '../max-pixels.js';
+import { MAX_PIXELS_FLAGS, maxPixelsHelp, maxPixelsOption } from '../max-pixels.js';
 
 const OBJECTIVES = ['fmeasure', 'accuracy', 'iou', 'mcc', 'balanced-accuracy'] as const;
 
@@ -56,7 +56,8 @@ export function labelCommand(context: CliContext): Command {
         'appears, whole, when the run ends; when no record was made, nothing is written.',
     )
     .requiredOption('--images <dir>', 'folder of images')
-    .requiredOption('--masks <dir>', 'folder of masks (nonzero = foreground)')
+    .requiredOption('--masks <dir>',
+      'folder of masks (values > --mask-threshold are foreground)')
     .requiredOption('-o, --out <file>', 'output file ending in .jsonl (or .jsonl.gz: ' +
       'gzip-compressed), written atomically; checked before anything is labelled')
     .option('--mask-threshold <value>', 'mask values above this are foreground (for JPEG ' +
@@ -79,7 +80,7 @@ export function labelCommand(context: CliContext): Command {
     .option('--resume', 'continue an interrupted run: keep the whole images already in the ' +
       'output and its .partial file, label the rest (refused when the options differ)')
     .option('--concurrency <n>', 'pairs decoded at once', '2')
-    .option(MAX_PIXELS_FLAGS, MAX_PIXELS_HELP)
+    .option(MAX_PIXELS_FLAGS, maxPixelsHelp('image or mask'))
     .option('--json', 'print the summary as one JSON object on stdout')
     .option('-q, --quiet', 'no progress bar')
     .action(async (raw: Record<string, unknown>) => {

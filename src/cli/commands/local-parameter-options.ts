@@ -12,7 +12,8 @@ import { optionTypes } from '../options.js';
 
 /** Flag, value name and help of each local parameter. */
 export const LOCAL_PARAMETER_OPTIONS = [
-  ['window', '<pixels>', 'local methods: odd window (block) size in pixels'],
+  ['window', '<pixels>',
+    'local methods: odd window (block) size in pixels (defaults: `autothresh methods`)'],
   ['k', '<number>', 'niblack, sauvola, wolf, phansalkar: weight of the local deviation'],
   ['c', '<number>', 'adaptive-mean, adaptive-gaussian: constant subtracted from the mean'],
   ['r', '<number>', 'sauvola, phansalkar: dynamic range of the standard deviation'],

@@ -26,7 +26,7 @@ export interface MethodRow {
 
 export function methodsCommand(context: CliContext): Command {
   return new Command('methods')
-    .description('list every threshold method with its parameters, description and reference')
+    .description('List every threshold method with its parameters, description and reference.')
     .option('--json', 'print one JSON object per method on stdout')
     .action(async (options: { json?: boolean }) => {
       const rows = await methodRows();

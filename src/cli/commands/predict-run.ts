@@ -6,7 +6,7 @@
  * inputs are searched). What remains are failures of single inputs, reported one line each.
  */
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { lstat, readlink, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import pMap from 'p-map';
 import { AutothreshError, errorMessage, isAutothreshError } from '../../errors.js';
@@ -89,7 +89,8 @@ async function processInOrder(
   work: InputWork,
 ): Promise<string[]> {
   const { io } = context;
-  const failures: string[] = [];
+  // By input index, so that failures are listed in input order whatever finishes first.
+  const failures: { index: number; line: string }[] = [];
   const progress = createProgress(files.length, 'predict', {
     // Lines printed as they come would cut through a bar drawn on the same terminal.
     quiet: options.quiet || !io.stderrIsTTY || (options.json && io.stdoutIsTTY === true),
@@ -102,14 +103,14 @@ async function processInOrder(
     try {
       record = await work.process(input);
     } catch (error) {
-      failures.push(failureLine(input.path, errorMessage(error)));
+      failures.push({ index, line: failureLine(input.path, errorMessage(error)) });
     } finally {
       progress.tick();
     }
     inOrder.settle(index, record);
   }, { concurrency: options.concurrency });
   progress.stop();
-  return failures;
+  return failures.sort((a, b) => a.index - b.index).map(({ line }) => line);
 }
 
 /** `<input>: <what is wrong>`, once: messages that already start with the input name keep it. */
@@ -145,10 +146,15 @@ class InOrder<T> {
 async function prepareOutputFolder(out: string): Promise<void> {
   const info = await stat(out).catch(() => null);
   if (info !== null && !info.isDirectory()) {
+    const what = info.isFile() ? 'a file' : 'not a folder';
     throw new AutothreshError(
       'autothresh.usage',
-      `option --out: expected a folder, received ${JSON.stringify(out)}, which is a file`,
+      `option --out: expected a folder, received ${JSON.stringify(out)}, which is ${what}`,
     );
+  }
+  if (info === null && (await lstat(out).catch(() => null))?.isSymbolicLink() === true) {
+    throw new AutothreshError('autothresh.usage', `option --out: ${out} is a symbolic link to ` +
+      `${JSON.stringify(await readlink(out))}, which does not exist`);
   }
   if (info === null) {
     try {
@@ -313,7 +319,7 @@ function printTable(context: CliContext, results: readonly ThresholdResult[]): v
     result.polarity + (result.polarityConfidence === undefined
       ? ''
       : ` (${(result.polarityConfidence * 100).toFixed(0)}%)`),
-    `${(result.foregroundFraction * 100).toFixed(1)}%`,
+    percentOfPixels(result.foregroundFraction),
     result.quality === undefined ? '' : result.quality.toFixed(2),
   ]);
   const header = ['file', 'size', 'method', 'threshold', 'polarity', 'foreground', 'quality'];
@@ -321,6 +327,14 @@ function printTable(context: CliContext, results: readonly ThresholdResult[]): v
   const columns = hasQuality ? header.length : header.length - 1;
   context.io.stdout(renderTable(header.slice(0, columns), rows.map((row) => row.slice(0, columns)),
     ['left', 'right', 'left', 'right', 'left', 'right', 'right']));
+}
+
+/** A share of the pixels to one decimal; a share that would round to 0.0% or 100.0% but is not
+ * says so (`<0.1%`, `>99.9%`): those ends are kept for no pixel and every pixel. */
+function percentOfPixels(fraction: number): string {
+  if (fraction > 0 && fraction < 0.0005) return '<0.1%';
+  if (fraction < 1 && fraction >= 0.9995) return '>99.9%';
+  return `${(fraction * 100).toFixed(1)}%`;
 }
 
 function formatThreshold(result: ThresholdResult): string {

@@ -8,7 +8,7 @@
 import { Command } from 'commander';
 import { z } from 'zod';
 import { AutothreshError } from '../../errors.js';
-import { MAX_PIXELS_FLAGS, MAX_PIXELS_HELP, maxPixelsOption } from '../max-pixels.js';
+import { MAX_PIXELS_FLAGS, maxPixelsHelp, maxPixelsOption } from '../max-pixels.js';
 import type { CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
 import {
@@ -52,7 +52,7 @@ export function predictCommand(context: CliContext): Command {
     .option('--include-transparent', 'count fully transparent pixels too')
     .option('--range <mode>', '16-bit images: bins span the data range or the full range',
       'data')
-    .option(MAX_PIXELS_FLAGS, MAX_PIXELS_HELP)
+    .option(MAX_PIXELS_FLAGS, maxPixelsHelp())
     .option('--model <dir>', 'model folder for --method learned (default: the shipped model)')
     .option('--concurrency <n>', 'images processed at once', '2')
     .option('-q, --quiet', 'no progress bar or warnings on stderr');

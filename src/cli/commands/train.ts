@@ -143,13 +143,17 @@ export function addTrainingOptions(command: Command, fineTuning = false): Comman
     .option('--lr <rate>', `Adam learning rate (default 0.001${whenFineTuning('0.0003')})`)
     .option('--hidden <widths>',
       `hidden layer widths, input side first, each 1..${MAX_HIDDEN_WIDTH} (default 128,64)`)
-    .option('--norm <kind>', 'normalization after each hidden layer: none, batch, layer')
+    .option('--norm <kind>',
+      'normalization after each hidden layer: none, batch, layer (default none)')
     .option('--dropout <rate>', 'dropout rate after each hidden layer (default 0.3)')
-    .option('--loss <name>', 'threshold loss: soft-score (soft objective) or huber')
-    .option('--features <set>', `input features: ${FEATURE_SETS.join(', ')}`)
+    .option('--loss <name>',
+      'threshold loss: soft-score (soft objective) or huber (default soft-score)')
+    .option('--features <set>',
+      `input features: ${FEATURE_SETS.join(', ')} (default sqrt64-cdf64-stats-classical)`)
     .option('--base <method>',
-      'classical threshold the model corrects: li (default), otsu, mean, triangle, none')
-    .option('--patience <n>', 'stop after n epochs without a better validation score (0: never)')
+      'classical threshold the model corrects: li, otsu, mean, triangle, none (default li)')
+    .option('--patience <n>', 'stop after n epochs without a better validation score ' +
+      `(0: never; default 15${whenFineTuning('0')})`)
     .option('--head-weights <t,p,q>',
       'weights of the threshold, polarity and quality losses (default 1,0.3,0.3)')
     .option('--temperature <start,end>',
