@@ -18,7 +18,11 @@
  * committed datasets) sit two folders below the package root in `src/`, `dist/` and here alike.
  */
 import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+
+/** A path of the package, wherever the script is run from. */
+const packagePath = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
 /** Loaded on demand through `require`/`import()` from node_modules, never bundled. */
 const EXTERNAL = [
@@ -39,11 +43,14 @@ const REQUIRE_SHIM = "import { createRequire as createRequireForBundle } from 'n
   'const require = createRequireForBundle(import.meta.url);';
 
 // Chunk names change with their content: clear the chunks of the last build first.
-rmSync('dist/bundle', { recursive: true, force: true });
+rmSync(packagePath('dist/bundle'), { recursive: true, force: true });
 
 await build({
-  entryPoints: { autothresh: 'dist/cli/bin.js', worker: 'dist/bench/worker.js' },
-  outdir: 'dist/bundle',
+  entryPoints: {
+    autothresh: packagePath('dist/cli/bin.js'),
+    worker: packagePath('dist/bench/worker.js'),
+  },
+  outdir: packagePath('dist/bundle'),
   bundle: true,
   splitting: true,
   format: 'esm',
