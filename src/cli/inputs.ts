@@ -4,8 +4,9 @@
  * `.Jpg`); a glob is expanded with tinyglobby and matches case-sensitively, as the shell would
  * expand it (`*.JPG` does not match `a.jpg`). A file reached twice (named twice, through a
  * symbolic link, or by overlapping patterns) is kept once, under the first name it was reached
- * by. Problems (missing path, a folder or glob with no images) are returned, not thrown, so that
- * a batch goes on with the inputs that exist.
+ * by. Problems (a missing path, one behind a folder that may not be entered, an empty name, a
+ * folder or glob with no images, a folder that cannot be listed) are returned, not thrown, so
+ * that a batch goes on with the inputs that exist.
  */
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
@@ -111,7 +112,7 @@ async function skippedPrefix(folder: string | undefined): Promise<string | null>
   return real === null ? null : `${real.replace(/\/+$/, '')}${sep}`;
 }
 
-/** What `path` is; `unreachable` (with Node's error) when a folder on its way may not be read. */
+/** What `path` is; `unreachable` (with Node's error) when a folder on its way is closed. */
 async function pathKind(
   path: string,
 ): Promise<'file' | 'directory' | 'loop' | 'missing' | { unreachable: unknown }> {

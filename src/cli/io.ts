@@ -11,7 +11,10 @@ export interface CliIO {
   readonly stderrIsTTY: boolean;
   /** True when stdout is a terminal (results printed as they come would cut through a bar). */
   readonly stdoutIsTTY?: boolean;
-  /** True once stdout's reader has gone (`… | head -1`): commands start no more work. */
+  /**
+   * True once stdout's reader has gone (`… | head -1`) or a write to it failed (a full disk):
+   * commands start no more work.
+   */
   readonly stdoutClosed?: boolean;
 }
 
@@ -19,8 +22,9 @@ let stdoutClosed = false;
 let stderrClosed = false;
 
 /**
- * The real streams. Once stdout's reader has gone, further results are dropped; once stderr's
- * has, further messages are (the work goes on: its results go to files or stdout).
+ * The real streams. Once stdout's reader has gone or a write to it failed, further results are
+ * dropped; once stderr's reader has gone, further messages are (the work goes on: its results
+ * go to files or stdout).
  */
 export const processIO: CliIO = {
   stdout: (text) => {

@@ -154,9 +154,9 @@ export async function labelFolder(options: LabelFolderOptions): Promise<LabelFol
   return {
     output: options.output,
     written: records > 0,
-    images: found.pairs.length + found.problems.length,
+    images: found.pairs.length + found.unpaired,
     labelled,
-    skipped: found.problems.length + unique.skipped + clashes + todo.length - labelled,
+    skipped: found.unpaired + unique.skipped + clashes + todo.length - labelled,
     resumed: unique.pairs.length - todo.length - clashes,
     redone: state.incompleteImages,
     changed: changed.size,

@@ -43,6 +43,8 @@ export interface FoundPairs {
   pairs: ImageMaskPair[];
   /** Images without a mask (or the mask folder, when it holds no image file at all). */
   problems: PairProblem[];
+  /** How many images have no mask (one problem may stand for all of them). */
+  unpaired: number;
   /** Notes that do not stop anything: files left out, several masks for one image. */
   warnings: string[];
 }
@@ -64,7 +66,7 @@ export async function findPairs(imagesDir: string, masksDir: string): Promise<Fo
   // No mask at all: one line for the folder, not one per image.
   if (maskListing.files.length === 0 && imageListing.files.length > 0) {
     problems.push({ file: masksDir, message: 'no image files in this folder' });
-    return { pairs, problems, warnings };
+    return { pairs, problems, warnings, unpaired: imageListing.files.length };
   }
   for (const file of imageListing.files) {
     const id = stemOf(file);
@@ -77,7 +79,7 @@ export async function findPairs(imagesDir: string, masksDir: string): Promise<Fo
     if (candidates.length > 1) warnings.push(choiceWarning(imagePath, masksDir, candidates));
     pairs.push({ id, imagePath, maskPath: join(masksDir, candidates[0].file) });
   }
-  return { pairs, problems, warnings };
+  return { pairs, problems, warnings, unpaired: problems.length };
 }
 
 /** A mask file that matches an image, and which name pattern it matched (index in suffixes). */

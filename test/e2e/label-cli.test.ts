@@ -82,6 +82,19 @@ describe('autothresh label', () => {
     expect((await readLabelRecords(out)).map((record) => record.id)).toEqual(['good']);
   });
 
+  it('when the masks folder is empty then one line names it and every image counts as skipped',
+    async () => {
+      const noMasks = join(root, 'no-masks');
+      await mkdir(noMasks, { recursive: true });
+      const out = join(root, 'no-masks.jsonl');
+      const result = await cli('label', '--images', images, '--masks', noMasks, '-o', out,
+        '--json');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`${noMasks}: no image files in this folder\n`);
+      expect(result.stderr).not.toMatch(/no mask named/);
+      expect(JSON.parse(result.stdout)).toMatchObject({ images: 4, labelled: 0, skipped: 4 });
+    });
+
   it('when augmenting then every extra record says how it was made', async () => {
     const out = join(root, 'augmented.jsonl.gz');
     const result = await cli(
@@ -606,8 +619,8 @@ describe('autothresh dataset', () => {
         expect(result.code, command[0]).toBe(1);
         expect(result.stdout).toBe('');
         const lines = result.stderr.trimEnd().split('\n');
-        expect(lines[0]).toBe(`autothresh: ${file}: 3 invalid lines, so no record was used (every ` +
-          'line must be a valid record):');
+        expect(lines[0]).toBe(`autothresh: ${file}: 3 invalid lines, so no record was used ` +
+          '(every line must be a valid record):');
         expect(lines.slice(1).map((line) => line.slice(0, line.indexOf(': ') + 2))).toEqual([
           `${file}:2: `, `${file}:4: `, `${file}:6: `,
         ]);

@@ -82,7 +82,8 @@ describe('autothresh predict', () => {
     expect(outcome.code).toBe(1);
     expect(outcome.stderr).toContain(`${missing}: no such file or directory`);
     expect(outcome.stdout).toContain('bimodal.png');
-    expect(outcome.stderr.trim().split('\n').at(-1)).toBe('1 problem with the inputs, listed first');
+    expect(outcome.stderr.trim().split('\n').at(-1))
+      .toBe('1 problem with the inputs, listed first');
   });
 
   it('when a threshold leaves every pixel on one side then a warning says so', async () => {
@@ -235,6 +236,9 @@ describe('autothresh predict with local methods', () => {
   });
 });
 
+/** The CLI as tsc compiles it, before bundling. */
+const TSC_BIN = new URL('../../dist/cli/bin.js', import.meta.url).pathname;
+
 describe('the built binary', () => {
   it('when run as a process then --version, --help and exit codes work end to end', () => {
     expect(spawnCli('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
@@ -249,6 +253,11 @@ describe('the built binary', () => {
     const json = spawnCli('predict', '--method', 'otsu', '--json', bimodal);
     expect(json.code).toBe(0);
     expect(jsonLines(json.stdout)).toHaveLength(1);
+    // tsc's own entry, unbundled, runs the same program.
+    const unbundled = spawnSync('node', [TSC_BIN, 'predict', '--method', 'otsu', '--json', bimodal],
+      { encoding: 'utf8', timeout: 20_000 });
+    expect(unbundled.status).toBe(0);
+    expect(unbundled.stdout).toBe(json.stdout);
     expect(existsSync(bimodal)).toBe(true);
   });
 });

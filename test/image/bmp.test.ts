@@ -218,7 +218,8 @@ describe('broken and oversized BMP files', () => {
       new DataView(bytes.buffer).setInt32(22, 50_000, true);
       await expect(decodeImage(bytes, 'big.bmp')).rejects.toMatchObject({
         code: 'autothresh.unsupportedImage',
-        message: expect.stringMatching(/big\.bmp: image has 50000×50000 .*\(raise it with --max-pixels\)/),
+        message: expect.stringMatching(
+          /big\.bmp: image has 50000×50000 .*\(raise it with --max-pixels\)/),
       });
       new DataView(bytes.buffer).setInt32(18, 100_000, true);
       new DataView(bytes.buffer).setInt32(22, 100_000, true);

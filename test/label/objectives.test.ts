@@ -62,16 +62,18 @@ describe('confusion counts from running sums', () => {
 
 describe('scores of all thresholds', () => {
   it('are, for F-measure, exactly score() of each threshold\'s confusion counts', () => {
-    // Sparse histograms too: thresholds with no foreground predicted or none in truth (0/0).
+    // Sparse histograms too, and an empty foreground: no foreground in truth makes F 0/0.
     const sparse = fc.array(fc.oneof(fc.constant(0), fc.nat(50)), {
       minLength: 256, maxLength: 256,
     });
-    fc.assert(fc.property(fc.oneof(counts, sparse), fc.oneof(counts, sparse), polarity,
-      (fg, bg, side) => {
-        const classes = { foreground: fg, background: bg };
+    const empty = fc.constant(new Array<number>(256).fill(0));
+    fc.assert(fc.property(fc.oneof(counts, sparse, empty), fc.oneof(counts, sparse), polarity,
+      (foreground, background, side) => {
+        const classes = { foreground, background };
         const scores = scoreAllThresholds(classes, side, 'fmeasure');
         for (let t = 0; t < 256; t++) {
-          expect(Object.is(scores[t], score('fmeasure', confusionAt(classes, t, side)))).toBe(true);
+          const expected = score('fmeasure', confusionAt(classes, t, side));
+          expect(Object.is(scores[t], expected)).toBe(true);
         }
       }), { numRuns: 200 });
   });

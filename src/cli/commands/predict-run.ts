@@ -144,7 +144,11 @@ class InOrder<T> {
  * parents), that this process may write into.
  */
 async function prepareOutputFolder(out: string): Promise<void> {
-  const info = await stat(out).catch(() => null);
+  let statCode: string | undefined;
+  const info = await stat(out).catch((error: NodeJS.ErrnoException) => {
+    statCode = error.code;
+    return null;
+  });
   if (info !== null && !info.isDirectory()) {
     const what = info.isFile() ? 'a file' : 'not a folder';
     throw new AutothreshError(
@@ -152,7 +156,10 @@ async function prepareOutputFolder(out: string): Promise<void> {
       `option --out: expected a folder, received ${JSON.stringify(out)}, which is ${what}`,
     );
   }
-  if (info === null && (await lstat(out).catch(() => null))?.isSymbolicLink() === true) {
+  // A link to nothing would make the folder creation below fail as "already exists".
+  const link = info === null && statCode === 'ENOENT' &&
+    (await lstat(out).catch(() => null))?.isSymbolicLink() === true;
+  if (link) {
     throw new AutothreshError('autothresh.usage', `option --out: ${out} is a symbolic link to ` +
       `${JSON.stringify(await readlink(out))}, which does not exist`);
   }
@@ -329,8 +336,10 @@ function printTable(context: CliContext, results: readonly ThresholdResult[]): v
     ['left', 'right', 'left', 'right', 'left', 'right', 'right']));
 }
 
-/** A share of the pixels to one decimal; a share that would round to 0.0% or 100.0% but is not
- * says so (`<0.1%`, `>99.9%`): those ends are kept for no pixel and every pixel. */
+/**
+ * A share of the pixels to one decimal; a share that would round to 0.0% or 100.0% but is not
+ * says so (`<0.1%`, `>99.9%`): those ends are kept for no pixel and every pixel.
+ */
 function percentOfPixels(fraction: number): string {
   if (fraction > 0 && fraction < 0.0005) return '<0.1%';
   if (fraction < 1 && fraction >= 0.9995) return '>99.9%';
