@@ -69,9 +69,11 @@ function applyToAll(command: Command, io: CliIO): void {
 
 /**
  * An option's help line with its default written as the descriptions write theirs,
- * `(default 2)`, where commander would print `(default: "2")`. An empty default says nothing.
+ * `(default 2)`, where commander would print `(default: "2")`; an empty default says nothing,
+ * and an option that must be given says `(required)`.
  */
 function describeOption(option: Option): string {
+  if (option.mandatory) return `${option.description} (required)`;
   const value: unknown = option.defaultValue;
   if (value === undefined || value === '' || value === false) return option.description;
   const shown = option.defaultValueDescription ??

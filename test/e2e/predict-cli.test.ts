@@ -247,6 +247,7 @@ describe('the built binary', () => {
     // Defaults read alike, whether commander or the description writes them.
     expect(help).toMatch(/--concurrency <n>\s+images processed at once \(default 2\)/);
     expect(help).not.toMatch(/\(default: "/);
+    expect(spawnCli('label', '--help').stdout).toMatch(/--images <dir>\s+folder of images \(required\)/);
     const usage = spawnCli('predict', '--bogus-option', bimodal);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/unknown option '--bogus-option'/);
@@ -463,8 +464,10 @@ describe('help texts', () => {
 
 describe('the built binary with a closed stdout', () => {
   it('when stdout is closed before the results are written then it exits quietly', async () => {
+    const flat = await writeRaw(join(temporaryDirectory(), 'flat.png'),
+      new Uint8Array(64).fill(77), 8, 8, 1);
     const child = spawn('node', [BUILT_BIN, 'predict', '-m', 'otsu', '--json', bimodal, bimodal,
-      join(folder, 'flat.png')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      flat], { stdio: ['ignore', 'pipe', 'pipe'] });
     // Close the reading end at once: the results (written later) meet a closed pipe.
     child.stdout.destroy();
     let stderr = '';
