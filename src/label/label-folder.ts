@@ -22,6 +22,7 @@ import { resolve } from 'node:path';
 import pMap from 'p-map';
 import { AutothreshError, errorMessage, isAutothreshError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { InOrder } from '../util/in-order.js';
 import { fileProblemAt, fileSystemProblem, isFileSystemError } from '../util/file-errors.js';
 import {
   labelPairRecords, labelSettings, recordIdOf, type LabelSettings,
@@ -167,7 +168,8 @@ export async function labelFolder(options: LabelFolderOptions): Promise<LabelFol
 
 /**
  * Labels `todo`, a few pairs in flight (libvips decodes some while JavaScript counts others),
- * appending each pair's records in order; a pair that fails is reported and skipped. Returns
+ * appending each pair's records, and reporting its warnings, in order; a pair that fails is
+ * reported (in order too) and skipped. Returns
  * the number labelled. On an error that stops the run, the partial file is left for `--resume`.
  */
 async function labelInOrder(
@@ -177,16 +179,24 @@ async function labelInOrder(
   options: LabelFolderOptions,
 ): Promise<number> {
   let labelled = 0;
+  // Each pair's warnings and failure are said in pair order, whichever pair finishes first.
+  const messages = new InOrder<{ warnings: string[]; problem: string | null }>((said) => {
+    for (const warning of said.warnings) options.onWarning?.(warning);
+    if (said.problem !== null) options.onProblem?.(said.problem);
+  });
   try {
     await pMap(todo, async (pair, index) => {
       let records: LabelRecord[] = [];
+      const warnings: string[] = [];
+      let problem: string | null = null;
       try {
         records = await labelPairRecords(
-          pair, options.images, settings, options.onWarning, options.maxPixels);
+          pair, options.images, settings, (warning) => warnings.push(warning), options.maxPixels);
         labelled++;
       } catch (error) {
-        options.onProblem?.(describeFailure(pair, error));
+        problem = describeFailure(pair, error);
       }
+      messages.settle(index, { warnings, problem });
       await writer.add(index, records);
       options.onPairDone?.();
     }, { concurrency: options.concurrency ?? 2 });

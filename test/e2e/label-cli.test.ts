@@ -78,6 +78,9 @@ describe('autothresh label', () => {
     expect(result.stderr).toMatch(/nomask\.png: no mask named nomask/);
     expect(result.stderr).toMatch(/wrongsize\.png: mask is 512×512 pixels/);
     expect(result.stderr).toMatch(/garbage\.png: /);
+    // In the pairs' order, whichever failed first.
+    expect(result.stderr.indexOf('garbage.png: ')).toBeLessThan(
+      result.stderr.indexOf('wrongsize.png: '));
     expect(result.stderr).toContain('1 labelled, 3 skipped');
     expect((await readLabelRecords(out)).map((record) => record.id)).toEqual(['good']);
   });

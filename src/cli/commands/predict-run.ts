@@ -25,6 +25,7 @@ import { parameterProblemText, resolveParams } from '../../methods/local/params.
 import { fileProblemAt } from '../../util/file-errors.js';
 import { createFolder, realPathOrResolved, trialProblem, tryWriteIn } from '../../util/folders.js';
 import { debug } from '../../util/log.js';
+import { InOrder } from '../../util/in-order.js';
 import { createProgress } from '../../util/progress.js';
 import { closestName } from '../suggest.js';
 import { expandInputs, type InputFile } from '../inputs.js';
@@ -118,26 +119,6 @@ export function failureLine(input: string, message: string): string {
   return message.startsWith(`${input}: `) ? message : `${input}: ${message}`;
 }
 
-/**
- * Hands values on in index order as they come: each one as soon as all before it are settled,
- * holding back only those that settled ahead of an earlier one.
- */
-class InOrder<T> {
-  private next = 0;
-  private readonly waiting = new Map<number, T | null>();
-
-  constructor(private readonly emit: (value: T) => void) {}
-
-  /** Item `index` is done: with its value, or `null` when it has none (failed, not started). */
-  settle(index: number, value: T | null): void {
-    this.waiting.set(index, value);
-    for (; this.waiting.has(this.next); this.next++) {
-      const ready = this.waiting.get(this.next) ?? null;
-      this.waiting.delete(this.next);
-      if (ready !== null) this.emit(ready);
-    }
-  }
-}
 
 /**
  * `--out` must be a folder, or a path where one can be created (it is, with its missing
