@@ -24,21 +24,25 @@ export async function readRecordFiles(
 
 /**
  * Splits records into training and validation by source image: all records of one image
- * (originals, crops, photometric variants) fall on the same side. `fraction` of the images,
- * drawn with the seeded generator, go to validation; of those, only original records are
- * validated (augmented variants of validation images are dropped from both sides).
+ * (originals, crops, photometric variants) fall on the same side. `fraction` of the images that
+ * can be validated, drawn with the seeded generator, go to validation; of those, only the
+ * whole-image records are validated (augmented variants of validation images are dropped from
+ * both sides). The images that can be validated are the real ones (with an original record);
+ * synthetic images always train, unless there is no real image at all, in which case the
+ * synthetic images stand in for them.
  */
 export function splitBySource(
   records: readonly LabelRecord[],
   fraction: number,
   seed: number,
 ): { train: LabelRecord[]; validation: LabelRecord[] } {
-  const sources = [...new Set(records.map(sourceKey))].sort();
+  const validated = records.some(isOriginal) ? isOriginal : isWholeImage;
+  const sources = [...new Set(records.filter(validated).map(sourceKey))].sort();
   createRandom(seed).shuffle(sources);
   const held = new Set(sources.slice(0, Math.round(sources.length * fraction)));
   return {
     train: records.filter((record) => !held.has(sourceKey(record))),
-    validation: records.filter((record) => held.has(sourceKey(record)) && isOriginal(record)),
+    validation: records.filter((record) => held.has(sourceKey(record)) && validated(record)),
   };
 }
 
@@ -48,10 +52,14 @@ function sourceKey(record: LabelRecord): string {
 
 /** True for a record of a whole, unmodified image (not a crop, variant or synthetic image). */
 export function isOriginal(record: LabelRecord): boolean {
+  return record.synthetic !== true && isWholeImage(record);
+}
+
+/** True for a record of a whole, unmodified image, real or synthetic. */
+function isWholeImage(record: LabelRecord): boolean {
   const augmentation = record.augmentation;
-  return record.synthetic !== true &&
-    (augmentation === undefined ||
-      (augmentation.crop === undefined && augmentation.steps.length === 0));
+  return augmentation === undefined ||
+    (augmentation.crop === undefined && augmentation.steps.length === 0);
 }
 
 export interface TrainRequest {

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   writeBenchDataset, writeBenchRecords, writeModelVariant, type BenchDataset,
 } from '../helpers/bench-data.js';
+import { DEFAULT_MODEL_DIRECTORY } from '../../src/model/index.js';
 import { jsonLines, runCli, spawnBuilt, UNPRIVILEGED } from '../helpers/cli.js';
 import { temporaryDirectory, writeRaw } from '../helpers/images.js';
 import { REPOSITORY_ROOT } from '../helpers/shared.js';
@@ -316,6 +317,11 @@ describe('autothresh bench', () => {
       expect(outcome.code).toBe(2);
       expect(outcome.stderr).toBe('autothresh: option --model: ./models/default/ is given twice ' +
         '(each model is one row)\n');
+      const named = await runCli('bench', '--data', 'x.jsonl', '--model', 'default',
+        '--model', 'models/default');
+      expect(named.code).toBe(2);
+      expect(named.stderr).toBe('autothresh: option --model: models/default is given twice ' +
+        `(each model is one row; default is ${DEFAULT_MODEL_DIRECTORY})\n`);
     });
 
   it.each([

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_DIRECTORY } from '../../src/model/index.js';
-import { spawnCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 import { realSample } from '../model/helpers.js';
 
 const PACKAGE = JSON.parse(
@@ -74,12 +74,35 @@ describe('autothresh train (built binary): usage errors exit 2 before training',
       '(its records would count twice)\n');
   });
 
-  it('when --out holds an input file then exit 2: replacing the folder would remove it', () => {
+  it('when --out holds an input file then exit 2 before training', () => {
     const result = spawnCli('train', '--data', data, '-o', folder, '--force', ...SHORT);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`autothresh: option --out: ${folder} holds the input ${data}, ` +
-      'which writing the model folder would remove; choose another folder\n');
+    expect(result.stderr).toBe(`autothresh: option --out: ${folder} holds the input ${data}; ` +
+      'choose another folder for the model\n');
     expect(existsSync(data)).toBe(true);
+  });
+
+  it('when an option would do nothing then exit 2 names it', async () => {
+    const withVal = await runCli('train', '--data', data, '--val', data, '--val-split', '0.3',
+      '-o', join(folder, 'unused'));
+    expect(withVal.code).toBe(2);
+    expect(withVal.stderr).toBe('autothresh: option --val-split: has no effect with --val ' +
+      '(the validation records are those files)\n');
+    const noValidation = await runCli('train', '--data', data, '--val-split', '0',
+      '--patience', '5', '-o', join(folder, 'unused'));
+    expect(noValidation.code).toBe(2);
+    expect(noValidation.stderr).toBe('autothresh: option --patience: early stopping needs ' +
+      'validation records (--val, or --val-split above 0)\n');
+  });
+
+  it('when --out is the shipped model folder then exit 2, even with --force', () => {
+    const weights = readFileSync(join(DEFAULT_MODEL_DIRECTORY, 'weights.bin'));
+    const result = spawnCli('train', '--data', data, '-o', DEFAULT_MODEL_DIRECTORY, '--force',
+      ...SHORT);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`autothresh: option --out: ${DEFAULT_MODEL_DIRECTORY} is the ` +
+      'shipped default model, which predict uses; choose another folder\n');
+    expect(readFileSync(join(DEFAULT_MODEL_DIRECTORY, 'weights.bin')).equals(weights)).toBe(true);
   });
 
   it('when --temperature is 0,0 then exit 2 says temperatures must be > 0', () => {

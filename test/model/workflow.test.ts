@@ -22,4 +22,26 @@ describe('validation split', () => {
     expect(splitBySource(variants, 0.3, 5).validation).toEqual(validation);
     expect(validation.length).toBe(Math.round(originals.length * 0.3));
   });
+
+  it('when synthetic images are mixed in then they always train and none is dropped', async () => {
+    const real = (await realSample(1)).slice(0, 6);
+    const synthetic: LabelRecord[] = real.map((record, index) => ({
+      ...record, id: `synth-${index}`, source: `synth/images/${index}.png`, synthetic: true,
+    }));
+    const records = [...real, ...synthetic];
+    const { train, validation } = splitBySource(records, 0.5, 3);
+    expect(validation.length).toBe(3);
+    expect(validation.every((record) => record.synthetic !== true)).toBe(true);
+    expect(train.length + validation.length).toBe(records.length);
+    expect(train.filter((record) => record.synthetic === true)).toHaveLength(6);
+  });
+
+  it('when every image is synthetic then the synthetic images are validated', async () => {
+    const synthetic: LabelRecord[] = (await realSample(1)).slice(0, 6).map((record, index) => ({
+      ...record, id: `synth-${index}`, source: `synth/images/${index}.png`, synthetic: true,
+    }));
+    const { train, validation } = splitBySource(synthetic, 0.5, 3);
+    expect(validation).toHaveLength(3);
+    expect(train).toHaveLength(3);
+  });
 });

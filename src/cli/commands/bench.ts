@@ -119,7 +119,12 @@ function parseBenchOptions(raw: Record<string, unknown>): BenchCommandOptions {
   if (formats.length > 1) {
     throw usage(`options --${formats.join(', --')}: expected at most one output format`);
   }
-  refuseRepeats('--model', options.model, 'each model is one row');
+  // `default` names the shipped folder, which may also be given by its path.
+  const modelFolders = options.model.map((folder) =>
+    (folder === 'default' ? DEFAULT_MODEL_DIRECTORY : folder));
+  refuseRepeats('--model', modelFolders, options.model.includes('default')
+    ? `each model is one row; default is ${DEFAULT_MODEL_DIRECTORY}`
+    : 'each model is one row');
   refuseRepeats('--images', options.images, 'its images would count twice');
   refuseRepeats('--data', options.data, 'its records would count twice');
   options.images.forEach((images, index) => {

@@ -8,7 +8,9 @@ import { Command } from 'commander';
 import { z } from 'zod';
 import { AutothreshError, errorMessage } from '../../errors.js';
 import { fileSystemProblem } from '../../util/file-errors.js';
-import { inputUnder, trialProblem, tryWriteIn } from '../../util/folders.js';
+import {
+  inputUnder, realPathOrResolved, trialProblem, tryWriteIn,
+} from '../../util/folders.js';
 import type { CliContext } from '../io.js';
 import { optionTypes, parseDecimal, parseOptions } from '../options.js';
 
@@ -178,12 +180,12 @@ export function trainCommand(context: CliContext): Command {
     .option('--runs <n>', 'train n seeds (seed, seed+1, …), report mean ± std; saves the first',
       '1')
     .option('--json', 'print the summary as one JSON object on stdout')
-    .option('--force', 'replace an existing model folder');
+    .option('--force', 'write into a folder that is not empty (the model files are replaced)');
   addTrainingOptions(command, true);
 
   return command.action(async (raw: Record<string, unknown>) => {
     const options = parseOptions(TrainOptionsSchema, raw);
-    checkTrainOptions(options);
+    checkTrainOptions(options, command.getOptionValueSource('valSplit') !== 'default');
     await checkOut(options);
     if (options.init !== undefined) await checkInitModel(options.init);
     const { runTrain } = await import('./train-run.js');
@@ -193,8 +195,22 @@ export function trainCommand(context: CliContext): Command {
 
 export type TrainOptions = z.output<typeof TrainOptionsSchema>;
 
-/** The architecture of a fine-tuned model is its parent's. */
-function checkTrainOptions(options: TrainOptions): void {
+/**
+ * Options that would do nothing are refused: `--val-split` beside `--val` (the validation
+ * records are those files), `--patience` without any validation record. The architecture of a
+ * fine-tuned model is its parent's.
+ */
+function checkTrainOptions(options: TrainOptions, valSplitGiven: boolean): void {
+  const validationFiles = (options.val ?? []).length > 0;
+  if (validationFiles && valSplitGiven) {
+    throw new AutothreshError('autothresh.usage', 'option --val-split: has no effect with --val ' +
+      '(the validation records are those files)');
+  }
+  if (options.patience !== undefined && options.patience > 0 && !validationFiles &&
+    options.valSplit === 0) {
+    throw new AutothreshError('autothresh.usage', 'option --patience: early stopping needs ' +
+      'validation records (--val, or --val-split above 0)');
+  }
   if (options.init === undefined) return;
   const given = ARCHITECTURE_OPTIONS.find(([key]) => options[key] !== undefined);
   if (given !== undefined) {
@@ -223,8 +239,9 @@ async function checkInitModel(init: string): Promise<void> {
 }
 
 /**
- * `--out` is checked before any work: it may not hold an input file, an existing model folder
- * (or another file) is only replaced with `--force`, and the folder must be writable. A trial
+ * `--out` is checked before any work: it may not hold an input file nor be the shipped model, a
+ * folder that is not empty is only written into with `--force` (the model's files are replaced,
+ * other files kept), and the folder must be writable. A trial
  * entry with a hidden name is made and removed at once (a file in `out` when it exists, else a
  * folder in its nearest existing parent), so that a training run does not end on an unwritable
  * path.
@@ -233,7 +250,14 @@ async function checkOut({ out, force, data, val }: TrainOptions): Promise<void> 
   const input = inputUnder(out, [...data, ...(val ?? [])]);
   if (input !== undefined) {
     throw new AutothreshError('autothresh.usage', `option --out: ${out} holds the input ` +
-      `${input}, which writing the model folder would remove; choose another folder`);
+      `${input}; choose another folder for the model`);
+  }
+  // The shipped model is what `predict` and `--init default` use: it is remade only by
+  // `npm run train:default`, never replaced by a training run.
+  const { DEFAULT_MODEL_DIRECTORY } = await import('../../model/index.js');
+  if (realPathOrResolved(out) === realPathOrResolved(DEFAULT_MODEL_DIRECTORY)) {
+    throw new AutothreshError('autothresh.usage', `option --out: ${out} is the shipped ` +
+      'default model, which predict uses; choose another folder');
   }
   let existing = out;
   while (dirname(existing) !== existing && (await stat(existing).catch(() => null)) === null) {
@@ -248,7 +272,8 @@ async function checkOut({ out, force, data, val }: TrainOptions): Promise<void> 
     const entries = await readdir(out).catch((error: unknown) =>
       refuse(`cannot write ${out} (${fileSystemProblem(error)})`));
     if (!force && entries.length > 0) {
-      refuse(`${out} already exists and is not empty; pass --force to replace the model`);
+      refuse(`${out} already exists and is not empty; pass --force to write the model into it ` +
+        '(its model files are replaced, other files kept)');
     }
   } else if (!isFolder) {
     refuse(`cannot write ${out} (${existing}: is a file, not a folder)`);
