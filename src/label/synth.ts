@@ -160,6 +160,7 @@ export async function writeSynthetic(
   const exists = await checkOutputFolder(directory, options.force ?? false);
   // A symbolic link to a folder keeps pointing there: the folder it names is replaced.
   const place = exists ? await realpath(directory) : directory;
+  await removeAbandonedStaging(place);
   const staging = siblingPath(place, 'tmp');
   try {
     return await removedIfInterrupted(staging, async () => {
@@ -315,6 +316,34 @@ async function checkNotCurrentFolder(directory: string): Promise<void> {
   if (inside !== '' && (inside.startsWith('..') || isAbsolute(inside))) return;
   throw new AutothreshError('autothresh.usage', `${directory}: is the current folder or holds ` +
     'it, which synth cannot replace (run from elsewhere, or choose another folder)');
+}
+
+/**
+ * Removes the staging folders that earlier runs left beside `place` when they were killed
+ * outright (SIGKILL; the other signals remove their own): `.<name>.<pid>.<hex>.tmp` of a process
+ * that no longer runs. They hold only drawn images, which any run draws again. A `.old` folder,
+ * which may hold the previous output, is never touched.
+ */
+async function removeAbandonedStaging(place: string): Promise<void> {
+  const folder = resolve(place);
+  const parent = dirname(folder);
+  const prefix = `.${basename(folder)}.`;
+  for (const name of await readdir(parent).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix)) continue;
+    const match = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
+    if (match === null || processRuns(Number(match[1]))) continue;
+    await rm(join(parent, name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** Whether process `pid` runs (one this user may not signal runs too). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Puts the folder `staging` in place of `directory` (whose old content is removed). */

@@ -50,6 +50,22 @@ describe('writeSynthetic output', () => {
       expect(await readdir(root)).toEqual([]);
     });
 
+  it('when an earlier run was killed outright then its staging folder is removed, others kept',
+    async () => {
+      // A process that has ended, and this one, which runs.
+      const ended = spawnSync('node', ['-e', '0']).pid;
+      const place = join(root, 'after-kill');
+      const abandoned = join(root, `.after-kill.${ended}.0123abcd.tmp`);
+      const running = join(root, `.after-kill.${process.pid}.89abcdef.tmp`);
+      const previous = join(root, `.after-kill.${ended}.0123abcd.old`);
+      for (const folder of [abandoned, running, previous]) await mkdir(folder);
+      await writeSynthetic(place, 1, 1);
+      expect(existsSync(abandoned)).toBe(false);
+      expect(existsSync(running)).toBe(true);
+      expect(existsSync(previous)).toBe(true);
+      for (const folder of [place, running, previous]) await rm(folder, { recursive: true });
+    });
+
   it.skipIf(!existsSync('/proc/self'))(
     'when the folder is in /proc then writing fails at once naming it (no endless mkdir)', () => {
       const script = `import { writeSynthetic } from ${JSON.stringify(BUILT_SYNTH)};
