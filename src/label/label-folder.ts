@@ -143,7 +143,7 @@ export async function labelFolder(options: LabelFolderOptions): Promise<LabelFol
   }
   const changed = await changedSinceLabelled(unique.pairs, state.kept, options.images);
   for (const imagePath of changed.values()) {
-    warn(`${imagePath}: its image or mask changed since it was labelled; labelled again`);
+    warn(`${imagePath}: its image or mask changed since it was labelled; labelling it again`);
   }
   const kept = state.kept.filter((record) => !changed.has(record.source));
   const { todo, clashes } = pairsToDo(unique.pairs, kept, options.images, settings, report);

@@ -240,9 +240,9 @@ describe('autothresh label', () => {
       const result = await cli(...args, '-o', out, '--resume');
       expect(result.code).toBe(0);
       expect(result.stderr).toContain(`warning: ${changed}: its image or mask changed since it ` +
-        'was labelled; labelled again');
+        'was labelled; labelling it again');
       expect(result.stderr).toContain(`1 labelled, 0 skipped, ${SAMPLE_NAMES.length - 1} already ` +
-        'labelled, 1 changed redone');
+        'labelled, 1 changed since last labelled');
       const fresh = join(root, 'changed-fresh.jsonl');
       await cli(...args, '-o', fresh);
       const byId = (list: { id: string }[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));

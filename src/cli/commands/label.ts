@@ -130,7 +130,7 @@ export function labelCommand(context: CliContext): Command {
       if (options.json) context.io.stdout(`${JSON.stringify(summary)}\n`);
       const resumed = (summary.resumed > 0 ? `, ${summary.resumed} already labelled` : '') +
         (summary.redone > 0 ? `, ${summary.redone} incomplete redone` : '') +
-        (summary.changed > 0 ? `, ${summary.changed} changed redone` : '');
+        (summary.changed > 0 ? `, ${summary.changed} changed since last labelled` : '');
       const result = summary.written ? `${counted(summary.records, 'record')} in ${summary.output}`
         : `no record, so nothing was written to ${summary.output}`;
       context.io.stderr(
