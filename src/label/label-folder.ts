@@ -299,8 +299,12 @@ function dropDuplicateIds(
  * output, never the partial file.
  */
 class RecordAppender {
-  private readonly waiting = new Map<number, LabelRecord[]>();
-  private next = 0;
+  /** Records of pairs that are next in order, not yet handed to a write. */
+  private ready = '';
+  private readonly ordered = new InOrder<LabelRecord[]>((records) => {
+    this.ready += records.map(formatLabelRecord).join('');
+    this.count += records.length;
+  });
   private count = 0;
   private abandoned = false;
   private handle: FileHandle | null = null;
@@ -319,14 +323,9 @@ class RecordAppender {
   /** Records of pair number `index` (empty when it was skipped); ignored once abandoned. */
   add(index: number, records: LabelRecord[]): Promise<void> {
     if (this.abandoned) return Promise.resolve();
-    this.waiting.set(index, records);
-    let text = '';
-    while (this.waiting.has(this.next)) {
-      const ready = this.waiting.get(this.next) as LabelRecord[];
-      this.waiting.delete(this.next++);
-      text += ready.map(formatLabelRecord).join('');
-      this.count += ready.length;
-    }
+    this.ordered.settle(index, records);
+    const text = this.ready;
+    this.ready = '';
     if (text !== '') this.writing = this.writing.then(() => this.append(text));
     return this.writing;
   }

@@ -119,7 +119,6 @@ export function failureLine(input: string, message: string): string {
   return message.startsWith(`${input}: `) ? message : `${input}: ${message}`;
 }
 
-
 /**
  * `--out` must be a folder, or a path where one can be created (it is, with its missing
  * parents), that this process may write into.
