@@ -55,14 +55,15 @@ export function resampleSums(
   ];
   const targets: (Float64Array | Uint32Array)[] = [...sums, ...gappy.map((c) => counts[c])];
   for (const column of counts) column.fill(count);
-  // Padded to whole groups of four with a column of zeros (its sums go nowhere useful).
-  while (summed.length % 4 !== 0) {
+  // Padded to whole groups of eight with columns of zeros (their sums go nowhere useful).
+  while (summed.length % 8 !== 0) {
     summed.push(new Float64Array(count));
     targets.push(new Float64Array(resamples));
   }
 
-  // Row-major, one row per image, so that the four values a pass reads from a drawn image
-  // share a cache line (row offsets fit an Int32Array long before the rows fit in memory).
+  // Row-major, one row per image, so that the eight values a pass reads from a drawn image
+  // lie side by side, in one or two cache lines (row offsets fit an Int32Array long before the
+  // rows fit in memory).
   const stride = summed.length;
   const rows = new Float64Array(count * stride);
   summed.forEach((column, c) => {
@@ -70,21 +71,23 @@ export function resampleSums(
   });
 
   // Each resample draws its images once; then every column sums its drawn values in draw
-  // order, four columns per pass over the draws: four independent running sums keep the adder
-  // busy (one sum alone waits on each addition before the next).
+  // order, eight columns per pass over the draws: independent running sums keep the adder busy
+  // (one sum alone waits on each addition before the next), and each pass reads the draws once
+  // for all eight.
   const drawn = new Int32Array(count);
   for (let r = 0; r < resamples; r++) {
-    for (let k = 0; k < count; k++) drawn[k] = Math.floor(random.next() * count) * stride;
-    for (let c = 0; c < stride; c += 4) sumFourAt(rows, c, drawn, targets, r);
+    random.fillIntegers(drawn, count);
+    for (let k = 0; k < count; k++) drawn[k] *= stride;
+    for (let c = 0; c < stride; c += 8) sumEightAt(rows, c, drawn, targets, r);
   }
   return { sums, counts };
 }
 
 /**
- * Σ over the draws of the values of columns `c` to `c + 3` in the drawn rows (`drawn` holds
- * each drawn row's offset in `rows`), added in draw order, written to `sums[c…c + 3][r]`.
+ * Σ over the draws of the values of columns `c` to `c + 7` in the drawn rows (`drawn` holds
+ * each drawn row's offset in `rows`), added in draw order, written to `sums[c…c + 7][r]`.
  */
-function sumFourAt(
+function sumEightAt(
   rows: Float64Array,
   c: number,
   drawn: Int32Array,
@@ -95,17 +98,29 @@ function sumFourAt(
   let sum1 = 0;
   let sum2 = 0;
   let sum3 = 0;
+  let sum4 = 0;
+  let sum5 = 0;
+  let sum6 = 0;
+  let sum7 = 0;
   for (let k = 0; k < drawn.length; k++) {
     const at = drawn[k] + c;
     sum0 += rows[at];
     sum1 += rows[at + 1];
     sum2 += rows[at + 2];
     sum3 += rows[at + 3];
+    sum4 += rows[at + 4];
+    sum5 += rows[at + 5];
+    sum6 += rows[at + 6];
+    sum7 += rows[at + 7];
   }
   sums[c][r] = sum0;
   sums[c + 1][r] = sum1;
   sums[c + 2][r] = sum2;
   sums[c + 3][r] = sum3;
+  sums[c + 4][r] = sum4;
+  sums[c + 5][r] = sum5;
+  sums[c + 6][r] = sum6;
+  sums[c + 7][r] = sum7;
 }
 
 /** Adds `other` into `total` (same columns and resamples): the stratified union. */
@@ -133,10 +148,14 @@ export function intervalsOf(
 ): ([number, number] | null)[] {
   return resampled.sums.map((sums, c) => {
     const counts = resampled.counts[c];
-    const means: number[] = [];
-    for (let r = 0; r < sums.length; r++) if (counts[r] > 0) means.push(sums[r] / counts[r]);
-    if (means.length === 0) return null;
-    const sorted = Float64Array.from(means).sort();
+    // The means of the resamples that drew the column at least once.
+    const means = new Float64Array(sums.length);
+    let used = 0;
+    for (let r = 0; r < sums.length; r++) {
+      if (counts[r] > 0) means[used++] = sums[r] / counts[r];
+    }
+    if (used === 0) return null;
+    const sorted = means.subarray(0, used).sort();
     const tail = (1 - level) / 2;
     return [quantile(sorted, tail), quantile(sorted, 1 - tail)];
   });

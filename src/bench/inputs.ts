@@ -24,7 +24,8 @@ import { decodeImage, readInputFile } from '../image/decode.js';
 import type { DecodedImage, GrayImage } from '../image/gray-image.js';
 import { binsOf } from '../label/class-histograms.js';
 import {
-  bestThreshold, polarityOfClasses, type Confusion, type Objective, type Polarity,
+  bestThreshold, polarityOfClasses, type ClassHistograms, type Confusion, type Objective,
+  type Polarity,
 } from '../label/objectives.js';
 import {
   datasetNameOf, findPairs, imageFilesIn, jpegMaskWarning, sourceOf, type FoundPairs,
@@ -64,8 +65,8 @@ export interface LocalOutcome {
 export interface PreparedImage {
   image: BenchImage;
   histogram: Histogram;
-  /** Class histograms of the scored pixels. */
-  classes: { foreground: Float64Array; background: Float64Array };
+  /** Class histograms of the scored pixels (a record's own arrays for labelled records). */
+  classes: ClassHistograms;
   /** `null` for labelled records (no pixels). */
   drd: DrdClassHistograms | null;
   /** Per local method: its outcome, or why it failed. */
@@ -280,7 +281,7 @@ export async function preparePair(
  * one already `known` (an exact best threshold found by the same search, e.g. in labelling).
  */
 export function bestThresholdsOf(
-  classes: { foreground: Float64Array; background: Float64Array },
+  classes: ClassHistograms,
   objective: Objective,
   known?: { polarity: Polarity; threshold: number },
 ): Record<Polarity, number> {

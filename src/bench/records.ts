@@ -164,8 +164,8 @@ export function preparedFromRecord(
     return null;
   }
   const classes = {
-    foreground: Float64Array.from(record.foregroundHistogram),
-    background: Float64Array.from(record.backgroundHistogram),
+    foreground: record.foregroundHistogram,
+    background: record.backgroundHistogram,
   };
   const bestThresholds = bestThresholdsOf(classes, objective, record.objective === objective
     ? { polarity: record.polarity, threshold: record.bestThreshold }

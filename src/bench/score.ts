@@ -19,7 +19,8 @@
  */
 import { errorMessage } from '../errors.js';
 import {
-  confusionFromCumulative, cumulativeClasses, type CumulativeClasses, type Polarity,
+  confusionFromCumulative, cumulativeClasses, cumulativeClassesBuffer, type CumulativeClasses,
+  type Polarity,
 } from '../label/objectives.js';
 import { globalThreshold } from '../methods/global/index.js';
 import type { ThresholdPrediction } from '../model/index.js';
@@ -36,6 +37,9 @@ export interface ScoreContext {
   autoPolarity: Polarity | null;
 }
 
+/** The running class sums of the image being scored, reused for every image on this thread. */
+const IMAGE_SUMS = cumulativeClassesBuffer();
+
 /** Results of every method on one image (local methods: none for records without pixels). */
 export function scoreImage(
   prepared: PreparedImage,
@@ -45,7 +49,7 @@ export function scoreImage(
   const polarity = context.polarity === 'auto' && context.autoPolarity !== null
     ? context.autoPolarity
     : prepared.image.truthPolarity;
-  const sums = cumulativeClasses(prepared.classes);
+  const sums = cumulativeClasses(prepared.classes, IMAGE_SUMS);
   const results: MethodResult[] = [];
   for (const method of methods) {
     const result = method.kind === 'local'
@@ -97,8 +101,12 @@ function scoreHistogramMethod(
   } catch (error) {
     return failed(baseOf(prepared, method, polarity), errorMessage(error));
   }
+  // Written out rather than spread from baseOf: one object per row instead of two.
   return {
-    ...baseOf(prepared, method, polarity),
+    method: method.name,
+    kind: method.kind,
+    polarity,
+    bestThreshold: prepared.image.bestThresholds[polarity],
     threshold,
     metrics: globalMetrics(prepared, threshold, polarity, sums),
   };

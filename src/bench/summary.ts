@@ -119,22 +119,22 @@ function resultTable(
 ): ResultTable {
   const values = new Map<string, Map<MetricName, Float64Array>>();
   const rows = new Map<string, (ImageResult | undefined)[]>();
+  // Per method, its rows and its columns in METRIC_NAMES order: one lookup per result.
+  const filled = new Map<string, { rows: (ImageResult | undefined)[]; columns: Float64Array[] }>();
   for (const method of methods) {
-    const perMetric = new Map<MetricName, Float64Array>();
-    for (const metric of METRIC_NAMES) {
-      perMetric.set(metric, new Float64Array(imageCount).fill(NaN));
-    }
-    values.set(method.name, perMetric);
+    const columns = METRIC_NAMES.map(() => new Float64Array(imageCount).fill(NaN));
+    values.set(method.name, new Map(METRIC_NAMES.map((metric, m) => [metric, columns[m]])));
     rows.set(method.name, new Array(imageCount));
+    filled.set(method.name, { rows: rows.get(method.name)!, columns });
   }
   for (const result of results) {
-    const perMetric = values.get(result.method);
-    if (perMetric === undefined) continue;
-    rows.get(result.method)![result.image] = result;
+    const target = filled.get(result.method);
+    if (target === undefined) continue;
+    target.rows[result.image] = result;
     if (result.metrics === null) continue;
-    for (const metric of METRIC_NAMES) {
-      const value = result.metrics[metric];
-      if (value !== null) perMetric.get(metric)![result.image] = value;
+    for (let m = 0; m < METRIC_NAMES.length; m++) {
+      const value = result.metrics[METRIC_NAMES[m]];
+      if (value !== null) target.columns[m][result.image] = value;
     }
   }
   return { values, rows };

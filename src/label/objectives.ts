@@ -65,9 +65,13 @@ export interface CumulativeClasses {
   readonly background: Float64Array;
 }
 
-export function cumulativeClasses(classes: ClassHistograms): CumulativeClasses {
-  const foreground = new Float64Array(BIN_COUNT);
-  const background = new Float64Array(BIN_COUNT);
+/** The running sums, written to `into` when it is given (else to new arrays). */
+export function cumulativeClasses(
+  classes: ClassHistograms,
+  into?: CumulativeClasses,
+): CumulativeClasses {
+  const foreground = into?.foreground ?? new Float64Array(BIN_COUNT);
+  const background = into?.background ?? new Float64Array(BIN_COUNT);
   let foregroundSum = 0;
   let backgroundSum = 0;
   for (let bin = 0; bin < BIN_COUNT; bin++) {
@@ -76,8 +80,21 @@ export function cumulativeClasses(classes: ClassHistograms): CumulativeClasses {
     foreground[bin] = foregroundSum;
     background[bin] = backgroundSum;
   }
-  return { foreground, background };
+  return into ?? { foreground, background };
 }
+
+/** 256-entry running sums for the caller's own use, to pass as `into`. */
+export function cumulativeClassesBuffer(): CumulativeClasses {
+  return { foreground: new Float64Array(BIN_COUNT), background: new Float64Array(BIN_COUNT) };
+}
+
+/**
+ * The running sums and scores the searches below work in, reused by every call on this thread
+ * (each call writes all 256 entries before reading them): a histogram pair is searched in
+ * microseconds, about what four new arrays cost.
+ */
+const SEARCH_SUMS = cumulativeClassesBuffer();
+const SEARCH_SCORES = new Float64Array(BIN_COUNT);
 
 /** {@link confusionAt} in O(1), from the running sums of the class histograms. */
 export function confusionFromCumulative(
@@ -149,16 +166,20 @@ export function score(objective: Objective, confusion: Confusion): number {
   }
 }
 
-/** Scores of all 256 thresholds, index = threshold. O(256). */
+/**
+ * Scores of all 256 thresholds, index = threshold, written to `into` when it is given (else to a
+ * new array). O(256).
+ */
 export function scoreAllThresholds(
   classes: ClassHistograms,
   polarity: Polarity,
   objective: Objective,
+  into: Float64Array = new Float64Array(BIN_COUNT),
 ): Float64Array {
-  const sums = cumulativeClasses(classes);
-  if (objective === 'fmeasure') return fmeasureOfAllThresholds(sums, polarity);
+  const sums = cumulativeClasses(classes, SEARCH_SUMS);
+  if (objective === 'fmeasure') return fmeasureOfAllThresholds(sums, polarity, into);
   const last = BIN_COUNT - 1;
-  const scores = new Float64Array(BIN_COUNT);
+  const scores = into;
   for (let threshold = 0; threshold < BIN_COUNT; threshold++) {
     const confusion = confusionFromSums(
       sums.foreground[threshold], sums.background[threshold],
@@ -175,12 +196,15 @@ export function scoreAllThresholds(
  * the general loop's confusion record and objective switch per threshold cost about as much
  * as the arithmetic.
  */
-function fmeasureOfAllThresholds(sums: CumulativeClasses, polarity: Polarity): Float64Array {
+function fmeasureOfAllThresholds(
+  sums: CumulativeClasses,
+  polarity: Polarity,
+  scores: Float64Array,
+): Float64Array {
   const last = BIN_COUNT - 1;
   const foregroundTotal = sums.foreground[last];
   const backgroundTotal = sums.background[last];
   const dark = polarity === 'dark';
-  const scores = new Float64Array(BIN_COUNT);
   for (let threshold = 0; threshold < BIN_COUNT; threshold++) {
     const foreground = sums.foreground[threshold];
     const background = sums.background[threshold];
@@ -221,13 +245,16 @@ export function bestThreshold(
   polarity: Polarity,
   objective: Objective,
 ): BestThreshold {
-  const scores = scoreAllThresholds(classes, polarity, objective);
+  const scores = scoreAllThresholds(classes, polarity, objective, SEARCH_SCORES);
   let best = -Infinity;
-  for (const value of scores) if (value > best) best = value;
-
-  const tied: number[] = [];
-  for (let t = 0; t < BIN_COUNT; t++) if (scores[t] === best) tied.push(t);
-  const threshold = tied[(tied.length - 1) >> 1];
+  let tied = 0;
+  for (let t = 0; t < BIN_COUNT; t++) {
+    if (scores[t] > best) {
+      best = scores[t];
+      tied = 1;
+    } else if (scores[t] === best) tied++;
+  }
+  const threshold = nthThresholdScoring(scores, best, (tied - 1) >> 1);
 
   const floor = bestRangeCutoff(best);
   let low = threshold;
@@ -239,6 +266,15 @@ export function bestThreshold(
     }
   }
   return { threshold, score: best, range: [low, high] };
+}
+
+/** The threshold of the (n+1)-th lowest index whose score is exactly `value`. */
+function nthThresholdScoring(scores: Float64Array, value: number, n: number): number {
+  let seen = 0;
+  for (let t = 0; t < BIN_COUNT; t++) {
+    if (scores[t] === value && seen++ === n) return t;
+  }
+  return -1;
 }
 
 /**

@@ -275,14 +275,17 @@ function classesProblem(record: MaskLabelRecord): Problem | null {
   return null;
 }
 
+/** The scores {@link bestProblem} checks, reused by every record validated on this thread. */
+const BEST_SCORES = new Float64Array(256);
+
 /** `bestThreshold`, `bestScore` and `bestRange` against the scores of all 256 thresholds. */
 function bestProblem(record: MaskLabelRecord): Problem | null {
   const classes = {
     foreground: record.foregroundHistogram, background: record.backgroundHistogram,
   };
-  const scores = scoreAllThresholds(classes, record.polarity, record.objective);
+  const scores = scoreAllThresholds(classes, record.polarity, record.objective, BEST_SCORES);
   let best = -Infinity;
-  for (const value of scores) best = Math.max(best, value);
+  for (let t = 0; t < scores.length; t++) best = Math.max(best, scores[t]);
   const [low, high] = record.bestRange;
   if (Math.abs(record.bestScore - best) > SCORE_TOLERANCE) {
     return {

@@ -23,6 +23,23 @@ describe('createRandom', () => {
     }), { numRuns: 200 });
   });
 
+  it('when integers are filled in then they are the reference draws, and the stream goes on', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: -(2 ** 31), max: 2 ** 32 }),
+      fc.integer({ min: 0, max: 300 }),
+      fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      (seed, length, bound) => {
+        const random = createRandom(seed);
+        const reference = referenceMulberry32(seed);
+        random.next();
+        reference();
+        const filled = random.fillIntegers(new Int32Array(length), bound);
+        for (const value of filled) expect(value).toBe(Math.floor(reference() * bound));
+        expect(random.next()).toBe(reference());
+      },
+    ), { numRuns: 200 });
+  });
+
   it('when draws are made then each lies in [0, 1)', () => {
     const random = createRandom(7);
     for (let draw = 0; draw < 100_000; draw++) {

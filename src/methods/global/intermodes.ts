@@ -43,9 +43,9 @@
  * peaks after 10 000 smoothings, or provably never (see above) → `autothresh.methodFailed`.
  *
  * Complexity: O(n) per smoothing pass for n = last − first + 1 bins, at most 10 000 passes
- * (typically tens); one Float64Array copy of the occupied range.
+ * (typically tens); the occupied range is copied into a buffer allocated once per thread.
  */
-import type { Histogram } from '../../histogram/histogram.js';
+import { BIN_COUNT, type Histogram } from '../../histogram/histogram.js';
 import {
   methodFailed, occupiedShape, requireOccupiedBins, smoothingPasses,
 } from './policy.js';
@@ -57,13 +57,16 @@ export const LOG_CONCAVITY_CHECK_INTERVAL = 8;
 /** Relative margin of the log-concavity test. */
 const LOG_CONCAVITY_MARGIN = 1 + 1e-9;
 
+/** The histogram being smoothed in place, reused by every call on this thread. */
+const SMOOTHED = new Float64Array(BIN_COUNT);
+
 /** The intermodes threshold of `histogram` (a bin index). */
 export function intermodesThreshold(histogram: Histogram): number {
   const { first, last } = requireOccupiedBins(histogram, 'intermodes');
   if (first === last) return first;
 
   // Smooth until exactly two strict maxima remain.
-  const smooth = occupiedShape(histogram, first, last);
+  const smooth = occupiedShape(histogram, first, last, SMOOTHED);
   let maxima = countStrictMaxima(smooth, 3);
   let passes = 0;
   while (maxima !== 2) {

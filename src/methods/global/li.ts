@@ -25,12 +25,19 @@
  *
  * Complexity: O(256) to set up, then O(1) per iteration.
  */
-import type { Histogram } from '../../histogram/histogram.js';
+import { BIN_COUNT, type Histogram } from '../../histogram/histogram.js';
 import { binCounts, methodFailed, requireOccupiedBins } from './policy.js';
 
 /** Stop when t moves by at most this much (bins); scikit-image's value for integer images. */
 const TOLERANCE = 0.5;
 const MAX_ITERATIONS = 1000;
+
+/**
+ * Running sums of the shifted levels, reused by every call on this thread (each call writes the
+ * entries it reads first): a new pair of arrays per histogram cost more than the iteration.
+ */
+const CUMULATIVE_COUNT = new Float64Array(BIN_COUNT);
+const CUMULATIVE_INTENSITY = new Float64Array(BIN_COUNT);
 
 /** Li's threshold of `histogram`, rounded down to a bin index. */
 export function liThreshold(histogram: Histogram): number {
@@ -40,8 +47,8 @@ export function liThreshold(histogram: Histogram): number {
 
   // Cumulative counts and intensities of the shifted levels 0..length−1.
   const length = last - first + 1;
-  const cumulativeCount = new Float64Array(length);
-  const cumulativeIntensity = new Float64Array(length);
+  const cumulativeCount = CUMULATIVE_COUNT;
+  const cumulativeIntensity = CUMULATIVE_INTENSITY;
   let count = 0;
   let intensity = 0;
   for (let level = 0; level < length; level++) {

@@ -20,7 +20,7 @@
  *
  * Degenerate input: empty → `autothresh.emptyHistogram`; one occupied bin → that bin.
  *
- * Complexity: O(256) time, a few 256-entry Float64Arrays.
+ * Complexity: O(256) time; one 256-entry Float64Array, allocated once per thread.
  */
 import { BIN_COUNT, type Histogram } from '../../histogram/histogram.js';
 import { requireOccupiedBins } from './policy.js';
@@ -33,6 +33,9 @@ export function maxEntropyThreshold(histogram: Histogram): number {
   return kapurSplit(cumulativeShares(histogram), last);
 }
 
+/** Σ p ln p above each split, reused by every call on this thread (written before it is read). */
+const PLOGP_ABOVE = new Float64Array(BIN_COUNT);
+
 /**
  * The split maximizing H₀ + H₁ over ImageJ's range `[firstBin, lastBin]` of `shares`; `last`
  * is the last occupied bin (above it the upper class is empty and H₁ is 0).
@@ -41,7 +44,7 @@ export function kapurSplit(shares: CumulativeShares, last: number): number {
   const { share, below, above, firstBin, lastBin } = shares;
 
   // plogpAbove[t] = Σ_{b>t} p_b ln p_b, summed from the top (empty bins add nothing).
-  const plogpAbove = new Float64Array(BIN_COUNT);
+  const plogpAbove = PLOGP_ABOVE.fill(0, last);
   for (let t = last - 1; t >= firstBin; t--) {
     plogpAbove[t] = plogpAbove[t + 1] + plogp(share[t + 1]);
   }

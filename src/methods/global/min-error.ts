@@ -92,15 +92,26 @@ interface ClassSums {
 }
 
 /**
+ * The counts and their prefix sums, reused by every call on this thread (every entry is written before it is
+ * read): one histogram's arrays cost more to allocate than the iteration takes.
+ */
+const SCRATCH = {
+  counts: new Float64Array(BIN_COUNT),
+  zeroth: new Float64Array(BIN_COUNT),
+  first: new Float64Array(BIN_COUNT),
+  second: new Float64Array(BIN_COUNT),
+};
+
+/**
  * Prefix sums of the counts. Exact mode sums the counts divided by their common divisor (see
  * `occupiedShape` in policy.ts), which keeps the sums small and exact and makes multiples of a
  * histogram give bit-identical statistics; Java-int mode sums the raw counts, as ImageJ does.
  */
 function classSums(histogram: Histogram, javaInts: boolean): ClassSums {
-  const counts = javaInts ? binCounts(histogram) : occupiedShape(histogram, 0, BIN_COUNT - 1);
-  const zeroth = new Float64Array(BIN_COUNT);
-  const first = new Float64Array(BIN_COUNT);
-  const second = new Float64Array(BIN_COUNT);
+  const counts = javaInts
+    ? binCounts(histogram)
+    : occupiedShape(histogram, 0, BIN_COUNT - 1, SCRATCH.counts);
+  const { zeroth, first, second } = SCRATCH;
   let a = 0;
   let b = 0;
   let c = 0;

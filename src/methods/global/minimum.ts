@@ -27,16 +27,19 @@
  * their greatest common divisor (see `occupiedShape` in policy.ts).
  *
  * Complexity: O(n) per smoothing for n = last − first + 1 bins (one loop, no allocation); up
- * to `maxIterations` (10 000) smoothings, typically tens to a few hundred. Two Float64Arrays of
+ * to `maxIterations` (10 000) smoothings, typically tens to a few hundred. Two 256-entry Float64Arrays, allocated once per thread, of
  * n entries.
  */
-import type { Histogram } from '../../histogram/histogram.js';
+import { BIN_COUNT, type Histogram } from '../../histogram/histogram.js';
 import {
   methodFailed, occupiedShape, requireOccupiedBins, smoothingPasses,
 } from './policy.js';
 
 /** SciPy/scikit-image's default limit on smoothing passes. */
 export const MINIMUM_MAX_ITERATIONS = 10_000;
+
+/** The two smoothing buffers (input and output of a pass), reused by every call on this thread. */
+const SMOOTHED = [new Float64Array(BIN_COUNT), new Float64Array(BIN_COUNT)] as const;
 
 /** The minimum-method threshold of `histogram` (a bin index). */
 export function minimumThreshold(
@@ -47,8 +50,8 @@ export function minimumThreshold(
   if (first === last) return first;
 
   // Smooth the occupied range until fewer than three peaks remain.
-  let smooth = occupiedShape(histogram, first, last);
-  let spare = new Float64Array(smooth.length);
+  let smooth = occupiedShape(histogram, first, last, SMOOTHED[0]);
+  let spare = SMOOTHED[1].subarray(0, smooth.length);
   let peaks = 0;
   let passes = 0;
   while (passes < maxIterations) {

@@ -103,23 +103,25 @@ export function occupiedShape(
   return shape;
 }
 
-/** The divisors of histograms already seen (histograms are immutable; four methods ask). */
-const divisors = new WeakMap<Histogram, number>();
+/**
+ * The divisor of the histogram asked about last: four methods ask in turn about the same
+ * histogram (histograms are immutable, so the same object has the same divisor).
+ */
+let lastDivisor: { histogram: Histogram; divisor: number } | null = null;
 
 /**
  * The greatest common divisor of all counts (bins outside the occupied range are 0 and change
  * nothing); 1 when a count is fractional or not below 2⁵³, 0 for an empty histogram.
  */
 export function countDivisor(histogram: Histogram): number {
-  let divisor = divisors.get(histogram);
-  if (divisor !== undefined) return divisor;
+  if (lastDivisor?.histogram === histogram) return lastDivisor.divisor;
   const counts = binCounts(histogram);
-  divisor = 0;
+  let divisor = 0;
   for (let bin = 0; bin < BIN_COUNT && divisor !== 1; bin++) {
     const count = counts[bin];
     divisor = Number.isSafeInteger(count) ? greatestCommonDivisor(count, divisor) : 1;
   }
-  divisors.set(histogram, divisor);
+  lastDivisor = { histogram, divisor };
   return divisor;
 }
 

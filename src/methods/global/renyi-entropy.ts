@@ -20,7 +20,7 @@
  *
  * Degenerate input: empty → `autothresh.emptyHistogram`; one occupied bin → that bin.
  *
- * Complexity: O(n) for n occupied bins, a few 256-entry Float64Arrays.
+ * Complexity: O(n) for n occupied bins; 256-entry Float64Arrays allocated once per thread.
  */
 import { BIN_COUNT, type Histogram } from '../../histogram/histogram.js';
 import { kapurSplit } from './max-entropy.js';
@@ -57,6 +57,9 @@ export function renyiEntropyThreshold(histogram: Histogram): number {
   return clampToOccupied(Math.trunc(combined), bins);
 }
 
+/** Σ p^α above each split, reused by every call on this thread (written before it is read). */
+const POWER_ABOVE = new Float64Array(BIN_COUNT);
+
 /**
  * The split maximizing the sum of the order-`alpha` Rényi entropies of the two classes
  * (alpha ≠ 1), over ImageJ's range; the lowest split on a tie. `last` is the last occupied bin.
@@ -66,7 +69,8 @@ function renyiSplit(shares: CumulativeShares, alpha: 0.5 | 2, last: number): num
   const half = alpha === 0.5;
 
   // powerAbove[t] = Σ_{b>t} p_b^α, summed from the top (the empty bins above `last` add 0).
-  const powerAbove = new Float64Array(BIN_COUNT);
+  // Zero from `last` up: ImageJ's range can end above it (see lastBin), where nothing is above.
+  const powerAbove = POWER_ABOVE.fill(0, last);
   for (let t = last - 1; t >= firstBin; t--) {
     const p = share[t + 1];
     powerAbove[t] = powerAbove[t + 1] + (half ? Math.sqrt(p) : p * p);

@@ -32,8 +32,8 @@
  * splits are evaluated exactly. Splits where 1 − P(t) is too close to 0 for the series (the last
  * bins, where rounding leaves 1 − P(b) slightly negative) are always evaluated exactly.
  *
- * Complexity: O(K·n) for the estimates plus O(n) per exactly evaluated split; two 256-entry
- * Float64Arrays besides the shares.
+ * Complexity: O(K·n) for the estimates plus O(n) per exactly evaluated split; two Float64Arrays
+ * (allocated once per thread) besides the shares.
  */
 import { BIN_COUNT, type Histogram } from '../../histogram/histogram.js';
 import { requireOccupiedBins } from './policy.js';
@@ -87,14 +87,19 @@ export function shanbhagThreshold(histogram: Histogram): number {
   return best;
 }
 
+/** The estimates and the series sums, reused by every call on this thread. */
+const IMBALANCE = new Float64Array(BIN_COUNT);
+const SERIES_SUMS = new Float64Array(SERIES_TERMS);
+
 /**
  * |I₀(t) − I₁(t)| for every split t in [firstBin, lastBin] from the logarithm series (see the
  * module comment), NaN where the upper series does not apply. `from..last` are the bins summed.
  */
 function estimatedImbalances(shares: CumulativeShares, from: number, last: number): Float64Array {
   const { share, below, above, firstBin, lastBin } = shares;
-  const imbalance = new Float64Array(BIN_COUNT);
-  const sums = new Float64Array(SERIES_TERMS);
+  // Zero where neither loop writes (ImageJ's range can end above `last`, see lastBin).
+  const imbalance = IMBALANCE.fill(0);
+  const sums = SERIES_SUMS.fill(0);
 
   // Upper class, from the top: sums[k] = Σ_{b>t} p_b·(1 − P(b))^{k+1}.
   let lowestAbove = 0;

@@ -9,7 +9,11 @@ import { binCounts } from './policy.js';
 /** ImageJ's "is zero" tolerance on cumulative shares (2⁻⁵², DBL_EPSILON). */
 const SHARE_EPSILON = 2.220446049250313e-16;
 
-/** Cumulative shares of one histogram; never write to its arrays (they are shared). */
+/**
+ * Cumulative shares of one histogram. Never write to its arrays: they are shared by the methods
+ * and hold these shares only until another histogram's are asked for (read them within one
+ * method call).
+ */
 export interface CumulativeShares {
   /** share[b] = count_b / total. */
   readonly share: Float64Array;
@@ -26,20 +30,25 @@ export interface CumulativeShares {
   readonly lastBin: number;
 }
 
-/** The shares of histograms already seen (histograms are immutable; the three methods share). */
-const computed = new WeakMap<Histogram, CumulativeShares>();
+/**
+ * The arrays every histogram's shares are written to, allocated once per thread. The three
+ * methods are usually asked about the same histogram one after another, so the shares of the
+ * last histogram are kept (histograms are immutable: the same object has the same shares).
+ */
+const SHARE = new Float64Array(BIN_COUNT);
+const BELOW = new Float64Array(BIN_COUNT);
+const ABOVE = new Float64Array(BIN_COUNT);
+let lastShares: { histogram: Histogram; shares: CumulativeShares } | null = null;
 
 /**
- * Shares of a non-empty histogram: O(256) the first time, then the same (read-only) arrays for
- * every method that asks for them.
+ * Shares of a non-empty histogram: O(256), or nothing when they are those of the histogram asked
+ * about last.
  */
 export function cumulativeShares(histogram: Histogram): CumulativeShares {
-  let shares = computed.get(histogram);
-  if (shares === undefined) {
-    shares = sharesOf(histogram);
-    computed.set(histogram, shares);
+  if (lastShares?.histogram !== histogram) {
+    lastShares = { histogram, shares: sharesOf(histogram) };
   }
-  return shares;
+  return lastShares.shares;
 }
 
 function sharesOf(histogram: Histogram): CumulativeShares {
@@ -47,9 +56,9 @@ function sharesOf(histogram: Histogram): CumulativeShares {
   let total = 0;
   for (let bin = 0; bin < BIN_COUNT; bin++) total += counts[bin];
 
-  const share = new Float64Array(BIN_COUNT);
-  const below = new Float64Array(BIN_COUNT);
-  const above = new Float64Array(BIN_COUNT);
+  const share = SHARE;
+  const below = BELOW;
+  const above = ABOVE;
   let cumulative = 0;
   for (let bin = 0; bin < BIN_COUNT; bin++) {
     share[bin] = counts[bin] / total;

@@ -17,10 +17,13 @@
  *
  * Degenerate input: empty → `autothresh.emptyHistogram`; one occupied bin → that bin.
  *
- * Complexity: O(256) time, one 256-entry Float64Array.
+ * Complexity: O(256) time, one 256-entry Float64Array allocated once per thread.
  */
-import type { Histogram } from '../../histogram/histogram.js';
+import { BIN_COUNT, type Histogram } from '../../histogram/histogram.js';
 import { binCounts, requireOccupiedBins } from './policy.js';
+
+/** The squared mass above each bin, reused by every call on this thread (written before read). */
+const SQUARED_ABOVE = new Float64Array(BIN_COUNT);
 
 /** Yen's threshold of `histogram` (a bin index). */
 export function yenThreshold(histogram: Histogram): number {
@@ -31,7 +34,7 @@ export function yenThreshold(histogram: Histogram): number {
   // Normalized histogram and the squared mass above each bin.
   let total = 0;
   for (let bin = first; bin <= last; bin++) total += counts[bin];
-  const squaredAbove = new Float64Array(last + 1);
+  const squaredAbove = SQUARED_ABOVE.fill(0, last);
   for (let bin = last - 1; bin >= first; bin--) {
     const p = counts[bin + 1] / total;
     squaredAbove[bin] = squaredAbove[bin + 1] + p * p;
