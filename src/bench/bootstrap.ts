@@ -53,7 +53,11 @@ export function resampleSums(
     ...columns.map((column) => column.map((value) => (value === value ? value : 0))),
     ...gappy.map((c) => columns[c].map((value) => (value === value ? 1 : 0))),
   ];
-  const targets: (Float64Array | Uint32Array)[] = [...sums, ...gappy.map((c) => counts[c])];
+  // Drawn-value counts are summed as doubles too (exact far beyond any image count) and copied
+  // into `counts` at the end: one element type in the summing loop, which is then compiled for it
+  // alone (a mix recompiled it, or left it to the interpreter, at every resample).
+  const drawnCounts = gappy.map(() => new Float64Array(resamples));
+  const targets: Float64Array[] = [...sums, ...drawnCounts];
   for (const column of counts) column.fill(count);
   // Padded to whole groups of eight with columns of zeros (their sums go nowhere useful).
   while (summed.length % 8 !== 0) {
@@ -80,6 +84,7 @@ export function resampleSums(
     for (let k = 0; k < count; k++) drawn[k] *= stride;
     for (let c = 0; c < stride; c += 8) sumEightAt(rows, c, drawn, targets, r);
   }
+  gappy.forEach((c, k) => counts[c].set(drawnCounts[k]));
   return { sums, counts };
 }
 
@@ -91,7 +96,7 @@ function sumEightAt(
   rows: Float64Array,
   c: number,
   drawn: Int32Array,
-  sums: readonly (Float64Array | Uint32Array)[],
+  sums: readonly Float64Array[],
   r: number,
 ): void {
   let sum0 = 0;
