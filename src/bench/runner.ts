@@ -11,10 +11,11 @@
  *
  * Runs of at least {@link POOL_MIN_IMAGES} images or {@link POOL_MIN_RECORDS} labelled records
  * use one worker thread per core: an image or a chunk of records is one task. Smaller runs stay
- * on the calling thread by default: scoring a record takes about half a millisecond, and each
- * thread's start (its modules, its compiler's warm-up) costs a few hundred; on two cores,
- * workers made 1,700 records slower (about 1.3 against 1.1 s), broke even near 3,400 and won
- * on 8,223 (about 3.9 against 4.5 s). `workers` overrides the choice. Either way the results
+ * on the calling thread by default: scoring a record takes about 0.4 ms once the compiler has
+ * warmed up, and each thread's start (its modules, its compiler's warm-up) costs a few hundred;
+ * on two cores, workers made 1,700 records slower (about 1.1 against 0.8 s) and 3,400 too (1.5
+ * against 1.3 s), and won on 6,800 (2.2 against 2.4 s) and 8,223 (2.7 against 2.9 s), so they
+ * break even near 5,000. `workers` overrides the choice. Either way the results
  * are the same, in input order, and memory stays small: only 256-bin summaries are kept.
  */
 import { availableParallelism } from 'node:os';
@@ -84,7 +85,7 @@ export interface BenchOptions {
 /** Runs with at least this many images use worker threads by default. */
 export const POOL_MIN_IMAGES = 8;
 /** Runs with at least this many labelled records use worker threads by default. */
-export const POOL_MIN_RECORDS = 4000;
+export const POOL_MIN_RECORDS = 5000;
 
 const SILENT: Progress = { tick: () => {}, stop: () => {} };
 

@@ -60,7 +60,7 @@ export function benchCommand(context: CliContext): Command {
     .option('--seed <n>', 'seed of the bootstrap resampling', '1')
     .option('--resamples <n>', 'bootstrap resamples', '1000')
     .option('--workers <n>', 'worker threads (default: one per CPU core from 8 images or '
-      + '4,000 labelled records on, else none; 0: none)')
+      + '5,000 labelled records on, else none; 0: none)')
     .option('--concurrency <n>', 'images read at once without worker threads (default: CPU '
       + 'cores)')
     .option('-q, --quiet', 'no progress bar or notes on stderr');
