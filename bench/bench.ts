@@ -16,9 +16,10 @@
  *
  * `--copies` repeats the records (fresh ids) so that the JSONL figures are measured on a few
  * thousand records. Without `--data`, the global methods are then also timed on the 8,223
- * records of `datasets/augmented.jsonl.gz`, enough for the run to use worker threads. Every figure is wall-clock time including the worker threads' start, with
- * the CPU time of all threads beside it, and the load average before the run: on a busy machine
- * wall-clock rates drop while CPU time per item stays steadier.
+ * records of `datasets/augmented.jsonl.gz`, enough for the run to use worker threads. Every
+ * figure is wall-clock time including the worker threads' start, with the CPU time of all
+ * threads beside it, and the load average before the run: on a busy machine wall-clock rates
+ * drop while CPU time per item stays steadier.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';

@@ -10,8 +10,9 @@ export interface Random {
   /** Uniform integer in [min, max] (both inclusive). */
   integer(min: number, max: number): number;
   /**
-   * Fills `into` with uniform integers in [0, `bound`): the numbers `integer(0, bound − 1)`
-   * would give one by one, drawn in one loop. Returns `into`.
+   * Fills `into` with uniform integers in [0, `bound`), `bound` ≤ 2³¹ (an Int32Array holds
+   * them): the numbers `integer(0, bound − 1)` would give one by one, drawn in one loop.
+   * Returns `into`.
    */
   fillIntegers(into: Int32Array, bound: number): Int32Array;
   /** Uniform in [min, max). */

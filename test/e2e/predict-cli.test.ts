@@ -247,7 +247,8 @@ describe('the built binary', () => {
     // Defaults read alike, whether commander or the description writes them.
     expect(help).toMatch(/--concurrency <n>\s+images processed at once \(default 2\)/);
     expect(help).not.toMatch(/\(default: "/);
-    expect(spawnCli('label', '--help').stdout).toMatch(/--images <dir>\s+folder of images \(required\)/);
+    expect(spawnCli('label', '--help').stdout)
+      .toMatch(/--images <dir>\s+folder of images \(required\)/);
     const usage = spawnCli('predict', '--bogus-option', bimodal);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/unknown option '--bogus-option'/);

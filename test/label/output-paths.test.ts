@@ -37,7 +37,8 @@ describe('outputPathProblem', () => {
     });
 
   const asRoot = process.getuid?.() === 0;
-  it.skipIf(asRoot)('when the folder cannot be written then it names it (not as root)', async () => {
+  const unwritable = 'when the folder cannot be written then it names it (not as root)';
+  it.skipIf(asRoot)(unwritable, async () => {
     const { folder } = place();
     chmodSync(folder, 0o500);
     try {

@@ -23,7 +23,7 @@ describe('createRandom', () => {
     }), { numRuns: 200 });
   });
 
-  it('when integers are filled in then they are the reference draws, and the stream goes on', () => {
+  it('when integers are filled in then they are the reference draws and the stream goes on', () => {
     fc.assert(fc.property(
       fc.integer({ min: -(2 ** 31), max: 2 ** 32 }),
       fc.integer({ min: 0, max: 300 }),

@@ -92,8 +92,8 @@ interface ClassSums {
 }
 
 /**
- * The counts and their prefix sums, reused by every call on this thread (every entry is written before it is
- * read): one histogram's arrays cost more to allocate than the iteration takes.
+ * The counts and their prefix sums, reused by every call on this thread (every entry is written
+ * before it is read): one histogram's arrays cost more to allocate than the iteration takes.
  */
 const SCRATCH = {
   counts: new Float64Array(BIN_COUNT),

@@ -27,8 +27,8 @@
  * their greatest common divisor (see `occupiedShape` in policy.ts).
  *
  * Complexity: O(n) per smoothing for n = last − first + 1 bins (one loop, no allocation); up
- * to `maxIterations` (10 000) smoothings, typically tens to a few hundred. Two 256-entry Float64Arrays, allocated once per thread, of
- * n entries.
+ * to `maxIterations` (10 000) smoothings, typically tens to a few hundred. Two 256-entry
+ * Float64Arrays, allocated once per thread.
  */
 import { BIN_COUNT, type Histogram } from '../../histogram/histogram.js';
 import {
