@@ -34,6 +34,7 @@ import {
   binarizeWithMap, LOCAL_METHODS, localThresholdMap, type LocalMethodName, type LocalParams,
 } from '../methods/local/index.js';
 import { folderProblem } from '../util/folders.js';
+import { allInOrder } from '../util/in-order.js';
 import { drdClassHistograms, drdSumOf, type DrdClassHistograms } from './drd.js';
 import { complementConfusion, confusionOfMasks } from './metrics.js';
 import type { BenchImage } from './results.js';
@@ -77,6 +78,8 @@ export interface PreparedImage {
 export interface InputProblem {
   file: string;
   message: string;
+  /** How many problems the entry stands for (`… and 12 more invalid lines`); default 1. */
+  count?: number;
 }
 
 /**
@@ -102,8 +105,8 @@ export async function listPairs(
       continue;
     }
     const found = await findPairs(source.images, source.masks);
-    problems.push(...found.problems);
-    warnings.push(...found.warnings);
+    for (const problem of found.problems) problems.push(problem);
+    for (const warning of found.warnings) warnings.push(warning);
     const jpeg = jpegMaskWarning(source.masks, found.pairs, maskThreshold);
     if (jpeg !== null) warnings.push(jpeg);
     if (found.pairs.length === 0 && found.problems.length === 0) {
@@ -179,12 +182,12 @@ export async function readPairPixels(
   maskThreshold = 0,
   maxPixels?: number,
 ): Promise<PairPixels> {
-  const [imageFile, maskFile, roiFile] = await Promise.all([
+  const [imageFile, maskFile, roiFile] = await allInOrder([
     readInputFile(pair.image),
     readInputFile(pair.mask),
     pair.roi === undefined ? null : readInputFile(pair.roi),
   ]);
-  const [image, mask, roi] = await Promise.all([
+  const [image, mask, roi] = await allInOrder([
     decodeImage(imageFile, pair.image, { maxPixels }),
     decodeImage(maskFile, pair.mask, { includeTransparent: true, maxPixels, role: 'mask' }),
     roiFile === null ? null : decodeImage(roiFile, pair.roi!, {

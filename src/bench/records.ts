@@ -19,8 +19,8 @@ import { errorMessage } from '../errors.js';
 import { createHistogram, EIGHT_BIT_RANGE } from '../histogram/histogram.js';
 import type { Objective } from '../label/objectives.js';
 import {
-  GZIP_PROBLEM, isGzip, isZlibError, parseLabelRecords, recordReadProblem, RECORDS_TOO_LARGE,
-  type InvalidLine,
+  BINARY_DATA, GZIP_PROBLEM, isBinary, isGzip, isZlibError, parseLabelRecords, recordReadProblem,
+  RECORDS_TOO_LARGE, type InvalidLine,
 } from '../label/records-io.js';
 import type { LabelRecord } from '../label/schema.js';
 import { bestThresholdsOf, type InputProblem, type PreparedImage } from './inputs.js';
@@ -54,12 +54,13 @@ export async function readRecordChunks(
   } catch (error) {
     return { problem: { file, message: recordReadProblem(error) } };
   }
-  let decoded: { text: string; cut: boolean };
+  let decoded: ReturnType<typeof decodeText>;
   try {
     decoded = decodeText(bytes);
   } catch (error) {
     return { problem: { file, message: decodeProblem(error) } };
   }
+  if (decoded === BINARY) return { problem: { file, message: BINARY_DATA } };
   const { text, cut } = decoded;
   const chunks: RecordChunk[] = [];
   const lines = text.split('\n');
@@ -91,19 +92,27 @@ function decodeProblem(error: unknown): string {
   return `cannot read (${errorMessage(error)})`;
 }
 
+/** What {@link decodeText} gives for bytes that are not text (see `isBinary`). */
+const BINARY = Symbol('binary data');
+
 /**
  * UTF-8 text of a file's bytes, gunzipped first when they start with the gzip magic. gzip data
- * that ends early gives the text before the end, with `cut` set; corrupt data throws.
+ * that ends early gives the text before the end, with `cut` set; corrupt data throws; bytes
+ * that are binary data give {@link BINARY}.
  */
-function decodeText(bytes: Buffer): { text: string; cut: boolean } {
-  if (!isGzip(bytes)) return { text: bytes.toString('utf8'), cut: false };
-  try {
-    return { text: gunzipSync(bytes).toString('utf8'), cut: false };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'Z_BUF_ERROR') throw error;
-    const partial = gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH });
-    return { text: partial.toString('utf8'), cut: true };
+function decodeText(bytes: Buffer): { text: string; cut: boolean } | typeof BINARY {
+  let data = bytes;
+  let cut = false;
+  if (isGzip(bytes)) {
+    try {
+      data = gunzipSync(bytes);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'Z_BUF_ERROR') throw error;
+      data = gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH });
+      cut = true;
+    }
   }
+  return isBinary(data) ? BINARY : { text: data.toString('utf8'), cut };
 }
 
 /**

@@ -133,8 +133,11 @@ export interface BenchResult {
   summaries: MethodSummary[];
   /** Notes for the reader (skipped methods, fallbacks), one line each. */
   notes: string[];
-  /** Inputs that could not be used: file and reason. */
-  failures: { file: string; message: string }[];
+  /**
+   * Inputs that could not be used: file and reason. An entry can stand for several problems
+   * (`… and 12 more invalid lines`): `count`, 1 when absent.
+   */
+  failures: { file: string; message: string; count?: number }[];
   /**
    * Seconds spent reading and scoring, images (and records) per second, and the worker
    * threads used (0: all work on the calling thread).

@@ -26,6 +26,7 @@ import type { Objective } from '../label/objectives.js';
 import type { LocalParams } from '../methods/local/index.js';
 import { loadModel } from '../model/index.js';
 import { datasetNameOf } from '../label/pairs.js';
+import { INVALID_LINES_SHOWN } from '../label/records-io.js';
 import type { Progress } from '../util/progress.js';
 import { qualifyGroupNames, recordGroupNames } from './datasets.js';
 import { listPairs, type ImageSource, type InputProblem, type PairInput } from './inputs.js';
@@ -335,10 +336,13 @@ async function listInputs(options: BenchOptions): Promise<Inputs> {
   };
   for (const [index, source] of sources.entries()) {
     const { pairs, problems, warnings } = await listPairs([source], options.maskThreshold);
-    inputs.pairs.push(...pairs);
-    inputs.pairSources.push(...pairs.map(() => index));
-    inputs.problems.push(...problems);
-    inputs.warnings.push(...warnings);
+    // Appended one by one: spreading hundreds of thousands of items overflows the stack.
+    for (const pair of pairs) {
+      inputs.pairs.push(pair);
+      inputs.pairSources.push(index);
+    }
+    for (const problem of problems) inputs.problems.push(problem);
+    for (const warning of warnings) inputs.warnings.push(warning);
   }
   for (const file of options.data ?? []) {
     const read = await readRecordChunks(file);
@@ -424,7 +428,15 @@ function recordsOfFile(
   );
   const invalid = [...outcomes.flatMap((outcome) => outcome.invalid), ...duplicates]
     .sort((a, b) => a.line - b.line);
-  failures.push(...invalid.map(({ line, message }) => ({ file: `${file}:${line}`, message })));
+  // The first lines, then a count of the rest: a file that is not records at all (an image
+  // given by mistake) would otherwise print a line for each of its thousands of lines.
+  for (const { line, message } of invalid.slice(0, INVALID_LINES_SHOWN)) {
+    failures.push({ file: `${file}:${line}`, message });
+  }
+  const more = invalid.length - INVALID_LINES_SHOWN;
+  if (more > 0) {
+    failures.push({ file, message: `… and ${counted(more, 'more invalid line')}`, count: more });
+  }
   const dropped = new Set(duplicates.map(({ line }) => line));
   return scored.filter(({ line }) => !dropped.has(line)).map(({ item }) => item);
 }

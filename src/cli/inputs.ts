@@ -9,10 +9,10 @@
  * that a batch goes on with the inputs that exist.
  */
 import type { Dirent } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, sep } from 'node:path';
 
-import { IMAGE_EXTENSIONS } from '../image/formats.js';
+import { hasImageExtension, IMAGE_EXTENSIONS } from '../image/formats.js';
 import { fileSystemProblem } from '../util/file-errors.js';
 import { folderProblem } from '../util/folders.js';
 
@@ -82,8 +82,8 @@ export async function expandInputs(
       const problem = await folderProblem(input);
       if (problem === null) {
         await addFound(input, await findImages(input), 'directory holds no images');
-        for (const found of await unlistableSubfolders(input)) {
-          // Overlapping inputs (a folder and one inside it) find the same subfolder twice.
+        for (const found of await unusableEntries(input)) {
+          // Overlapping inputs (a folder and one inside it) find the same entry twice.
           if (!problems.some((known) => known.input === found.input)) problems.push(found);
         }
       } else {
@@ -132,10 +132,13 @@ async function isPattern(input: string): Promise<boolean> {
 }
 
 /**
- * The visible subfolders of `directory`, at any depth, that cannot be listed (the image search
- * passes over them in silence), each as a problem. Symbolic links are not followed here.
+ * What the image search of `directory` passes over in silence, each as a problem: visible
+ * subfolders, at any depth, that cannot be listed, and visible entries named like images that
+ * are not files it can read: a symbolic link to nothing (what a file that git-annex or LFS did
+ * not fetch looks like), a FIFO, a socket or a device. Symbolic links to folders are not
+ * followed here.
  */
-async function unlistableSubfolders(directory: string): Promise<InputProblem[]> {
+async function unusableEntries(directory: string): Promise<InputProblem[]> {
   const problems: InputProblem[] = [];
   const pending = [directory.replace(/\/+$/, '') || '/'];
   while (pending.length > 0) {
@@ -149,11 +152,29 @@ async function unlistableSubfolders(directory: string): Promise<InputProblem[]> 
       continue;
     }
     for (const entry of entries) {
-      if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-      pending.push(folder === '/' ? `/${entry.name}` : `${folder}/${entry.name}`);
+      if (entry.name.startsWith('.')) continue;
+      const path = folder === '/' ? `/${entry.name}` : `${folder}/${entry.name}`;
+      if (entry.isDirectory()) pending.push(path);
+      else if (!entry.isFile() && hasImageExtension(entry.name)) {
+        const message = await unreadableEntryProblem(path, entry);
+        if (message !== null) problems.push({ input: path, message });
+      }
     }
   }
   return problems.sort((a, b) => a.input.localeCompare(b.input));
+}
+
+/** Why an entry that is not a plain file cannot be read as an image, or null when it can. */
+async function unreadableEntryProblem(path: string, entry: Dirent): Promise<string | null> {
+  if (!entry.isSymbolicLink()) return 'not a regular file';
+  const info = await stat(path).catch((error: unknown) => error as NodeJS.ErrnoException);
+  if (!(info instanceof Error)) {
+    return info.isFile() || info.isDirectory() ? null : 'not a regular file';
+  }
+  if (info.code === 'ELOOP') return 'symbolic link loop';
+  if (info.code !== 'ENOENT') return `cannot reach it (${fileSystemProblem(info)})`;
+  const target = await readlink(path).catch(() => '?');
+  return `broken symbolic link (to ${target})`;
 }
 
 async function findImages(directory: string): Promise<string[]> {

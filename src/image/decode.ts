@@ -21,7 +21,7 @@
  * level, `failOn: 'warning'`, because some decoders only warn about corrupt data (libjpeg's
  * "premature end of data segment" fills the rest of the image with gray).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, readlink, stat } from 'node:fs/promises';
 import type { Metadata, Sharp, SharpOptions } from 'sharp';
 import { AutothreshError, errorMessage } from '../errors.js';
 import { fileSystemProblem } from '../util/file-errors.js';
@@ -94,7 +94,8 @@ export async function readInputFile(file: string): Promise<Buffer> {
     if (error instanceof AutothreshError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new AutothreshError('autothresh.fileNotFound', `${file}: no such file`);
+      const problem = await missingProblem(file);
+      throw new AutothreshError('autothresh.fileNotFound', `${file}: ${problem}`);
     }
     throw unreadable(file, error);
   }
@@ -106,6 +107,16 @@ export async function readInputFile(file: string): Promise<Buffer> {
   } catch (error) {
     throw unreadable(file, error);
   }
+}
+
+/**
+ * Why a path that `stat` did not find is missing: `no such file`, or, for a symbolic link
+ * whose target does not exist (what a file not fetched by git-annex or LFS looks like),
+ * `broken symbolic link (to <target>)`.
+ */
+async function missingProblem(file: string): Promise<string> {
+  const target = await readlink(file).catch(() => null);
+  return target === null ? 'no such file' : `broken symbolic link (to ${target})`;
 }
 
 /** `<file>: cannot read (<problem>)`, the problem in a few words (`permission denied`). */

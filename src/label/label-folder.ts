@@ -21,7 +21,7 @@ import { open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promi
 import { resolve } from 'node:path';
 import pMap from 'p-map';
 import { AutothreshError, errorMessage, isAutothreshError } from '../errors.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomic, writeTargetOf } from '../util/atomic-write.js';
 import { InOrder } from '../util/in-order.js';
 import { fileProblemAt, fileSystemProblem, isFileSystemError } from '../util/file-errors.js';
 import {
@@ -352,7 +352,9 @@ class RecordAppender {
     if (this.handle === null) return 0;
     await this.handle.close();
     try {
-      if (this.output.endsWith('.gz')) {
+      // Compressed, or through a symbolic link (its file may be on another file system, where
+      // the partial file cannot be renamed to): written anew, atomically.
+      if (this.output.endsWith('.gz') || writeTargetOf(this.output) !== this.output) {
         const text = await readFile(this.path, 'utf8');
         await writeFileAtomic(this.output, encodeRecordText(text, this.output));
         await rm(this.path);

@@ -3,11 +3,12 @@
  * needed to score any other threshold later (the two class histograms), as a {@link LabelRecord}.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { AutothreshError } from '../errors.js';
 import type { ValueRange } from '../histogram/histogram.js';
 import { decodeImage, readInputFile } from '../image/decode.js';
+import { allInOrder } from '../util/in-order.js';
 import type { DecodedImage } from '../image/gray-image.js';
 import {
   BACKGROUND, classHistogramsOf, countSum, labelPixels, type LabelledHistograms,
@@ -49,10 +50,10 @@ export async function loadPair(
   maskPath: string,
   maxPixels?: number,
 ): Promise<LoadedPair> {
-  const [imageFile, maskFile] = await Promise.all([
+  const [imageFile, maskFile] = await allInOrder([
     readPairFile(imagePath), readPairFile(maskPath),
   ]);
-  const decoding = Promise.all([
+  const decoding = allInOrder([
     decodeImage(imageFile, imagePath, { maxPixels }), decodeMask(maskFile, maskPath, maxPixels),
   ]);
   const imageSha256 = sha256Of(imageFile);
@@ -64,15 +65,18 @@ export async function loadPair(
 /**
  * A whole file, read synchronously: for files of a few hundred kilobytes this takes about a
  * tenth of the CPU time of an asynchronous read (one system call sequence, no thread-pool round
- * trips), and decoding, the long part, still runs off the JavaScript thread. A failed read goes
- * through `readInputFile` again for its one-line messages (missing file, folder, unreadable).
+ * trips), and decoding, the long part, still runs off the JavaScript thread. Anything but a
+ * regular file, and a failed read, goes through `readInputFile` for its one-line messages
+ * (missing file, broken link, FIFO, folder, unreadable).
  */
 async function readPairFile(path: string): Promise<Buffer> {
   try {
-    return readFileSync(path);
+    // Only a regular file: reading a FIFO named like an image would wait for a writer for ever.
+    if (statSync(path).isFile()) return readFileSync(path);
   } catch {
-    return readInputFile(path);
+    // worded by readInputFile
   }
+  return readInputFile(path);
 }
 
 /**

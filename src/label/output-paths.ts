@@ -12,6 +12,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { AutothreshError } from '../errors.js';
+import { specialFileKind, writeTargetOf } from '../util/atomic-write.js';
 import { trialProblem, tryWriteIn } from '../util/folders.js';
 
 /** What the path must be: a file to create or replace, or a folder to create or write into. */
@@ -26,11 +27,14 @@ export async function outputPathProblem(path: string, kind: OutputKind): Promise
   if (info !== null) {
     if (kind === 'file' && info.isDirectory()) return 'which is a folder';
     if (kind === 'folder' && !info.isDirectory()) return 'which is a file';
-    // A file is replaced by a rename in its folder; a folder is written into.
-    const folder = kind === 'file' ? dirname(resolve(path)) : path;
+    if (kind === 'file' && !info.isFile()) return `which is ${specialFileKind(info)}, not a file`;
+    // A file is replaced by a rename in its folder (the folder of the file a symbolic link
+    // leads to: writes go through links); a folder is written into.
+    const folder = kind === 'file' ? dirname(resolve(writeTargetOf(path))) : path;
     return (await isWritable(folder)) ? null : `but ${folder} is not writable`;
   }
-  return parentProblem(resolve(path));
+  if (kind === 'file' && /[/\\]$/.test(path)) return 'which ends in a slash, as a folder does';
+  return parentProblem(resolve(writeTargetOf(path)));
 }
 
 /** The nearest existing parent of a path that does not exist must be a writable folder. */
@@ -78,7 +82,7 @@ export const RECORD_FILE_EXTENSIONS = ['.jsonl', '.jsonl.gz'] as const;
  * nearest existing parent instead, so nothing is left behind either way.
  */
 export async function checkFileCreatable(path: string, what: string): Promise<void> {
-  const folder = dirname(resolve(path));
+  const folder = dirname(resolve(writeTargetOf(path)));
   const failure = await tryWriteIn(folder);
   if (failure === null) return;
   const where = failure.at === folder ? '' : `${failure.at}: `;

@@ -15,10 +15,11 @@
  * above (the exact name first), then the first in sorted order. A warning names the image, the
  * masks and the one used.
  */
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { AutothreshError } from '../errors.js';
-import { IMAGE_EXTENSIONS } from '../image/formats.js';
+import { hasImageExtension, IMAGE_EXTENSIONS } from '../image/formats.js';
 import { fileSystemProblem } from '../util/file-errors.js';
 import { counted } from '../util/counts.js';
 
@@ -181,20 +182,17 @@ function shown(names: readonly string[]): string {
   return names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '');
 }
 
-/** True when `file` ends in one of {@link IMAGE_FILE_EXTENSIONS} (any case). */
-export function hasImageExtension(file: string): boolean {
-  const extension = extname(file).slice(1).toLowerCase();
-  return (IMAGE_FILE_EXTENSIONS as readonly string[]).includes(extension);
-}
-
 /** The image files of a folder (visible, with an image extension), sorted by name. */
 export async function imageFilesIn(directory: string): Promise<string[]> {
   return (await listImageFiles(directory)).files;
 }
 
 /**
- * Visible regular files of a folder, sorted by name: images, and the others left out; and its
- * visible subfolders (not searched).
+ * The visible entries of a folder, sorted by name: files with an image extension, the other
+ * files left out, and subfolders (not searched). Symbolic links are followed: one to a folder
+ * is a subfolder, any other is a file. Entries that are not regular files (a link to nothing,
+ * a FIFO, a device) are files too, so that one named like an image is reported when it is read
+ * (`broken symbolic link`, `not a regular file`), not skipped without a word.
  */
 async function listImageFiles(
   directory: string,
@@ -208,19 +206,27 @@ async function listImageFiles(
 }
 
 async function listFiles(directory: string): Promise<{ files: string[]; subfolders: string[] }> {
+  let entries: Dirent[];
   try {
-    const entries = (await readdir(directory, { withFileTypes: true }))
+    entries = (await readdir(directory, { withFileTypes: true }))
       .filter((entry) => !entry.name.startsWith('.'));
-    const names = (keep: (entry: (typeof entries)[number]) => boolean) =>
-      entries.filter(keep).map((entry) => entry.name).sort();
-    return {
-      files: names((entry) => entry.isFile()),
-      subfolders: names((entry) => entry.isDirectory()),
-    };
   } catch (error) {
     const problem = await folderProblem(directory, error) ?? fileSystemProblem(error);
     throw new AutothreshError('autothresh.fileNotFound', `${directory}: ${problem}`);
   }
+  const files: string[] = [];
+  const subfolders: string[] = [];
+  for (const entry of entries) {
+    const folder = entry.isDirectory() ||
+      (entry.isSymbolicLink() && await isFolder(join(directory, entry.name)));
+    (folder ? subfolders : files).push(entry.name);
+  }
+  return { files: files.sort(), subfolders: subfolders.sort() };
+}
+
+/** Whether `path` (a symbolic link) leads to a folder; a link to nothing does not. */
+async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then((info) => info.isDirectory(), () => false);
 }
 
 /** What keeps a folder from being listed: it is missing, is a file, or cannot be read. */

@@ -152,13 +152,28 @@ async function readRecordText(path: string): Promise<string> {
       : 'autothresh.dataset';
     throw new AutothreshError(code, `${path}: ${recordReadProblem(error)}`);
   }
-  if (!isGzip(buffer)) return buffer.toString('utf8');
-  try {
-    return gunzipSync(buffer).toString('utf8');
-  } catch (error) {
-    const problem = isZlibError(error) ? GZIP_PROBLEM : `cannot read (${errorMessage(error)})`;
-    throw new AutothreshError('autothresh.dataset', `${path}: ${problem}`);
+  let bytes = buffer;
+  if (isGzip(buffer)) {
+    try {
+      bytes = gunzipSync(buffer);
+    } catch (error) {
+      const problem = isZlibError(error) ? GZIP_PROBLEM : `cannot read (${errorMessage(error)})`;
+      throw new AutothreshError('autothresh.dataset', `${path}: ${problem}`);
+    }
   }
+  if (isBinary(bytes)) throw new AutothreshError('autothresh.dataset', `${path}: ${BINARY_DATA}`);
+  return bytes.toString('utf8');
+}
+
+/** What is said of a record file whose bytes are not text (an image given by mistake). */
+export const BINARY_DATA = 'not a JSON Lines file (it holds binary data)';
+
+/**
+ * Whether bytes are binary data rather than text: a NUL byte among the first 8 KiB, as `git`
+ * and `grep` decide (text, JSON Lines included, never holds one; images and archives do).
+ */
+export function isBinary(bytes: Uint8Array): boolean {
+  return bytes.subarray(0, 8192).includes(0);
 }
 
 /**
@@ -231,9 +246,12 @@ function parseLine(
   return { ok: false, message: describeProblem(value, result.error.issues[0]) };
 }
 
-/** `text` with control characters written as `\u001f` escapes (a message stays one line). */
+/**
+ * `text` with control characters (C0, DEL and C1) written as `\u001f` escapes: a message stays
+ * one line, and sends a terminal no control sequence.
+ */
 function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]/g,
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g,
     (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -71,6 +71,7 @@ export function renderJsonLines(result: BenchResult): string {
     images: result.images.length,
     records: result.records,
     notes: result.notes,
+    failures: result.failures,
     seconds: result.timing.seconds,
     workers: result.timing.workers,
   }];

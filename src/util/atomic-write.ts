@@ -2,11 +2,17 @@
  * Atomic file writes: data goes to a temporary file beside the target, which is then renamed
  * over it. A reader (or a crash) never sees a half-written file, and an interrupted run
  * (Ctrl-C, `kill`, a closed terminal) leaves no temporary file behind.
+ *
+ * A write goes through a symbolic link, as a shell's `>` does: the file the link leads to is
+ * replaced and the link is kept. A target that is not a regular file (a device such as
+ * /dev/null, a FIFO, a socket) is refused, never renamed over.
  */
 import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, statSync } from 'node:fs';
+import {
+  readlinkSync, realpathSync, renameSync, rmSync, statSync, type Stats,
+} from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { outputFileError } from './file-errors.js';
 import { createFolder } from './folders.js';
@@ -57,18 +63,54 @@ export async function removedIfInterrupted<T>(path: string, work: () => Promise<
  * `out/a.png: cannot write (permission denied)`; the temporary file is removed.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const directory = dirname(path);
-  const temporary = temporaryPathOf(path);
+  const target = writeTargetOf(path);
+  const temporary = temporaryPathOf(target);
   await removedIfInterrupted(temporary, async () => {
     try {
-      await createFolder(directory);
+      refuseSpecialFile(target);
+      await createFolder(dirname(target));
       await writeFile(temporary, data);
-      await rename(temporary, path);
+      await rename(temporary, target);
     } catch (error) {
       await rm(temporary, { force: true }).catch(() => undefined);
-      throw outputFileError(path, error);
+      throw outputFileError(path, error, target);
     }
   });
+}
+
+/**
+ * The file that a write to `path` replaces: `path` itself, or the file that the symbolic link
+ * `path` leads to (for a link to nothing, where its target would be).
+ */
+export function writeTargetOf(path: string): string {
+  let link: string;
+  try {
+    link = readlinkSync(path);
+  } catch {
+    return path; // not a symbolic link, or nothing there yet
+  }
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(dirname(path), link);
+  }
+}
+
+/** Throws `is a FIFO, not a regular file` (a device, a socket) when `target` is one. */
+function refuseSpecialFile(target: string): void {
+  let info: Stats | undefined;
+  try {
+    info = statSync(target, { throwIfNoEntry: false });
+  } catch {
+    return; // a path through a file: the write itself says where
+  }
+  if (info === undefined || info.isFile() || info.isDirectory()) return;
+  throw new Error(`is ${specialFileKind(info)}, not a regular file`);
+}
+
+/** `a FIFO`, `a socket` or `a device`: what an entry that is neither file nor folder is. */
+export function specialFileKind(info: Stats): string {
+  return info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device';
 }
 
 /** A fresh temporary name beside `path` (hidden, with this process's id). */
@@ -89,15 +131,19 @@ export async function writeFilesAtomic(
   files: readonly { path: string; data: string | Uint8Array }[],
 ): Promise<void> {
   removeTemporariesOnInterruption();
-  const written = files.map((file) => ({ ...file, temporary: temporaryPathOf(file.path) }));
+  const written = files.map((file) => {
+    const target = writeTargetOf(file.path);
+    return { ...file, target, temporary: temporaryPathOf(target) };
+  });
   for (const { temporary } of written) temporaries.add(temporary);
   try {
-    for (const { path, data, temporary } of written) {
+    for (const { path, data, target, temporary } of written) {
       try {
-        await createFolder(dirname(path));
+        refuseSpecialFile(target);
+        await createFolder(dirname(target));
         await writeFile(temporary, data);
       } catch (error) {
-        throw outputFileError(path, error);
+        throw outputFileError(path, error, target);
       }
     }
     // A folder in a target's place would fail its rename after others were done: refuse first.
@@ -107,11 +153,11 @@ export async function writeFilesAtomic(
         throw outputFileError(path, error);
       }
     }
-    for (const { path, temporary } of written) {
+    for (const { path, target, temporary } of written) {
       try {
-        renameSync(temporary, path);
+        renameSync(temporary, target);
       } catch (error) {
-        throw outputFileError(path, error);
+        throw outputFileError(path, error, target);
       }
     }
   } finally {

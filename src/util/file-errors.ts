@@ -50,13 +50,15 @@ export function fileSystemProblem(error: unknown): string {
 
 /**
  * {@link fileSystemProblem} for an operation on `path`, preceded by the path the failing call
- * was about when that is another one than `path` or its temporary file (a parent folder that
- * could not be created): "out: permission denied".
+ * was about when that is another one than `path`, `target` (the file a symbolic link `path`
+ * leads to) or their temporary files (a parent folder that could not be created):
+ * "out: permission denied".
  */
-export function fileProblemAt(path: string, error: unknown): string {
+export function fileProblemAt(path: string, error: unknown, target = path): string {
   const failed = isFileSystemError(error) ? error.path : undefined;
-  const elsewhere = failed !== undefined && failed !== path && failed !== resolve(path) &&
-    !isTemporaryOf(failed, path);
+  const ours = (candidate: string) => [path, target].some((known) =>
+    candidate === known || candidate === resolve(known) || isTemporaryOf(candidate, known));
+  const elsewhere = failed !== undefined && !ours(failed);
   return `${elsewhere ? `${failed}: ` : ''}${fileSystemProblem(error)}`;
 }
 
@@ -64,10 +66,11 @@ export function fileProblemAt(path: string, error: unknown): string {
  * `<path>: cannot write (<problem>)` as an `autothresh.write` error, the problem as
  * {@link fileProblemAt} words it: `out/a.png: cannot write (out: permission denied)`.
  */
-export function outputFileError(path: string, error: unknown): AutothreshError {
+export function outputFileError(path: string, error: unknown, target = path): AutothreshError {
   if (error instanceof AutothreshError) return error;
+  const problem = fileProblemAt(path, error, target);
   return new AutothreshError(
-    'autothresh.write', `${path}: cannot write (${fileProblemAt(path, error)})`, { cause: error },
+    'autothresh.write', `${path}: cannot write (${problem})`, { cause: error },
   );
 }
 

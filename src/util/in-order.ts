@@ -22,3 +22,18 @@ export class InOrder<T> {
     }
   }
 }
+
+/**
+ * `Promise.all`, except that when several fail, the error thrown is that of the first in
+ * argument order, not of the first to fail: an image and its mask read side by side report the
+ * image's problem first, whichever decoder finished first.
+ */
+export async function allInOrder<const T extends readonly unknown[]>(
+  promises: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as
+    { -readonly [K in keyof T]: Awaited<T[K]> };
+}

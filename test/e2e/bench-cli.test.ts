@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import {
-  chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync,
+  chmodSync, cpSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync,
+  unlinkSync, writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +11,7 @@ import {
   writeBenchDataset, writeBenchRecords, writeModelVariant, type BenchDataset,
 } from '../helpers/bench-data.js';
 import { DEFAULT_MODEL_DIRECTORY } from '../../src/model/index.js';
-import { jsonLines, runCli, spawnBuilt, UNPRIVILEGED } from '../helpers/cli.js';
+import { BUILT_BIN, jsonLines, runCli, spawnBuilt, UNPRIVILEGED } from '../helpers/cli.js';
 import { temporaryDirectory, writeRaw } from '../helpers/images.js';
 import { REPOSITORY_ROOT } from '../helpers/shared.js';
 
@@ -214,7 +216,11 @@ describe('autothresh bench', () => {
       '--methods', 'otsu', '--json');
     expect(outcome.code).toBe(1);
     expect(outcome.stderr).toMatch(/extra\.png: no mask named extra\.\*/);
-    expect(jsonLines(outcome.stdout).filter((line) => line.type === 'image')).toHaveLength(3);
+    const lines = jsonLines(outcome.stdout);
+    expect(lines.filter((line) => line.type === 'image')).toHaveLength(3);
+    expect(lines[0].failures).toEqual([{
+      file: join(broken.images, 'extra.png'), message: `no mask named extra.* in ${broken.masks}`,
+    }]);
   });
 
   it('when --html is given then the report is written and named on stderr', async () => {
@@ -509,5 +515,97 @@ describe('autothresh bench', () => {
       const quiet = await runCli('bench', '--images', jpeg.images, '--masks', jpeg.masks,
         '--methods', 'otsu', '--csv', '--mask-threshold', '127');
       expect(quiet.stderr).not.toContain('is JPEG');
+    });
+
+  it('when stdout is closed early (| head) then the --html report is still written',
+    async () => {
+      // More CSV than a pipe holds (64 KiB), so that writing it meets the closed pipe.
+      const file = join(temporaryDirectory(), 'report.html');
+      const records = join(REPOSITORY_ROOT, 'datasets', 'real.jsonl');
+      const command = `node ${BUILT_BIN} bench --data ${records} --methods otsu,li,oracle ` +
+        `--csv --html ${file} | head -c 1`;
+      const result = spawnSync('sh', ['-c', command], { encoding: 'utf8' });
+      expect(result.status).toBe(0);
+      expect(readFileSync(file, 'utf8')).toContain('<canvas id="fmeasure-chart">');
+    });
+
+  it('when --html is a device, a FIFO or ends in a slash then it exits 2 and replaces nothing',
+    async () => {
+      const root = temporaryDirectory();
+      const fifo = join(root, 'pipe.html');
+      const made = spawnSync('mkfifo', [fifo]).status === 0;
+      const targets = [
+        ['/dev/null', 'which is a device, not a file'],
+        ...(made ? [[fifo, 'which is a FIFO, not a file']] : []),
+        [`${root}/new/`, 'which ends in a slash, as a folder does'],
+      ];
+      for (const [target, problem] of targets) {
+        const outcome = await runCli('bench', '--images', dataset.images, '--masks',
+          dataset.masks, '--methods', 'otsu', '--html', target);
+        expect(outcome.code).toBe(2);
+        expect(outcome.stderr).toBe('autothresh: option --html: expected a file to write, ' +
+          `received ${JSON.stringify(target)}, ${problem}\n`);
+      }
+      expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+      if (made) expect(statSync(fifo).isFIFO()).toBe(true);
+      expect(readdirSync(root).sort()).toEqual(made ? ['pipe.html'] : []);
+    });
+
+  it('when --html is a symbolic link then the file it leads to is written, the link kept',
+    async () => {
+      const root = temporaryDirectory();
+      mkdirSync(join(root, 'site'));
+      const link = join(root, 'report.html');
+      symlinkSync(join('site', 'published.html'), link);
+      const outcome = await runCli('bench', '--images', dataset.images, '--masks',
+        dataset.masks, '--methods', 'otsu', '--html', link, '--quiet');
+      expect(outcome.code).toBe(0);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readFileSync(join(root, 'site', 'published.html'), 'utf8')).toContain('<canvas');
+      expect(readdirSync(join(root, 'site'))).toEqual(['published.html']);
+    });
+
+  it('when --data is binary (an image given by mistake) then one line says so', async () => {
+    const [image] = readdirSync(dataset.images);
+    const outcome = await runCli('bench', '--data', join(dataset.images, image),
+      '--methods', 'otsu');
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr.split('\n')[0]).toBe(`${join(dataset.images, image)}: not a JSON ` +
+      'Lines file (it holds binary data)');
+    expect(outcome.stderr.trimEnd().split('\n')).toHaveLength(2);
+  });
+
+  it('when a record file has many invalid lines then the first 20 are listed, the rest counted',
+    async () => {
+      const file = join(temporaryDirectory(), 'mixed.jsonl');
+      writeBenchRecords(file);
+      writeFileSync(file, readFileSync(file, 'utf8') + '{bad\n'.repeat(25));
+      const outcome = await runCli('bench', '--data', file, '--methods', 'otsu', '--json');
+      expect(outcome.code).toBe(1);
+      const lines = outcome.stderr.trimEnd().split('\n');
+      expect(lines.filter((line) => line.includes(': not valid JSON'))).toHaveLength(20);
+      expect(lines).toContain(`${file}: … and 5 more invalid lines`);
+      expect(lines.at(-1)).toBe('bench: 25 problems with the inputs, listed above');
+      expect(jsonLines(outcome.stdout).some((line) => line.type === 'image')).toBe(true);
+    });
+
+  it('when image folders hold symbolic links then they are followed, a broken one reported',
+    async () => {
+      const root = temporaryDirectory();
+      const images = join(root, 'linked', 'images');
+      const masks = join(root, 'linked', 'masks');
+      mkdirSync(images, { recursive: true });
+      mkdirSync(masks);
+      const [image] = readdirSync(dataset.images);
+      symlinkSync(join(dataset.images, image), join(images, image));
+      symlinkSync(join(dataset.masks, image), join(masks, image));
+      symlinkSync(join(root, 'not-fetched.png'), join(images, 'missing.png'));
+      cpSync(join(dataset.masks, image), join(masks, 'missing.png'));
+      const outcome = await runCli('bench', '--images', images, '--masks', masks,
+        '--methods', 'otsu', '--json');
+      expect(outcome.code).toBe(1);
+      expect(outcome.stderr).toContain(`${join(images, 'missing.png')}: broken symbolic link ` +
+        `(to ${join(root, 'not-fetched.png')})`);
+      expect(jsonLines(outcome.stdout).filter((line) => line.type === 'image')).toHaveLength(1);
     });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import {
@@ -58,6 +59,19 @@ describe('autothresh label', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ labelled: 4, skipped: 0, records: 4 });
     expect(result.stderr).toContain('4 labelled, 0 skipped');
   });
+
+  it('when -o is a symbolic link then the file it leads to is written, the link kept',
+    async () => {
+      const store = join(root, 'store');
+      await mkdir(store, { recursive: true });
+      const link = join(root, 'linked.jsonl');
+      await symlink(join(store, 'records.jsonl'), link);
+      const result = await cli('label', '--images', images, '--masks', masks, '-o', link);
+      expect(result.code).toBe(0);
+      expect((await lstat(link)).isSymbolicLink()).toBe(true);
+      expect(await readLabelRecords(join(store, 'records.jsonl'))).toHaveLength(4);
+      expect(await readdir(store)).toEqual(['records.jsonl']);
+    });
 
   it('when a mask is missing or broken then reports the file, skips it and exits 1', async () => {
     const brokenImages = join(root, 'broken', 'images');
@@ -413,7 +427,31 @@ describe('autothresh label', () => {
       expect(result.code).toBe(1);
       expect(result.stderr)
         .toMatch(/pixels, more than the limit of 100 \(raise it with --max-pixels\)/);
+      // Image and mask are both too large: the image is named, whichever decoder ends first.
+      for (const name of SAMPLE_NAMES) {
+        expect(result.stderr).toContain(`${join(images, `${name}.png`)}: image has `);
+      }
+      expect(result.stderr).not.toContain('mask has');
       expect(existsSync(out)).toBe(false);
+    });
+
+  it('when an image entry is a FIFO or a broken link then each is named, never read (exit 1)',
+    async () => {
+      const folder = join(root, 'odd', 'images');
+      await mkdir(folder, { recursive: true });
+      await copyFile(sampleImage(SAMPLE_NAMES[0]), join(folder, `${SAMPLE_NAMES[0]}.png`));
+      await symlink(join(root, 'not-fetched.png'), join(folder, `${SAMPLE_NAMES[1]}.png`));
+      const fifo = spawnSync('mkfifo', [join(folder, `${SAMPLE_NAMES[2]}.png`)]).status === 0;
+      const out = join(root, 'odd.jsonl');
+      const result = await cli('label', '--images', folder, '--masks', masks, '-o', out);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`${join(folder, `${SAMPLE_NAMES[1]}.png`)}: broken ` +
+        `symbolic link (to ${join(root, 'not-fetched.png')})`);
+      if (fifo) {
+        expect(result.stderr).toContain(
+          `${join(folder, `${SAMPLE_NAMES[2]}.png`)}: not a regular file`);
+      }
+      expect(await readLabelRecords(out)).toHaveLength(1);
     });
 
   it('when --images or --masks is not a folder, or both are one, then exits 2 in one line',

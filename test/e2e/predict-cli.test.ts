@@ -716,6 +716,21 @@ describe('autothresh predict output folders', () => {
     }
   });
 
+  it('when a folder holds a broken link or a FIFO named like an image then each is named ' +
+    'and the other images are processed (exit 1)', async () => {
+    const root = temporaryDirectory();
+    writeFileSync(join(root, 'in.png'), readFileSync(bimodal));
+    symlinkSync(join(root, 'not-fetched.png'), join(root, 'link.png'));
+    const fifo = spawnSync('mkfifo', [join(root, 'pipe.png')]).status === 0;
+    const outcome = await runCli('predict', '-m', 'otsu', '--json', root);
+    expect(outcome.stderr).toBe(
+      `${join(root, 'link.png')}: broken symbolic link (to ${join(root, 'not-fetched.png')})\n` +
+      (fifo ? `${join(root, 'pipe.png')}: not a regular file\n` : '') +
+      `${fifo ? '2 problems' : '1 problem'} with the inputs, listed first\n`);
+    expect(jsonLines(outcome.stdout).map((line) => line.file)).toEqual([join(root, 'in.png')]);
+    expect(outcome.code).toBe(1);
+  });
+
   it.skipIf(UNPRIVILEGED === null)('when a subfolder of a folder given cannot be listed then it '
     + 'is named and the other images are processed (exit 1)', () => {
     const shared = temporaryDirectory('autothresh-unprivileged-');

@@ -1,4 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -35,6 +38,28 @@ describe('outputPathProblem', () => {
       expect(await outputPathProblem(join(file, 'splits'), 'folder'))
         .toBe(`but ${file} is a file, not a folder`);
     });
+
+  it('when a file would replace a device or a FIFO, or ends in a slash, then it says so',
+    async () => {
+      const { root } = place();
+      expect(await outputPathProblem('/dev/null', 'file'))
+        .toBe('which is a device, not a file');
+      expect(await outputPathProblem(join(root, 'new') + '/', 'file'))
+        .toBe('which ends in a slash, as a folder does');
+      const fifo = join(root, 'pipe');
+      if (spawnSync('mkfifo', [fifo]).status === 0) {
+        expect(await outputPathProblem(fifo, 'file')).toBe('which is a FIFO, not a file');
+      }
+    });
+
+  it('when the file is a symbolic link then the folder of its target is checked', async () => {
+    const { root, file } = place();
+    symlinkSync(file, join(root, 'link'));
+    symlinkSync(join(file, 'below'), join(root, 'through-a-file'));
+    expect(await outputPathProblem(join(root, 'link'), 'file')).toBeNull();
+    expect(await outputPathProblem(join(root, 'through-a-file'), 'file'))
+      .toBe(`but ${file} is a file, not a folder`);
+  });
 
   const asRoot = process.getuid?.() === 0;
   const unwritable = 'when the folder cannot be written then it names it (not as root)';

@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,31 @@ describe('findPairs', () => {
     expect(found.warnings).toContain(`${join(images, 'H01.png')}: masks H01.bmp, H01.png in ` +
       `${masks} match; using H01.bmp (the first in sorted order)`);
     expect(found.pairs[1].maskPath).toBe(join(masks, 'H02_gt.png'));
+  });
+});
+
+describe('symbolic links in image folders', () => {
+  it('when entries are links then files are paired, folders noted, and a broken link kept ' +
+    'to be named when it is read', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'autothresh-links-'));
+    try {
+      const [store, images, masks] = ['store', 'images', 'masks'].map((name) => join(root, name));
+      for (const folder of [store, images, masks]) await mkdir(folder);
+      await writeFile(join(store, 'a.png'), 'x');
+      await writeFile(join(store, 'a-mask.png'), 'x');
+      await symlink(join(store, 'a.png'), join(images, 'a.png'));
+      await symlink(join(store, 'a-mask.png'), join(masks, 'a.png'));
+      await symlink(join(root, 'gone.png'), join(images, 'b.png'));
+      await writeFile(join(masks, 'b.png'), 'x');
+      await symlink(store, join(images, 'more'));
+      const found = await findPairs(images, masks);
+      expect(found.pairs.map((pair) => pair.id)).toEqual(['a', 'b']);
+      expect(found.warnings).toEqual([
+        `${images}: left out 1 subfolder (more): only the folder's own files are read`,
+      ]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 

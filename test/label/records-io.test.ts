@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  INVALID_LINES_SHOWN, InvalidRecordsError, parseLabelRecords, readLabelRecordFiles,
+  INVALID_LINES_SHOWN, InvalidRecordsError, isBinary, parseLabelRecords, readLabelRecordFiles,
   readLabelRecords, readLabelRecordsLenient, writeLabelRecords,
 } from '../../src/label/records-io.js';
 import { LABEL_SCHEMA_VERSION, type LabelRecord } from '../../src/label/schema.js';
@@ -126,6 +126,27 @@ describe('record files', () => {
     expect(message).toContain("Unexpected token '\\u001f'");
     expect(message).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
   });
+
+  it('when a line holds a C1 control character then it is escaped too', async () => {
+    const path = join(directory, 'c1.jsonl');
+    await writeFile(path, '\u009b31m');
+    const message = await readLabelRecords(path)
+      .then(() => '', (caught: Error) => caught.message);
+    expect(message).toContain('\\u009b');
+    expect(message).not.toMatch(/[\u0080-\u009f]/);
+  });
+
+  it('when the file is binary data (an image, gzipped or not) then one line says so',
+    async () => {
+      const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+      for (const [name, bytes] of [['image.jsonl', png], ['image.jsonl.gz', gzipSync(png)]]) {
+        const path = join(directory, name as string);
+        await writeFile(path, bytes);
+        await expect(readLabelRecords(path)).rejects.toMatchObject(
+          { message: `${path}: not a JSON Lines file (it holds binary data)` });
+      }
+      expect(isBinary(new TextEncoder().encode('{"id":"a"}\n'))).toBe(false);
+    });
 
   it('when an id repeats in a file then the reader names both lines', async () => {
     const path = join(directory, 'twice.jsonl');

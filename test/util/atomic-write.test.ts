@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import {
-  chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync,
+  chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +85,40 @@ describe('writeFileAtomic', () => {
       { encoding: 'utf8', timeout: 20_000 });
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe(`autothresh.write ${target}: cannot write (permission denied)`);
+  });
+});
+
+describe('writeFileAtomic and symbolic links, FIFOs', () => {
+  it('when the path is a symbolic link then its file is replaced and the link kept', async () => {
+    const root = temporaryDirectory('autothresh-links-');
+    mkdirSync(join(root, 'elsewhere'));
+    writeFileSync(join(root, 'elsewhere', 'real.txt'), 'old');
+    symlinkSync(join('elsewhere', 'real.txt'), join(root, 'link.txt'));
+    await writeFileAtomic(join(root, 'link.txt'), 'new');
+    expect(lstatSync(join(root, 'link.txt')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(root, 'elsewhere', 'real.txt'), 'utf8')).toBe('new');
+    expect(readdirSync(join(root, 'elsewhere'))).toEqual(['real.txt']);
+  });
+
+  it('when the link leads to nothing then its target is created', async () => {
+    const root = temporaryDirectory('autothresh-links-');
+    symlinkSync('made.txt', join(root, 'link.txt'));
+    await writeFilesAtomic([{ path: join(root, 'link.txt'), data: 'made' }]);
+    expect(lstatSync(join(root, 'link.txt')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(root, 'made.txt'), 'utf8')).toBe('made');
+  });
+
+  it.skipIf(spawnSync('mkfifo', ['--version']).status !== 0)('when the path is a FIFO then ' +
+    'the write is refused naming it, and the FIFO is left as it was', async () => {
+    const root = temporaryDirectory('autothresh-fifo-');
+    const fifo = join(root, 'pipe.html');
+    spawnSync('mkfifo', [fifo]);
+    await expect(writeFileAtomic(fifo, 'x')).rejects.toMatchObject(
+      { message: `${fifo}: cannot write (is a FIFO, not a regular file)` });
+    await expect(writeFilesAtomic([{ path: fifo, data: 'x' }])).rejects.toMatchObject(
+      { message: `${fifo}: cannot write (is a FIFO, not a regular file)` });
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    expect(readdirSync(root)).toEqual(['pipe.html']);
   });
 });
 

@@ -43,7 +43,7 @@ export async function runBenchCommand(
     // Every failure on its own line, as in a run that scored something, then why it stopped.
     reportFailures(context, error.failures);
     if (!options.quiet) reportNotes(context, error.notes);
-    const count = error.failures.length;
+    const count = problemCount(error.failures);
     throw new AutothreshError('autothresh.noImages', 'bench: no image or record to score' +
       (count === 0 ? '' : ` (${counted(count, 'problem')}, listed above)`));
   });
@@ -51,18 +51,27 @@ export async function runBenchCommand(
   reportFailures(context, result.failures);
   if (!options.quiet) reportNotes(context, result.notes);
 
+  // The report first: a reader of stdout that stops early (`| head`) ends the process.
+  if (options.html !== undefined) await writeReport(options.html, result);
   io.stdout(render(result, options));
-  if (options.html !== undefined) {
-    try {
-      await writeHtmlReport(options.html, result);
-    } catch (error) {
-      // A failed write already reads `<file>: cannot write (<problem>)`.
-      if (isAutothreshError(error, 'autothresh.write')) throw error;
-      throw new AutothreshError(
-        'autothresh.write', `${options.html}: cannot write the report (${errorMessage(error)})`,
-      );
-    }
-    if (!options.quiet) io.stderr(`autothresh: wrote ${options.html}\n`);
+  if (options.html !== undefined && !options.quiet) {
+    io.stderr(`autothresh: wrote ${options.html}\n`);
+  }
+  const problems = problemCount(result.failures);
+  if (problems > 0 && !options.quiet) {
+    io.stderr(`bench: ${counted(problems, 'problem')} with the inputs, listed above\n`);
+  }
+}
+
+async function writeReport(path: string, result: BenchResult): Promise<void> {
+  try {
+    await writeHtmlReport(path, result);
+  } catch (error) {
+    // A failed write already reads `<file>: cannot write (<problem>)`.
+    if (isAutothreshError(error, 'autothresh.write')) throw error;
+    throw new AutothreshError(
+      'autothresh.write', `${path}: cannot write the report (${errorMessage(error)})`,
+    );
   }
 }
 
@@ -81,6 +90,11 @@ async function checkReportPath(path: string): Promise<void> {
 function reportFailures(context: CliContext, failures: Readonly<BenchResult['failures']>): void {
   for (const failure of failures) context.io.stderr(`${failure.file}: ${failure.message}\n`);
   if (failures.length > 0) markFailed(context);
+}
+
+/** How many problems the failures stand for (one entry can count several). */
+function problemCount(failures: Readonly<BenchResult['failures']>): number {
+  return failures.reduce((sum, failure) => sum + (failure.count ?? 1), 0);
 }
 
 function reportNotes(context: CliContext, notes: readonly string[]): void {
