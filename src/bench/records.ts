@@ -19,8 +19,8 @@ import { errorMessage } from '../errors.js';
 import { createHistogram, EIGHT_BIT_RANGE } from '../histogram/histogram.js';
 import type { Objective } from '../label/objectives.js';
 import {
-  BINARY_DATA, GZIP_PROBLEM, isBinary, isGzip, isZlibError, parseLabelRecords, recordReadProblem,
-  RECORDS_TOO_LARGE, type InvalidLine,
+  BINARY_DATA, deviceProblem, GZIP_PROBLEM, isBinary, isGzip, isZlibError, parseLabelRecords,
+  recordReadProblem, RECORDS_TOO_LARGE, type InvalidLine,
 } from '../label/records-io.js';
 import type { LabelRecord } from '../label/schema.js';
 import { bestThresholdsOf, type InputProblem, type PreparedImage } from './inputs.js';
@@ -48,6 +48,8 @@ export async function readRecordChunks(
   file: string,
   linesPerChunk = RECORDS_PER_CHUNK,
 ): Promise<{ chunks: RecordChunk[]; problem?: InputProblem } | { problem: InputProblem }> {
+  const device = await deviceProblem(file);
+  if (device !== null) return { problem: { file, message: device } };
   let bytes: Buffer;
   try {
     bytes = await readFile(file);

@@ -81,8 +81,15 @@ export async function expandInputs(
       // The search skips folders it cannot list; the folder given must not be one of them.
       const problem = await folderProblem(input);
       if (problem === null) {
-        await addFound(input, await findImages(input), 'directory holds no images');
-        for (const found of await unusableEntries(input)) {
+        const unusable = await unusableEntries(input);
+        // The search lists a link to a FIFO as a file: it is reported once, as unusable.
+        const reported = new Set(unusable.map((entry) => entry.input));
+        const images = (await findImages(input)).filter((file) => !reported.has(file));
+        // A folder whose only images are unusable is not also said to hold none.
+        if (images.length > 0 || unusable.length === 0) {
+          await addFound(input, images, 'directory holds no images');
+        }
+        for (const found of unusable) {
           // Overlapping inputs (a folder and one inside it) find the same entry twice.
           if (!problems.some((known) => known.input === found.input)) problems.push(found);
         }

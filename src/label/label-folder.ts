@@ -4,8 +4,9 @@
  *
  * Writing: records are appended, image by image and in file-name order, to a partial file beside
  * the output (`<output>.partial`, plain JSON Lines whatever the output's extension). When the run
- * ends, the partial file becomes the output in one atomic step (a rename; for `.gz` outputs the
- * text is compressed into a temporary file, which is renamed). The output is therefore always
+ * ends, the partial file becomes the output in one atomic step (a rename; for `.gz` outputs, and
+ * for an output that is a symbolic link, whose file is replaced and the link kept, the text is
+ * written to a temporary file beside that file, which is renamed). The output is therefore always
  * either the previous file or the complete new one, never half-written, and each image costs one
  * append rather than a rewrite of everything so far. A run that ends without a single record
  * (every pair skipped) writes nothing: no output is made or replaced, and the partial file of
@@ -21,7 +22,8 @@ import { open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promi
 import { resolve } from 'node:path';
 import pMap from 'p-map';
 import { AutothreshError, errorMessage, isAutothreshError } from '../errors.js';
-import { writeFileAtomic, writeTargetOf } from '../util/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeTargetOrSelf } from '../util/folders.js';
 import { InOrder } from '../util/in-order.js';
 import { fileProblemAt, fileSystemProblem, isFileSystemError } from '../util/file-errors.js';
 import {
@@ -354,7 +356,7 @@ class RecordAppender {
     try {
       // Compressed, or through a symbolic link (its file may be on another file system, where
       // the partial file cannot be renamed to): written anew, atomically.
-      if (this.output.endsWith('.gz') || writeTargetOf(this.output) !== this.output) {
+      if (this.output.endsWith('.gz') || writeTargetOrSelf(this.output) !== this.output) {
         const text = await readFile(this.path, 'utf8');
         await writeFileAtomic(this.output, encodeRecordText(text, this.output));
         await rm(this.path);
@@ -386,6 +388,8 @@ function writeError(output: string, error: unknown): AutothreshError {
   if (cause instanceof AutothreshError) return cause;
   const failed = isFileSystemError(cause) ? cause.path : undefined;
   const partial = failed !== undefined && resolve(failed) === resolve(partialPathOf(output));
-  const problem = partial ? fileSystemProblem(cause) : fileProblemAt(output, cause);
+  const problem = partial
+    ? fileSystemProblem(cause)
+    : fileProblemAt(output, cause, writeTargetOrSelf(output));
   return new AutothreshError('autothresh.write', `${output}: cannot write (${problem})`, { cause });
 }

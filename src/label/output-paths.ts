@@ -12,8 +12,10 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { AutothreshError } from '../errors.js';
-import { specialFileKind, writeTargetOf } from '../util/atomic-write.js';
-import { trialProblem, tryWriteIn } from '../util/folders.js';
+import { specialFileKind } from '../util/atomic-write.js';
+import {
+  trialProblem, tryWriteIn, writeTargetOf, writeTargetOrSelf,
+} from '../util/folders.js';
 
 /** What the path must be: a file to create or replace, or a folder to create or write into. */
 export type OutputKind = 'file' | 'folder';
@@ -30,11 +32,15 @@ export async function outputPathProblem(path: string, kind: OutputKind): Promise
     if (kind === 'file' && !info.isFile()) return `which is ${specialFileKind(info)}, not a file`;
     // A file is replaced by a rename in its folder (the folder of the file a symbolic link
     // leads to: writes go through links); a folder is written into.
-    const folder = kind === 'file' ? dirname(resolve(writeTargetOf(path))) : path;
+    const folder = kind === 'file' ? dirname(resolve(writeTargetOrSelf(path))) : path;
     return (await isWritable(folder)) ? null : `but ${folder} is not writable`;
   }
   if (kind === 'file' && /[/\\]$/.test(path)) return 'which ends in a slash, as a folder does';
-  return parentProblem(resolve(writeTargetOf(path)));
+  try {
+    return parentProblem(resolve(writeTargetOf(path)));
+  } catch {
+    return 'which is a symbolic link loop';
+  }
 }
 
 /** The nearest existing parent of a path that does not exist must be a writable folder. */
@@ -82,7 +88,7 @@ export const RECORD_FILE_EXTENSIONS = ['.jsonl', '.jsonl.gz'] as const;
  * nearest existing parent instead, so nothing is left behind either way.
  */
 export async function checkFileCreatable(path: string, what: string): Promise<void> {
-  const folder = dirname(resolve(writeTargetOf(path)));
+  const folder = dirname(resolve(writeTargetOrSelf(path)));
   const failure = await tryWriteIn(folder);
   if (failure === null) return;
   const where = failure.at === folder ? '' : `${failure.at}: `;
@@ -97,12 +103,21 @@ export async function checkFileCreatable(path: string, what: string): Promise<vo
  * {@link checkOutputPath} and {@link checkFileCreatable}). Nothing is left behind.
  */
 export async function checkRecordOutputPath(path: string, what: string): Promise<void> {
-  if (!RECORD_FILE_EXTENSIONS.some((extension) => path.endsWith(extension))) {
+  const isRecordFile = (name: string) =>
+    RECORD_FILE_EXTENSIONS.some((extension) => name.endsWith(extension));
+  if (!isRecordFile(path)) {
     throw new AutothreshError(
       'autothresh.usage',
       `${what}: expected a .jsonl or .jsonl.gz file (JSON Lines, optionally gzip-compressed), ` +
         `received ${JSON.stringify(path)}`,
     );
+  }
+  // A symbolic link is written through: the file it leads to must be a record file too (a
+  // link to an image would have the image replaced by records).
+  const target = writeTargetOrSelf(path);
+  if (!isRecordFile(target)) {
+    throw new AutothreshError('autothresh.usage', `${what}: ${path} is a symbolic link to ` +
+      `${target}, not a .jsonl or .jsonl.gz file; the records would replace it`);
   }
   await checkOutputPath(path, 'file', what);
   await checkFileCreatable(path, what);

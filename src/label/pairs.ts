@@ -214,14 +214,12 @@ async function listFiles(directory: string): Promise<{ files: string[]; subfolde
     const problem = await folderProblem(directory, error) ?? fileSystemProblem(error);
     throw new AutothreshError('autothresh.fileNotFound', `${directory}: ${problem}`);
   }
-  const files: string[] = [];
-  const subfolders: string[] = [];
-  for (const entry of entries) {
-    const folder = entry.isDirectory() ||
-      (entry.isSymbolicLink() && await isFolder(join(directory, entry.name)));
-    (folder ? subfolders : files).push(entry.name);
-  }
-  return { files: files.sort(), subfolders: subfolders.sort() };
+  // Links are followed all at once: a folder of thousands of links (git-annex) lists fast.
+  const isSubfolder = await Promise.all(entries.map((entry) => entry.isDirectory() ||
+    (entry.isSymbolicLink() && isFolder(join(directory, entry.name)))));
+  const names = (subfolder: boolean) => entries
+    .filter((_, index) => isSubfolder[index] === subfolder).map((entry) => entry.name).sort();
+  return { files: names(false), subfolders: names(true) };
 }
 
 /** Whether `path` (a symbolic link) leads to a folder; a link to nothing does not. */

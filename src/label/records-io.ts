@@ -11,11 +11,11 @@
  * ({@link readLabelRecordsLenient}, used to resume, and the benchmark's own chunked reader)
  * keeps the valid lines and returns the invalid ones.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { AutothreshError, errorMessage } from '../errors.js';
-import { writeFileAtomic, writeFilesAtomic } from '../util/atomic-write.js';
+import { specialFileKind, writeFileAtomic, writeFilesAtomic } from '../util/atomic-write.js';
 import { fileSystemProblem } from '../util/file-errors.js';
 import { repeatedPath } from '../util/folders.js';
 import {
@@ -143,6 +143,8 @@ export async function readLabelRecordsLenient(path: string): Promise<ParsedRecor
 }
 
 async function readRecordText(path: string): Promise<string> {
+  const device = await deviceProblem(path);
+  if (device !== null) throw new AutothreshError('autothresh.dataset', `${path}: ${device}`);
   let buffer: Buffer;
   try {
     buffer = await readFile(path);
@@ -169,11 +171,31 @@ async function readRecordText(path: string): Promise<string> {
 export const BINARY_DATA = 'not a JSON Lines file (it holds binary data)';
 
 /**
- * Whether bytes are binary data rather than text: a NUL byte among the first 8 KiB, as `git`
- * and `grep` decide (text, JSON Lines included, never holds one; images and archives do).
+ * Whether bytes are binary data rather than JSON Lines: a NUL byte among the first 8 KiB (as
+ * `git` and `grep` decide; images and archives hold some) in data that does not start as JSON
+ * Lines do, with `{` (after blanks and a byte-order mark). Records followed by zeros, as a crash
+ * can leave an appended file, are not binary: their lines are read, the zeros reported.
  */
 export function isBinary(bytes: Uint8Array): boolean {
-  return bytes.subarray(0, 8192).includes(0);
+  const head = bytes.subarray(0, 8192);
+  if (!head.includes(0)) return false;
+  let start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  while (start < head.length && BLANKS.includes(head[start])) start++;
+  return head[start] !== 0x7b; // `{`
+}
+
+/** Space, tab, line feed, carriage return. */
+const BLANKS: readonly number[] = [0x20, 0x09, 0x0a, 0x0d];
+
+/**
+ * `is a device, not a record file` (or a socket) when `path` is one: reading a device such as
+ * /dev/zero could never end. A pipe (a FIFO, `<(gunzip -c x.jsonl.gz)`) is read to its end.
+ * Null otherwise, also when `path` cannot be looked at (reading it then says why).
+ */
+export async function deviceProblem(path: string): Promise<string | null> {
+  const info = await stat(path).catch(() => null);
+  if (info === null || info.isFile() || info.isDirectory() || info.isFIFO()) return null;
+  return `is ${specialFileKind(info)}, not a record file`;
 }
 
 /**

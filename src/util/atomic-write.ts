@@ -8,14 +8,12 @@
  * /dev/null, a FIFO, a socket) is refused, never renamed over.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  readlinkSync, realpathSync, renameSync, rmSync, statSync, type Stats,
-} from 'node:fs';
+import { renameSync, rmSync, statSync, type Stats } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { outputFileError } from './file-errors.js';
-import { createFolder } from './folders.js';
+import { createFolder, writeTargetOf } from './folders.js';
 
 /** Temporary files and folders being written by this process. */
 const temporaries = new Set<string>();
@@ -63,7 +61,7 @@ export async function removedIfInterrupted<T>(path: string, work: () => Promise<
  * `out/a.png: cannot write (permission denied)`; the temporary file is removed.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const target = writeTargetOf(path);
+  const target = targetOrThrow(path);
   const temporary = temporaryPathOf(target);
   await removedIfInterrupted(temporary, async () => {
     try {
@@ -78,21 +76,12 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   });
 }
 
-/**
- * The file that a write to `path` replaces: `path` itself, or the file that the symbolic link
- * `path` leads to (for a link to nothing, where its target would be).
- */
-export function writeTargetOf(path: string): string {
-  let link: string;
+/** {@link writeTargetOf}, its failure worded as a write's: `<path>: cannot write (…)`. */
+function targetOrThrow(path: string): string {
   try {
-    link = readlinkSync(path);
-  } catch {
-    return path; // not a symbolic link, or nothing there yet
-  }
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(dirname(path), link);
+    return writeTargetOf(path);
+  } catch (error) {
+    throw outputFileError(path, error);
   }
 }
 
@@ -132,7 +121,7 @@ export async function writeFilesAtomic(
 ): Promise<void> {
   removeTemporariesOnInterruption();
   const written = files.map((file) => {
-    const target = writeTargetOf(file.path);
+    const target = targetOrThrow(file.path);
     return { ...file, target, temporary: temporaryPathOf(target) };
   });
   for (const { temporary } of written) temporaries.add(temporary);

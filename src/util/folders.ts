@@ -7,7 +7,7 @@
  * found first, by walking up to the nearest existing ancestor, and each is created once.
  */
 import { randomBytes } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import { readlinkSync, realpathSync } from 'node:fs';
 import { mkdir, open, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileSystemProblem, isFileSystemError } from './file-errors.js';
@@ -150,14 +150,66 @@ export function realPathOrResolved(path: string): string {
   }
 }
 
+/** Most symbolic links followed in a row before a write gives up (Linux's own limit). */
+const MAX_LINK_HOPS = 40;
+
+/**
+ * The file that a write to `path` replaces: `path` itself, or the file that the symbolic link
+ * `path` leads to, through a chain of links, each read relative to the real folder it is in (as
+ * the system resolves it); for a link to nothing, where its last target would be. Throws ELOOP
+ * (`symbolic link loop`) for a chain longer than {@link MAX_LINK_HOPS}, a loop.
+ */
+export function writeTargetOf(path: string): string {
+  let current = path;
+  for (let hop = 0; hop < MAX_LINK_HOPS; hop++) {
+    let link: string;
+    try {
+      link = readlinkSync(current);
+    } catch {
+      return current; // not a symbolic link, or nothing there yet
+    }
+    current = resolve(realFolderOf(current), link);
+  }
+  throw Object.assign(new Error(`ELOOP: symbolic link loop, '${path}'`), { code: 'ELOOP', path });
+}
+
+/** {@link writeTargetOf}, or `path` itself on a link loop (for checks that name the loop). */
+export function writeTargetOrSelf(path: string): string {
+  try {
+    return writeTargetOf(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * The absolute real path where a write to `path` lands ({@link writeTargetOf}, then every link
+ * on the way resolved), to compare with inputs that must not be written over. On a link loop,
+ * the real path of `path` (the write itself then fails, naming the loop).
+ */
+export function realWriteTargetOf(path: string): string {
+  return realPathOrResolved(writeTargetOrSelf(path));
+}
+
+/** The real path of the folder holding `path` (its own parent may be reached through links). */
+function realFolderOf(path: string): string {
+  try {
+    return realpathSync(dirname(path));
+  } catch {
+    return dirname(resolve(path));
+  }
+}
+
 /**
  * The first of `inputs` that `output` would write over: the same file, or (`output` a folder) a
- * file inside it; compared by real path. Undefined when there is none.
+ * file inside it; compared by real path, with symbolic links followed as a write follows them
+ * ({@link realWriteTargetOf}: a link to nothing leads to where it points). Undefined when there
+ * is none.
  */
 export function inputUnder(output: string, inputs: readonly string[]): string | undefined {
-  const target = realPathOrResolved(output);
+  const target = realWriteTargetOf(output);
   return inputs.find((input) => {
-    const path = realPathOrResolved(input);
+    const path = realWriteTargetOf(input);
     return path === target || path.startsWith(`${target}${sep}`);
   });
 }

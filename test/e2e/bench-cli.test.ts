@@ -524,7 +524,8 @@ describe('autothresh bench', () => {
       const records = join(REPOSITORY_ROOT, 'datasets', 'real.jsonl');
       const command = `node ${BUILT_BIN} bench --data ${records} --methods otsu,li,oracle ` +
         `--csv --html ${file} | head -c 1`;
-      const result = spawnSync('sh', ['-c', command], { encoding: 'utf8' });
+      // pipefail: the status is autothresh's (0: a closed stdout ends it quietly), not head's.
+      const result = spawnSync('bash', ['-c', `set -o pipefail; ${command}`], { encoding: 'utf8' });
       expect(result.status).toBe(0);
       expect(readFileSync(file, 'utf8')).toContain('<canvas id="fmeasure-chart">');
     });
@@ -563,6 +564,22 @@ describe('autothresh bench', () => {
       expect(lstatSync(link).isSymbolicLink()).toBe(true);
       expect(readFileSync(join(root, 'site', 'published.html'), 'utf8')).toContain('<canvas');
       expect(readdirSync(join(root, 'site'))).toEqual(['published.html']);
+    });
+
+  it('when --data is a device then it is refused unread; an --html link into inputs exit 2',
+    async () => {
+      const device = await runCli('bench', '--data', '/dev/zero', '--methods', 'otsu');
+      expect(device.code).toBe(1);
+      expect(device.stderr.split('\n')[0]).toBe('/dev/zero: is a device, not a record file');
+      // A link to nothing that points into the masks folder would create a file there.
+      const link = join(temporaryDirectory(), 'report.html');
+      symlinkSync(join(dataset.masks, 'new.html'), link);
+      const into = await runCli('bench', '--images', dataset.images, '--masks', dataset.masks,
+        '--methods', 'otsu', '--html', link);
+      expect(into.code).toBe(2);
+      expect(into.stderr).toBe(`autothresh: option --html: ${link} lies in the input folder ` +
+        `${dataset.masks}; write the report elsewhere\n`);
+      expect(readdirSync(dataset.masks)).not.toContain('new.html');
     });
 
   it('when --data is binary (an image given by mistake) then one line says so', async () => {

@@ -73,6 +73,19 @@ describe('autothresh label', () => {
       expect(await readdir(store)).toEqual(['records.jsonl']);
     });
 
+  it('when -o is a link to an image then exit 2: the records would replace the image',
+    async () => {
+      const image = join(images, `${SAMPLE_NAMES[0]}.png`);
+      const link = join(root, 'to-image.jsonl');
+      await symlink(image, link);
+      const before = await readFile(image);
+      const result = await cli('label', '--images', images, '--masks', masks, '-o', link);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`autothresh: option --out: ${link} is a symbolic link to ` +
+        `${image}, not a .jsonl or .jsonl.gz file; the records would replace it\n`);
+      expect((await readFile(image)).equals(before)).toBe(true);
+    });
+
   it('when a mask is missing or broken then reports the file, skips it and exits 1', async () => {
     const brokenImages = join(root, 'broken', 'images');
     const brokenMasks = join(root, 'broken', 'masks');

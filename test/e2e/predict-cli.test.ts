@@ -330,6 +330,35 @@ describe('autothresh predict with transparent pixels in the outputs', () => {
 });
 
 describe('autothresh predict outputs and inputs', () => {
+  it('when an output in --out is a link to an input then it is refused, the input unchanged',
+    async () => {
+      const root = temporaryDirectory();
+      const store = join(root, 'store');
+      const linked = join(root, 'linked');
+      mkdirSync(store);
+      mkdirSync(linked);
+      const input = await writeRaw(join(store, 'page.png'), bimodalPixels(), 40, 10, 1);
+      symlinkSync(input, join(linked, 'page.png'));
+      const before = readFileSync(input);
+      const outcome = await runCli('predict', '-m', 'otsu', '--out', linked, linked);
+      expect(outcome.code).toBe(1);
+      expect(outcome.stderr).toContain(`${join(linked, 'page.png')}: output would overwrite ` +
+        'the input');
+      expect(readFileSync(input).equals(before)).toBe(true);
+    });
+
+  it('when a folder holds a link to a FIFO named like an image then it is named once',
+    async () => {
+      const root = temporaryDirectory();
+      writeFileSync(join(root, 'in.png'), readFileSync(bimodal));
+      if (spawnSync('mkfifo', [join(root, 'pipe')]).status !== 0) return;
+      symlinkSync(join(root, 'pipe'), join(root, 'to-pipe.png'));
+      const outcome = await runCli('predict', '-m', 'otsu', '--json', root);
+      expect(outcome.stderr).toBe(`${join(root, 'to-pipe.png')}: not a regular file\n` +
+        '1 problem with the inputs, listed first\n');
+      expect(outcome.code).toBe(1);
+    });
+
   it('when --out is the input\'s own folder then that file is refused and the batch goes on',
     async () => {
       const here = join(folder, 'in-place');

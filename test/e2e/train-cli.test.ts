@@ -2,9 +2,10 @@
  * `autothresh train` and `tune` as the built binary: exit codes and the one stderr line of a
  * refused option, an unusable --init folder or an unwritable --out, checked before training.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +104,31 @@ describe('autothresh train (built binary): usage errors exit 2 before training',
     expect(result.stderr).toBe(`autothresh: option --out: ${DEFAULT_MODEL_DIRECTORY} is the ` +
       'shipped default model, which predict uses; choose another folder\n');
     expect(readFileSync(join(DEFAULT_MODEL_DIRECTORY, 'weights.bin')).equals(weights)).toBe(true);
+  });
+
+  it('when a model file in --out links into the shipped model then exit 2, nothing written',
+    async () => {
+      const linked = join(folder, 'linked-model');
+      await mkdir(linked);
+      const weights = join(DEFAULT_MODEL_DIRECTORY, 'weights.bin');
+      await symlink(weights, join(linked, 'weights.bin'));
+      const before = readFileSync(weights);
+      const result = spawnCli('train', '--data', data, '-o', linked, '--force', ...SHORT);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`autothresh: option --out: ${join(linked, 'weights.bin')} is ` +
+        `a symbolic link to ${realpathSync(weights)}, which the model would be written over; ` +
+        'remove the link or choose another folder\n');
+      expect(readFileSync(weights).equals(before)).toBe(true);
+    });
+
+  it('when a model file in --out is a FIFO then exit 2 before training', async () => {
+    const odd = join(folder, 'fifo-model');
+    await mkdir(odd);
+    if (spawnSync('mkfifo', [join(odd, 'model.json')]).status !== 0) return;
+    const result = await runCli('train', '--data', data, '-o', odd, '--force', ...SHORT);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`autothresh: option --out: ${join(odd, 'model.json')} is a ` +
+      'FIFO, not a file the model can replace; remove it or choose another folder\n');
   });
 
   it('when --temperature is 0,0 then exit 2 says temperatures must be > 0', () => {

@@ -146,6 +146,19 @@ describe('record files', () => {
           { message: `${path}: not a JSON Lines file (it holds binary data)` });
       }
       expect(isBinary(new TextEncoder().encode('{"id":"a"}\n'))).toBe(false);
+      // Records with a zero-filled tail (a crash during an append) are read as lines.
+      expect(isBinary(new TextEncoder().encode('\ufeff {"id":"a"}\n\u0000\u0000'))).toBe(false);
+    });
+
+  it('when an appended file ends in zeros (a crash) then the records before them are kept',
+    async () => {
+      const path = join(directory, 'crashed.jsonl.partial');
+      await writeFile(path, Buffer.concat([
+        Buffer.from(`${JSON.stringify(record('a'))}\n`), Buffer.alloc(2000),
+      ]));
+      const parsed = await readLabelRecordsLenient(path);
+      expect(parsed.records.map((kept) => kept.id)).toEqual(['a']);
+      expect(parsed.invalid.map((line) => line.line)).toEqual([2]);
     });
 
   it('when an id repeats in a file then the reader names both lines', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeFileAtomic, writeFilesAtomic } from '../../src/util/atomic-write.js';
 import { outputFileError } from '../../src/util/file-errors.js';
-import { createFolder } from '../../src/util/folders.js';
+import { createFolder, writeTargetOf } from '../../src/util/folders.js';
 import { UNPRIVILEGED } from '../helpers/cli.js';
 import { temporaryDirectory } from '../helpers/images.js';
 
@@ -106,6 +106,29 @@ describe('writeFileAtomic and symbolic links, FIFOs', () => {
     await writeFilesAtomic([{ path: join(root, 'link.txt'), data: 'made' }]);
     expect(lstatSync(join(root, 'link.txt')).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(root, 'made.txt'), 'utf8')).toBe('made');
+  });
+
+  it('when links chain, loop or climb out of a linked folder then the system\'s resolution ' +
+    'is followed', async () => {
+    const root = temporaryDirectory('autothresh-links-');
+    // a → b → c, c missing: c is created, both links kept.
+    symlinkSync('b', join(root, 'a'));
+    symlinkSync('c', join(root, 'b'));
+    await writeFileAtomic(join(root, 'a'), 'chained');
+    expect(readFileSync(join(root, 'c'), 'utf8')).toBe('chained');
+    expect(lstatSync(join(root, 'b')).isSymbolicLink()).toBe(true);
+    // A loop is refused, naming the path given.
+    symlinkSync('loop2', join(root, 'loop1'));
+    symlinkSync('loop1', join(root, 'loop2'));
+    await expect(writeFileAtomic(join(root, 'loop1'), 'x')).rejects.toMatchObject(
+      { message: `${join(root, 'loop1')}: cannot write (symbolic link loop)` });
+    expect(lstatSync(join(root, 'loop2')).isSymbolicLink()).toBe(true);
+    // `..` in a link inside a linked folder climbs from the folder's real place.
+    mkdirSync(join(root, 'srv', 'site', 'out'), { recursive: true });
+    symlinkSync(join('srv', 'site', 'out'), join(root, 'out'));
+    symlinkSync(join('..', 'published.html'), join(root, 'out', 'link.html'));
+    expect(writeTargetOf(join(root, 'out', 'link.html')))
+      .toBe(join(root, 'srv', 'site', 'published.html'));
   });
 
   it.skipIf(spawnSync('mkfifo', ['--version']).status !== 0)('when the path is a FIFO then ' +

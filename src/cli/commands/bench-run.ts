@@ -51,9 +51,13 @@ export async function runBenchCommand(
   reportFailures(context, result.failures);
   if (!options.quiet) reportNotes(context, result.notes);
 
-  // The report first: a reader of stdout that stops early (`| head`) ends the process.
-  if (options.html !== undefined) await writeReport(options.html, result);
+  // The report first: a reader of stdout that stops early (`| head`) ends the process. A
+  // report that fails still lets the results reach stdout, then the failure ends the run.
+  const reportFailure = options.html === undefined
+    ? undefined
+    : await writeReport(options.html, result).then(() => undefined, (error: unknown) => error);
   io.stdout(render(result, options));
+  if (reportFailure !== undefined) throw reportFailure;
   if (options.html !== undefined && !options.quiet) {
     io.stderr(`autothresh: wrote ${options.html}\n`);
   }
@@ -76,10 +80,10 @@ async function writeReport(path: string, result: BenchResult): Promise<void> {
 }
 
 /**
- * Checks, before the run, that the `--html` report can be written: not a folder nor a path
- * through a file, and a file can be created where it goes (a trial entry, removed at once),
- * which finds what permissions do not show: a read-only mount, or a file system such as /proc
- * that takes no new files. Throws `autothresh.usage`: `option --html: cannot write <file> (…)`.
+ * Checks, before the run, that the `--html` report can be written: not a folder, a path ending
+ * in `/`, a device or FIFO, nor a path through a file, and a file can be created where it goes
+ * (a trial entry, removed at once), which finds what permissions do not show: a read-only
+ * mount, or a file system such as /proc that takes no new files. Throws `autothresh.usage`: `option --html: cannot write <file> (…)`.
  */
 async function checkReportPath(path: string): Promise<void> {
   await checkOutputPath(path, 'file', 'option --html');

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { lstat, readlink, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import pMap from 'p-map';
 import { AutothreshError, errorMessage, isAutothreshError } from '../../errors.js';
 import type { Polarity } from '../../histogram/histogram.js';
@@ -23,7 +23,9 @@ import {
 import { isLocalMethodName, LOCAL_METHODS } from '../../methods/local/index.js';
 import { parameterProblemText, resolveParams } from '../../methods/local/params.js';
 import { fileProblemAt } from '../../util/file-errors.js';
-import { createFolder, realPathOrResolved, trialProblem, tryWriteIn } from '../../util/folders.js';
+import {
+  createFolder, realWriteTargetOf, trialProblem, tryWriteIn,
+} from '../../util/folders.js';
 import { debug } from '../../util/log.js';
 import { InOrder } from '../../util/in-order.js';
 import { createProgress } from '../../util/progress.js';
@@ -275,7 +277,6 @@ function assignOutputs(
   const plans = new Map<InputFile, OutputPlan>();
   if (out === undefined) return plans;
   const inputsByPath = new Map(files.map((file) => [file.realPath, file]));
-  const outFolder = realPathOrResolved(out);
   const used = new Set<string>();
   for (const file of files) {
     const stem = basename(file.path, extname(file.path));
@@ -283,8 +284,10 @@ function assignOutputs(
     for (let copy = 2; used.has(name); copy++) name = `${stem}-${copy}.png`;
     used.add(name);
     const path = join(out, name);
-    const clash = inputsByPath.get(resolve(path));
-    if (clash === undefined && dirname(file.realPath) === outFolder && existsSync(path)) {
+    // Where the write lands: an existing output that is a symbolic link is written through.
+    const target = realWriteTargetOf(path);
+    const clash = inputsByPath.get(target);
+    if (clash === undefined && dirname(file.realPath) === dirname(target) && existsSync(target)) {
       // Beside the input, an existing file of that name may be another image of the user's.
       plans.set(file, { refused: `output ${path} exists beside the input (it may be another ` +
         'image); choose another --out' });

@@ -3,13 +3,14 @@
  * (or fine-tunes one with `--init`) and writes the model folder.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { AutothreshError, errorMessage } from '../../errors.js';
+import { specialFileKind } from '../../util/atomic-write.js';
 import { fileSystemProblem } from '../../util/file-errors.js';
 import {
-  inputUnder, realPathOrResolved, trialProblem, tryWriteIn,
+  inputUnder, realPathOrResolved, realWriteTargetOf, trialProblem, tryWriteIn,
 } from '../../util/folders.js';
 import type { CliContext } from '../io.js';
 import { optionTypes, parseDecimal, parseOptions } from '../options.js';
@@ -239,6 +240,34 @@ async function checkInitModel(init: string): Promise<void> {
 }
 
 /**
+ * Throws `autothresh.usage` when a model file already in `out` cannot be replaced: a device or
+ * FIFO, or a symbolic link (writes go through links) to a file of the shipped model or to an
+ * input record file.
+ */
+async function checkModelFiles(
+  out: string,
+  inputs: readonly string[],
+  shipped: string,
+): Promise<void> {
+  const { MODEL_FILE, WEIGHTS_FILE, METADATA_FILE } = await import('../../model/files.js');
+  for (const name of [MODEL_FILE, WEIGHTS_FILE, METADATA_FILE]) {
+    const file = join(out, name);
+    const info = await stat(file).catch(() => null);
+    if (info !== null && !info.isFile()) {
+      const what = info.isDirectory() ? 'a folder' : specialFileKind(info);
+      throw new AutothreshError('autothresh.usage', `option --out: ${file} is ${what}, not a ` +
+        'file the model can replace; remove it or choose another folder');
+    }
+    const target = realWriteTargetOf(file);
+    const input = inputUnder(target, inputs) ?? inputUnder(shipped, [target]);
+    if (input === undefined) continue;
+    throw new AutothreshError('autothresh.usage', `option --out: ${file} is a symbolic link to ` +
+      `${target}, which the model would be written over; remove the link or choose another ` +
+      'folder');
+  }
+}
+
+/**
  * `--out` is checked before any work: it may not hold an input file nor be the shipped model, a
  * folder that is not empty is only written into with `--force` (the model's files are replaced,
  * other files kept), and the folder must be writable. A trial
@@ -259,6 +288,7 @@ async function checkOut({ out, force, data, val }: TrainOptions): Promise<void> 
     throw new AutothreshError('autothresh.usage', `option --out: ${out} is the shipped ` +
       'default model, which predict uses; choose another folder');
   }
+  await checkModelFiles(out, [...data, ...(val ?? [])], DEFAULT_MODEL_DIRECTORY);
   let existing = out;
   while (dirname(existing) !== existing && (await stat(existing).catch(() => null)) === null) {
     existing = dirname(existing);
