@@ -336,7 +336,8 @@ class RecordAppender {
   private async append(text: string): Promise<void> {
     try {
       if (this.handle === null) {
-        await writeFileAtomic(this.path, '');
+        // The partial file is the tool's own: a link in its place is replaced, never followed.
+        await writeFileAtomic(this.path, '', { throughLinks: false });
         this.handle = await open(this.path, 'a');
       }
       await this.handle.write(text);

@@ -13,7 +13,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { outputFileError } from './file-errors.js';
-import { createFolder, writeTargetOf } from './folders.js';
+import { createFolder, realPathOrResolved, writeTargetOf } from './folders.js';
 
 /** Temporary files and folders being written by this process. */
 const temporaries = new Set<string>();
@@ -58,10 +58,18 @@ export async function removedIfInterrupted<T>(path: string, work: () => Promise<
 /**
  * Writes `data` to `path`, creating missing folders. Every failure is one `autothresh.write`
  * error naming `path` (never the temporary file) and the problem, e.g.
- * `out/a.png: cannot write (permission denied)`; the temporary file is removed.
+ * `out/a.png: cannot write (permission denied)`; the temporary file is removed. With
+ * `throughLinks: false` a symbolic link at `path` is itself replaced (for files of the tool's own,
+ * such as a partial file, that nothing else should be reached through).
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const target = targetOrThrow(path);
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: { throughLinks?: boolean } = {},
+): Promise<void> {
+  const target = options.throughLinks === false
+    ? join(realPathOrResolved(dirname(path)), basename(path))
+    : targetOrThrow(path);
   const temporary = temporaryPathOf(target);
   await removedIfInterrupted(temporary, async () => {
     try {
@@ -76,10 +84,14 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   });
 }
 
-/** {@link writeTargetOf}, its failure worded as a write's: `<path>: cannot write (…)`. */
+/**
+ * The absolute real path a write to `path` lands on ({@link writeTargetOf}, then resolved as the
+ * system resolves it: `..` after a linked folder climbs from where the folder really is), its
+ * failure worded as a write's: `<path>: cannot write (symbolic link loop)`.
+ */
 function targetOrThrow(path: string): string {
   try {
-    return writeTargetOf(path);
+    return realPathOrResolved(writeTargetOf(path));
   } catch (error) {
     throw outputFileError(path, error);
   }
@@ -152,7 +164,12 @@ export async function writeFilesAtomic(
   } finally {
     for (const { temporary } of written) {
       temporaries.delete(temporary);
-      rmSync(temporary, { force: true });
+      // A temporary that could not be made (a loop, a file on the path) must not hide why.
+      try {
+        rmSync(temporary, { force: true });
+      } catch {
+        // nothing to remove
+      }
     }
   }
 }

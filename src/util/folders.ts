@@ -136,11 +136,14 @@ export function repeatedPath(paths: readonly string[]): string | undefined {
  * real path of its nearest existing ancestor followed by the rest of `path`.
  */
 export function realPathOrResolved(path: string): string {
-  let existing = resolve(path);
+  // Not resolved first, and resolved by the system's own realpath (Node's JavaScript one
+  // normalizes the text first): `link/..` is where the system takes it, the parent of the
+  // link's target, not the folder holding the link.
+  let existing = path;
   const rest: string[] = [];
   for (;;) {
     try {
-      return join(realpathSync(existing), ...rest.reverse());
+      return join(realpathSync.native(existing), ...rest.reverse());
     } catch {
       const parent = dirname(existing);
       if (parent === existing) return resolve(path);
@@ -194,7 +197,7 @@ export function realWriteTargetOf(path: string): string {
 /** The real path of the folder holding `path` (its own parent may be reached through links). */
 function realFolderOf(path: string): string {
   try {
-    return realpathSync(dirname(path));
+    return realpathSync.native(dirname(path));
   } catch {
     return dirname(resolve(path));
   }

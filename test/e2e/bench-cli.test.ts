@@ -580,6 +580,15 @@ describe('autothresh bench', () => {
       expect(into.stderr).toBe(`autothresh: option --html: ${link} lies in the input folder ` +
         `${dataset.masks}; write the report elsewhere\n`);
       expect(readdirSync(dataset.masks)).not.toContain('new.html');
+      // `..` after a linked folder climbs from the folder's real place: into the masks' parent.
+      const elsewhere = temporaryDirectory();
+      symlinkSync(dataset.images, join(elsewhere, 'pages'));
+      mkdirSync(join(elsewhere, 'masks'));
+      const climbed = `${elsewhere}/pages/../masks/r.html`; // not join(): it drops `pages/..`
+      const up = await runCli('bench', '--images', dataset.images, '--masks', dataset.masks,
+        '--methods', 'otsu', '--html', climbed);
+      expect(up.code).toBe(2);
+      expect(up.stderr).toContain('lies in the input folder');
     });
 
   it('when --data is binary (an image given by mistake) then one line says so', async () => {

@@ -73,6 +73,19 @@ describe('autothresh label', () => {
       expect(await readdir(store)).toEqual(['records.jsonl']);
     });
 
+  it('when the partial file left beside -o is a link then the link is replaced, not followed',
+    async () => {
+      const image = join(images, `${SAMPLE_NAMES[0]}.png`);
+      const out = join(root, 'partial-link.jsonl');
+      await symlink(image, `${out}.partial`);
+      const before = await readFile(image);
+      const result = await cli('label', '--images', images, '--masks', masks, '-o', out);
+      expect(result.code).toBe(0);
+      expect((await readFile(image)).equals(before)).toBe(true);
+      expect(await readLabelRecords(out)).toHaveLength(4);
+      expect((await lstat(out)).isFile()).toBe(true);
+    });
+
   it('when -o is a link to an image then exit 2: the records would replace the image',
     async () => {
       const image = join(images, `${SAMPLE_NAMES[0]}.png`);

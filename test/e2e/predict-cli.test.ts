@@ -6,6 +6,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { DEFAULT_MODEL_DIRECTORY } from '../../src/model/index.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BUILT_BIN, jsonLines, runCli, spawnBuilt, spawnCli, UNPRIVILEGED,
@@ -346,6 +347,22 @@ describe('autothresh predict outputs and inputs', () => {
         'the input');
       expect(readFileSync(input).equals(before)).toBe(true);
     });
+
+  it('when an output in --out is a link into the model folder then it is refused', async () => {
+    const root = temporaryDirectory();
+    const model = join(root, 'model');
+    cpSync(DEFAULT_MODEL_DIRECTORY, model, { recursive: true });
+    const out = join(root, 'out');
+    mkdirSync(out);
+    symlinkSync(join(model, 'weights.bin'), join(out, 'page.png'));
+    const input = await writeRaw(join(root, 'page.png'), bimodalPixels(), 40, 10, 1);
+    const before = readFileSync(join(model, 'weights.bin'));
+    const outcome = await runCli('predict', '--model', model, '--out', out, input);
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr).toContain(`${input}: output ${join(out, 'page.png')} would ` +
+      `overwrite a file of the model ${model}`);
+    expect(readFileSync(join(model, 'weights.bin')).equals(before)).toBe(true);
+  });
 
   it('when a folder holds a link to a FIFO named like an image then it is named once',
     async () => {

@@ -129,6 +129,13 @@ describe('writeFileAtomic and symbolic links, FIFOs', () => {
     symlinkSync(join('..', 'published.html'), join(root, 'out', 'link.html'));
     expect(writeTargetOf(join(root, 'out', 'link.html')))
       .toBe(join(root, 'srv', 'site', 'published.html'));
+    // A plain `..` after the linked folder lands there too, with its temporary beside it.
+    await writeFileAtomic(`${root}/out/../climbed.txt`, 'up'); // not join(): it drops `out/..`
+    expect(readFileSync(join(root, 'srv', 'site', 'climbed.txt'), 'utf8')).toBe('up');
+    expect(readdirSync(root).sort()).toEqual(['a', 'b', 'c', 'loop1', 'loop2', 'out', 'srv']);
+    // Files written as one into a looping folder: the loop is named, not a temporary file.
+    await expect(writeFilesAtomic([{ path: join(root, 'loop1', 'w.bin'), data: 'x' }]))
+      .rejects.toMatchObject({ message: expect.not.stringContaining('.tmp') });
   });
 
   it.skipIf(spawnSync('mkfifo', ['--version']).status !== 0)('when the path is a FIFO then ' +

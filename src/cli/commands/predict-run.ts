@@ -24,7 +24,7 @@ import { isLocalMethodName, LOCAL_METHODS } from '../../methods/local/index.js';
 import { parameterProblemText, resolveParams } from '../../methods/local/params.js';
 import { fileProblemAt } from '../../util/file-errors.js';
 import {
-  createFolder, realWriteTargetOf, trialProblem, tryWriteIn,
+  createFolder, inputUnder, realWriteTargetOf, trialProblem, tryWriteIn,
 } from '../../util/folders.js';
 import { debug } from '../../util/log.js';
 import { InOrder } from '../../util/in-order.js';
@@ -55,7 +55,12 @@ export async function runPredict(
     throw new AutothreshError('autothresh.noImages', 'no image to process');
   }
 
-  const outputs = assignOutputs(files, options.out);
+  // Model folders are inputs too: an output that is a link into one must not replace its files.
+  const modelFolders = options.out === undefined ? [] : [
+    (await import('../../model/index.js')).DEFAULT_MODEL_DIRECTORY,
+    ...(options.model === undefined ? [] : [options.model]),
+  ];
+  const outputs = assignOutputs(files, options.out, modelFolders);
   const table: PredictRecord[] = [];
   const failures = await processInOrder(context, files, options, {
     process: (input) => processFile(input.path, method, options, outputs.get(input)),
@@ -268,11 +273,13 @@ type OutputPlan = { path: string } | { refused: string };
  * `<out>/<input basename>.png`; a second input with the same basename gets `-2`, `-3`, …
  * An output that would replace an input file (say `--out .` next to `a.png`) is refused, and so
  * is one that would replace any existing file in the input's own folder (`a.png` beside the
- * input `a.jpg`).
+ * input `a.jpg`) or a file of a model folder (`modelFolders`). Where an output lands is found
+ * as the write finds it: through symbolic links.
  */
 function assignOutputs(
   files: readonly InputFile[],
   out: string | undefined,
+  modelFolders: readonly string[],
 ): Map<InputFile, OutputPlan> {
   const plans = new Map<InputFile, OutputPlan>();
   if (out === undefined) return plans;
@@ -287,7 +294,11 @@ function assignOutputs(
     // Where the write lands: an existing output that is a symbolic link is written through.
     const target = realWriteTargetOf(path);
     const clash = inputsByPath.get(target);
-    if (clash === undefined && dirname(file.realPath) === dirname(target) && existsSync(target)) {
+    const model = modelFolders.find((folder) => inputUnder(folder, [target]) !== undefined);
+    if (model !== undefined) {
+      plans.set(file, { refused: `output ${path} would overwrite a file of the model ${model}` });
+    } else if (clash === undefined && dirname(file.realPath) === dirname(target) &&
+      existsSync(target)) {
       // Beside the input, an existing file of that name may be another image of the user's.
       plans.set(file, { refused: `output ${path} exists beside the input (it may be another ` +
         'image); choose another --out' });
