@@ -12,15 +12,11 @@
  * exactly from them. It carries no pixels: no DRD, no local methods. Records without class
  * histograms (thresholds chosen by eye) cannot be scored and are counted as skipped.
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { constants, gunzipSync } from 'node:zlib';
-import { errorMessage } from '../errors.js';
 import { createHistogram, EIGHT_BIT_RANGE } from '../histogram/histogram.js';
 import type { Objective } from '../label/objectives.js';
 import {
-  BINARY_DATA, deviceProblem, GZIP_PROBLEM, isBinary, isGzip, isZlibError, parseLabelRecords,
-  recordReadProblem, RECORDS_TOO_LARGE, type InvalidLine,
+  GZIP_PROBLEM, parseLabelRecords, readRecordFileText, type InvalidLine,
 } from '../label/records-io.js';
 import type { LabelRecord } from '../label/schema.js';
 import { bestThresholdsOf, type InputProblem, type PreparedImage } from './inputs.js';
@@ -48,22 +44,9 @@ export async function readRecordChunks(
   file: string,
   linesPerChunk = RECORDS_PER_CHUNK,
 ): Promise<{ chunks: RecordChunk[]; problem?: InputProblem } | { problem: InputProblem }> {
-  const device = await deviceProblem(file);
-  if (device !== null) return { problem: { file, message: device } };
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    return { problem: { file, message: recordReadProblem(error) } };
-  }
-  let decoded: ReturnType<typeof decodeText>;
-  try {
-    decoded = decodeText(bytes);
-  } catch (error) {
-    return { problem: { file, message: decodeProblem(error) } };
-  }
-  if (decoded === BINARY) return { problem: { file, message: BINARY_DATA } };
-  const { text, cut } = decoded;
+  const read = await readRecordFileText(file);
+  if ('problem' in read) return { problem: { file, message: read.problem } };
+  const { text, cut } = read;
   const chunks: RecordChunk[] = [];
   const lines = text.split('\n');
   for (let start = 0; start < lines.length; start += linesPerChunk) {
@@ -82,40 +65,6 @@ export async function readRecordChunks(
 /** What is said of a gzip file cut short whose readable lines were scored. */
 export const GZIP_CUT = 'the gzip data is cut short (truncated): the lines before the cut were ' +
   'read, the rest is missing';
-
-/**
- * Why a file's bytes could not be made into text: gzip data that does not decompress
- * (truncated or corrupt), or more text than a string holds.
- */
-function decodeProblem(error: unknown): string {
-  if (isZlibError(error)) return GZIP_PROBLEM;
-  const code = (error as NodeJS.ErrnoException).code ?? '';
-  if (code === 'ERR_STRING_TOO_LONG' || error instanceof RangeError) return RECORDS_TOO_LARGE;
-  return `cannot read (${errorMessage(error)})`;
-}
-
-/** What {@link decodeText} gives for bytes that are not text (see `isBinary`). */
-const BINARY = Symbol('binary data');
-
-/**
- * UTF-8 text of a file's bytes, gunzipped first when they start with the gzip magic. gzip data
- * that ends early gives the text before the end, with `cut` set; corrupt data throws; bytes
- * that are binary data give {@link BINARY}.
- */
-function decodeText(bytes: Buffer): { text: string; cut: boolean } | typeof BINARY {
-  let data = bytes;
-  let cut = false;
-  if (isGzip(bytes)) {
-    try {
-      data = gunzipSync(bytes);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'Z_BUF_ERROR') throw error;
-      data = gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH });
-      cut = true;
-    }
-  }
-  return isBinary(data) ? BINARY : { text: data.toString('utf8'), cut };
-}
 
 /**
  * A chunk's valid records (with their line numbers) and its invalid lines, numbered as in the

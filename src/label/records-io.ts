@@ -12,9 +12,9 @@
  * keeps the valid lines and returns the invalid ones.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import type { z } from 'zod';
-import { AutothreshError, errorMessage } from '../errors.js';
+import { AutothreshError, errorMessage, type ErrorCode } from '../errors.js';
 import { specialFileKind, writeFileAtomic, writeFilesAtomic } from '../util/atomic-write.js';
 import { fileSystemProblem } from '../util/file-errors.js';
 import { repeatedPath } from '../util/folders.js';
@@ -143,28 +143,61 @@ export async function readLabelRecordsLenient(path: string): Promise<ParsedRecor
 }
 
 async function readRecordText(path: string): Promise<string> {
+  const read = await readRecordFileText(path);
+  if ('problem' in read) throw new AutothreshError(read.code, `${path}: ${read.problem}`);
+  // The strict reader takes a file whole or not at all.
+  if (read.cut) throw new AutothreshError('autothresh.dataset', `${path}: ${GZIP_PROBLEM}`);
+  return read.text;
+}
+
+/**
+ * A record file's text, gunzipped when its bytes start with the gzip magic, or why it cannot be
+ * had, in a few words (with the error code to throw it with). gzip data that ends early gives
+ * the text before the end, with `cut` set: the strict reader refuses it, the benchmark scores
+ * the lines before the cut. Refused: a device (reading /dev/zero would never end), a file that
+ * cannot be read, gzip data that does not decompress, more text than a string holds, binary
+ * data ({@link isBinary}).
+ */
+export async function readRecordFileText(
+  path: string,
+): Promise<{ text: string; cut: boolean } | { problem: string; code: ErrorCode }> {
+  const dataset = (problem: string) => ({ problem, code: 'autothresh.dataset' as const });
   const device = await deviceProblem(path);
-  if (device !== null) throw new AutothreshError('autothresh.dataset', `${path}: ${device}`);
-  let buffer: Buffer;
+  if (device !== null) return dataset(device);
+  let data: Buffer;
   try {
-    buffer = await readFile(path);
+    data = await readFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code === 'ENOENT'
-      ? 'autothresh.fileNotFound'
-      : 'autothresh.dataset';
-    throw new AutothreshError(code, `${path}: ${recordReadProblem(error)}`);
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const problem = recordReadProblem(error);
+    return missing ? { problem, code: 'autothresh.fileNotFound' } : dataset(problem);
   }
-  let bytes = buffer;
-  if (isGzip(buffer)) {
-    try {
-      bytes = gunzipSync(buffer);
-    } catch (error) {
-      const problem = isZlibError(error) ? GZIP_PROBLEM : `cannot read (${errorMessage(error)})`;
-      throw new AutothreshError('autothresh.dataset', `${path}: ${problem}`);
+  try {
+    let cut = false;
+    if (isGzip(data)) {
+      try {
+        data = gunzipSync(data);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'Z_BUF_ERROR') throw error;
+        data = gunzipSync(data, { finishFlush: constants.Z_SYNC_FLUSH });
+        cut = true;
+      }
     }
+    return isBinary(data) ? dataset(BINARY_DATA) : { text: data.toString('utf8'), cut };
+  } catch (error) {
+    return dataset(decodeProblem(error));
   }
-  if (isBinary(bytes)) throw new AutothreshError('autothresh.dataset', `${path}: ${BINARY_DATA}`);
-  return bytes.toString('utf8');
+}
+
+/**
+ * Why a file's bytes could not be made into text: gzip data that does not decompress
+ * (truncated or corrupt), or more text than a string holds.
+ */
+function decodeProblem(error: unknown): string {
+  if (isZlibError(error)) return GZIP_PROBLEM;
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  if (code === 'ERR_STRING_TOO_LONG' || error instanceof RangeError) return RECORDS_TOO_LARGE;
+  return `cannot read (${errorMessage(error)})`;
 }
 
 /** What is said of a record file whose bytes are not text (an image given by mistake). */
@@ -192,7 +225,7 @@ const BLANKS: readonly number[] = [0x20, 0x09, 0x0a, 0x0d];
  * /dev/zero could never end. A pipe (a FIFO, `<(gunzip -c x.jsonl.gz)`) is read to its end.
  * Null otherwise, also when `path` cannot be looked at (reading it then says why).
  */
-export async function deviceProblem(path: string): Promise<string | null> {
+async function deviceProblem(path: string): Promise<string | null> {
   const info = await stat(path).catch(() => null);
   if (info === null || info.isFile() || info.isDirectory() || info.isFIFO()) return null;
   return `is ${specialFileKind(info)}, not a record file`;
