@@ -10,12 +10,13 @@
  */
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { AutothreshError } from '../errors.js';
 import { specialFileKind } from '../util/atomic-write.js';
 import {
-  trialProblem, tryWriteIn, writeTargetOf, writeTargetOrSelf,
+  brokenLinkOnPath, trialProblem, tryWriteIn, writeTargetOf, writeTargetOrSelf,
 } from '../util/folders.js';
+import { NAME_MAX } from '../util/temporary-names.js';
 
 /** What the path must be: a file to create or replace, or a folder to create or write into. */
 export type OutputKind = 'file' | 'folder';
@@ -36,11 +37,39 @@ export async function outputPathProblem(path: string, kind: OutputKind): Promise
     return (await isWritable(folder)) ? null : `but ${folder} is not writable`;
   }
   if (kind === 'file' && /[/\\]$/.test(path)) return 'which ends in a slash, as a folder does';
+  let target: string;
   try {
-    return parentProblem(resolve(writeTargetOf(path)));
+    target = writeTargetOf(path);
   } catch {
     return 'which is a symbolic link loop';
   }
+  return longNameProblem(target) ?? (await brokenLinkProblem(kind === 'file' ? target : path)) ??
+    parentProblem(resolve(target));
+}
+
+/**
+ * A name in `path` longer than a file name may be ({@link NAME_MAX} bytes), which no check of
+ * the folders finds and which only the write itself would refuse, or null.
+ */
+function longNameProblem(path: string): string | null {
+  const names = resolve(path).split(sep);
+  const index = names.findIndex((name) => Buffer.byteLength(name) > NAME_MAX);
+  if (index === -1) return null;
+  const bytes = `${Buffer.byteLength(names[index])} bytes, more than the ${NAME_MAX} a name ` +
+    'may take';
+  return index === names.length - 1 ? `whose name takes ${bytes}`
+    : `in which a folder name takes ${bytes}`;
+}
+
+/**
+ * A symbolic link to nothing or a loop at `start` or a parent of it, where a write would have
+ * to create a folder (`but /x/out is a symbolic link loop`), or null. A file is written through
+ * a link to nothing (`start` is where it leads), a folder is not (`start` is the path given).
+ */
+async function brokenLinkProblem(start: string): Promise<string | null> {
+  const broken = await brokenLinkOnPath(start);
+  if (broken === null) return null;
+  return broken.level === start ? broken.what : `but ${broken.level} is ${broken.what}`;
 }
 
 /** The nearest existing parent of a path that does not exist must be a writable folder. */

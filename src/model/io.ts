@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AutothreshError } from '../errors.js';
 import { writeFilesAtomic } from '../util/atomic-write.js';
 import {
-  METADATA_FILE, MODEL_FILE, WEIGHTS_FILE, readModelFiles, type ModelJson,
+  METADATA_FILE, MODEL_FILE, WEIGHTS_FILE, readModelFiles, type ModelFiles, type ModelJson,
 } from './files.js';
 import type { ModelMetadata } from './metadata.js';
 
@@ -49,7 +49,16 @@ export async function saveModel(
 export async function loadTrainableModel(
   directory: string,
 ): Promise<{ model: tf.LayersModel; metadata: ModelMetadata }> {
-  const files = await readModelFiles(directory);
+  return trainableModelOf(await readModelFiles(directory));
+}
+
+/**
+ * A trainable tfjs model built from a model folder's files already read: each call gives a
+ * model of its own (training one leaves `files` and the others as they were).
+ */
+export async function trainableModelOf(
+  files: ModelFiles,
+): Promise<{ model: tf.LayersModel; metadata: ModelMetadata }> {
   const model = await tf.loadLayersModel(tf.io.fromMemory({
     modelTopology: files.modelJson.modelTopology as tf.io.ModelArtifacts['modelTopology'],
     weightSpecs: files.modelJson.weightsManifest[0].weights as tf.io.WeightsManifestEntry[],

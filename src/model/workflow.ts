@@ -7,7 +7,8 @@ import type { LabelRecord } from '../label/schema.js';
 import { AutothreshError } from '../errors.js';
 import { createRandom } from '../util/random.js';
 import { loadTensorflow, type BackendName } from './backend.js';
-import { saveModel, loadTrainableModel } from './io.js';
+import { readModelFiles, type ModelFiles } from './files.js';
+import { saveModel, trainableModelOf } from './io.js';
 import { DEFAULT_MODEL_DIRECTORY } from './index.js';
 import { trainModel, type EpochLog, type TrainConfig, type TrainedModel } from './train.js';
 
@@ -107,11 +108,14 @@ export async function trainAndSave(request: TrainRequest): Promise<TrainSummary>
     );
   }
 
+  // Read once, before any run: the first run's save may replace the very model every run
+  // starts from (`--init M -o M --force`).
+  const initFiles = request.init === null ? null : await readInit(request.init);
   let first: TrainedModel | undefined;
   const runScores: number[] = [];
   for (let run = 0; run < request.runs; run++) {
     const config = { ...request.config, seed: request.config.seed + run };
-    const init = request.init === null ? undefined : await loadInit(request.init);
+    const init = initFiles === null ? undefined : await initModelOf(initFiles);
     const trained = await trainModel(config, {
       train, validation, validationDescription: description, init,
       backend: tf.getBackend(), toolVersion: request.toolVersion,
@@ -166,8 +170,14 @@ function refuseSharedImages(train: readonly LabelRecord[], validation: readonly 
   }
 }
 
-async function loadInit(name: string) {
+/** The files of the model folder to fine-tune (`default`: the shipped model), read whole. */
+async function readInit(name: string): Promise<{ files: ModelFiles; name: string }> {
   const directory = name === 'default' ? DEFAULT_MODEL_DIRECTORY : name;
-  const { model, metadata } = await loadTrainableModel(directory);
-  return { model, metadata, name };
+  return { files: await readModelFiles(directory), name };
+}
+
+/** A fresh trainable copy of the model to fine-tune, for one run. */
+async function initModelOf(init: { files: ModelFiles; name: string }) {
+  const { model, metadata } = await trainableModelOf(init.files);
+  return { model, metadata, name: init.name };
 }

@@ -7,13 +7,13 @@
  * replaced and the link is kept. A target that is not a regular file (a device such as
  * /dev/null, a FIFO, a socket) is refused, never renamed over.
  */
-import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, statSync, type Stats } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { outputFileError } from './file-errors.js';
 import { createFolder, realPathOrResolved, writeTargetOf } from './folders.js';
+import { temporaryNameOf } from './temporary-names.js';
 
 /** Temporary files and folders being written by this process. */
 const temporaries = new Set<string>();
@@ -114,10 +114,12 @@ export function specialFileKind(info: Stats): string {
   return info.isFIFO() ? 'a FIFO' : info.isSocket() ? 'a socket' : 'a device';
 }
 
-/** A fresh temporary name beside `path` (hidden, with this process's id). */
+/**
+ * A fresh temporary name beside `path` (hidden, with this process's id), never longer than a
+ * file name may be (see {@link temporaryNameOf}).
+ */
 function temporaryPathOf(path: string): string {
-  const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
-  return join(dirname(path), `.${basename(path)}.${tag}.tmp`);
+  return join(dirname(path), temporaryNameOf(basename(path)));
 }
 
 /**

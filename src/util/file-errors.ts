@@ -6,6 +6,7 @@
  */
 import { basename, resolve } from 'node:path';
 import { AutothreshError, errorMessage } from '../errors.js';
+import { isTemporaryNameOf } from './temporary-names.js';
 
 /** What each error code means, in a few words. */
 const PROBLEMS: Readonly<Record<string, string>> = {
@@ -74,8 +75,10 @@ export function outputFileError(path: string, error: unknown, target = path): Au
   );
 }
 
-/** True for the temporary name `writeFileAtomic` gives `path` (`.<name>.<pid>.<hex>.tmp`). */
+/**
+ * True for the temporary name `writeFileAtomic` gives `path` (`.<name>.<pid>.<hex>.tmp`, the
+ * name shortened when it is long).
+ */
 function isTemporaryOf(candidate: string, path: string): boolean {
-  const name = basename(candidate);
-  return name.startsWith(`.${basename(path)}.`) && name.endsWith('.tmp');
+  return isTemporaryNameOf(basename(candidate), basename(path));
 }

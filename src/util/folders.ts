@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readlinkSync, realpathSync } from 'node:fs';
-import { mkdir, open, readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readlink, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileSystemProblem, isFileSystemError } from './file-errors.js';
 
@@ -90,6 +90,47 @@ export async function nearestFolder(folder: string): Promise<string> {
     level = above;
   }
   return level;
+}
+
+/** A symbolic link where a write would have to create a folder, and what is wrong with it. */
+export interface BrokenLink {
+  /** The link: `path` itself or one of its parents (absolute then). */
+  readonly level: string;
+  /** `a symbolic link loop`, or `a symbolic link to "<target>", which does not exist`. */
+  readonly what: string;
+}
+
+/**
+ * The first symbolic link, from `path` up to its nearest existing entry, that leads nowhere (a
+ * link to nothing, or a loop), or null. Creating `path` or its missing folders would fail
+ * there ("already exists", "symbolic link loop"), after the work; a trial entry, made in the
+ * nearest existing folder above, does not find it. Levels above `path` are named absolute.
+ */
+export async function brokenLinkOnPath(path: string): Promise<BrokenLink | null> {
+  let level = resolve(path);
+  for (;;) {
+    const info = await lstat(level).catch(() => null);
+    if (info !== null) {
+      if (!info.isSymbolicLink()) return null;
+      const what = await brokenLinkProblem(level);
+      if (what === null) return null;
+      return { level: level === resolve(path) ? path : level, what };
+    }
+    const parent = dirname(level);
+    if (parent === level) return null;
+    level = parent;
+  }
+}
+
+/** What is wrong with the symbolic link `link`, or null when it leads to something. */
+async function brokenLinkProblem(link: string): Promise<string | null> {
+  const code = await stat(link).then(() => null, (error: NodeJS.ErrnoException) => error.code);
+  if (code === null) return null;
+  if (code === 'ELOOP') return 'a symbolic link loop';
+  if (code !== 'ENOENT' && code !== 'ENOTDIR') return null; // the write itself says what
+  const target = await readlink(link).catch(() => null);
+  if (target === null) return 'a symbolic link to nothing';
+  return `a symbolic link to ${JSON.stringify(target)}, which does not exist`;
 }
 
 /** Why a trial entry could not be made: "no such file" in a folder that exists says more. */

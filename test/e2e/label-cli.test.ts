@@ -99,6 +99,24 @@ describe('autothresh label', () => {
       expect((await readFile(image)).equals(before)).toBe(true);
     });
 
+  it('when -o lies in a link to nothing or a loop then exit 2 before any image is labelled',
+    async () => {
+      const place = join(root, 'broken-links');
+      await mkdir(place);
+      await symlink(join(place, 'nowhere'), join(place, 'dangling'));
+      await symlink('loop', join(place, 'loop'));
+      const nothing = `a symbolic link to ${JSON.stringify(join(place, 'nowhere'))}, which does ` +
+        'not exist';
+      for (const [folder, what] of [['dangling', nothing], ['loop', 'a symbolic link loop']]) {
+        const out = join(place, folder, 'x.jsonl');
+        const result = await cli('label', '--images', images, '--masks', masks, '-o', out);
+        expect(result.code).toBe(2);
+        expect(result.stderr).toBe('autothresh: option --out: expected a file to write, ' +
+          `received ${JSON.stringify(out)}, but ${join(place, folder)} is ${what}\n`);
+      }
+      expect((await readdir(place)).sort()).toEqual(['dangling', 'loop']);
+    });
+
   it('when a mask is missing or broken then reports the file, skips it and exits 1', async () => {
     const brokenImages = join(root, 'broken', 'images');
     const brokenMasks = join(root, 'broken', 'masks');
@@ -809,8 +827,9 @@ describe('autothresh synth', () => {
       await symlink(join(own, 'nowhere'), join(own, 'dangling'));
       const dangling = await cli('synth', '-n', '1', '-o', join(own, 'dangling'));
       expect(dangling.code).toBe(2);
-      expect(dangling.stderr).toBe(`autothresh: ${join(own, 'dangling')}: is a symbolic link ` +
-        'to nothing\n');
+      expect(dangling.stderr).toBe('autothresh: option --out: expected a folder to write into, ' +
+        `received ${JSON.stringify(join(own, 'dangling'))}, a symbolic link to ` +
+        `${JSON.stringify(join(own, 'nowhere'))}, which does not exist\n`);
       await rm(own, { recursive: true, force: true });
     });
 

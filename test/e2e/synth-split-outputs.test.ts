@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,29 @@ describe('autothresh dataset split -o', () => {
     expect(result.stderr.match(/cannot write/g)).toHaveLength(1);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
+
+  it('when -o is, or lies in, a link to nothing or a loop then exits 2 before reading',
+    async () => {
+      const place = join(root, 'links');
+      await mkdir(place);
+      await symlink(join(place, 'nowhere'), join(place, 'dangling'));
+      await symlink('loop', join(place, 'loop'));
+      const nothing = `a symbolic link to ${JSON.stringify(join(place, 'nowhere'))}, which does ` +
+        'not exist';
+      for (const [out, problem] of [
+        ['dangling', nothing], ['dangling/splits', `but ${join(place, 'dangling')} is ${nothing}`],
+        ['loop', 'which is a symbolic link loop'],
+        ['loop/splits', `but ${join(place, 'loop')} is a symbolic link loop`],
+      ]) {
+        // A missing input shows the output is refused first, before any record is read.
+        const result = await runCli('dataset', 'split', join(place, 'missing.jsonl'), '-o',
+          join(place, out));
+        expect(result.code, out).toBe(2);
+        expect(result.stderr).toBe('autothresh: option --out: expected a folder to write into, ' +
+          `received ${JSON.stringify(join(place, out))}, ${problem}\n`);
+      }
+      expect((await readdir(place)).sort()).toEqual(['dangling', 'loop']);
+    });
 
   it('when an output file of the split is a folder then exits 2 before writing any', async () => {
     const out = join(root, 'sp2');

@@ -131,6 +131,28 @@ describe('autothresh train (built binary): usage errors exit 2 before training',
       'FIFO, not a file the model can replace; remove it or choose another folder\n');
   });
 
+  it('when --out is, or lies in, a link to nothing or a loop then exit 2 before training',
+    async () => {
+      const place = join(folder, 'links');
+      await mkdir(place);
+      await symlink(join(place, 'nowhere'), join(place, 'dangling'));
+      await symlink('loop', join(place, 'loop'));
+      const nothing = `a symbolic link to ${JSON.stringify(join(place, 'nowhere'))}, which does ` +
+        'not exist';
+      const dangling = join(place, 'dangling');
+      const loop = join(place, 'loop');
+      for (const [model, problem] of [
+        [dangling, `${dangling} is ${nothing}`],
+        [join(dangling, 'm'), `cannot write ${join(dangling, 'm')} (${dangling} is ${nothing})`],
+        [loop, `${loop} is a symbolic link loop`],
+        [join(loop, 'm'), `cannot write ${join(loop, 'm')} (${loop} is a symbolic link loop)`],
+      ]) {
+        const result = await runCli('train', '--data', data, '-o', model, ...SHORT);
+        expect(result.code, model).toBe(2);
+        expect(result.stderr).toBe(`autothresh: option --out: ${problem}\n`);
+      }
+    });
+
   it('when --temperature is 0,0 then exit 2 says temperatures must be > 0', () => {
     const result = spawnCli('train', '--data', data, '-o', out, '--temperature', '0,0');
     expect(result.code).toBe(2);

@@ -61,6 +61,43 @@ describe('outputPathProblem', () => {
       .toBe(`but ${file} is a file, not a folder`);
   });
 
+  it('when a folder would be made through a link to nothing or a loop then it names the link',
+    async () => {
+      const { root } = place();
+      const dangling = join(root, 'dangling');
+      const loop = join(root, 'loop');
+      symlinkSync(join(root, 'nowhere'), dangling);
+      symlinkSync('loop', loop);
+      const nothing = `a symbolic link to ${JSON.stringify(join(root, 'nowhere'))}, which does ` +
+        'not exist';
+      expect(await outputPathProblem(join(dangling, 'x.jsonl'), 'file'))
+        .toBe(`but ${dangling} is ${nothing}`);
+      expect(await outputPathProblem(join(dangling, 'splits'), 'folder'))
+        .toBe(`but ${dangling} is ${nothing}`);
+      expect(await outputPathProblem(dangling, 'folder')).toBe(nothing);
+      expect(await outputPathProblem(join(loop, 'r.html'), 'file'))
+        .toBe(`but ${loop} is a symbolic link loop`);
+      expect(await outputPathProblem(join(loop, 'splits'), 'folder'))
+        .toBe(`but ${loop} is a symbolic link loop`);
+      expect(await outputPathProblem(loop, 'folder')).toBe('which is a symbolic link loop');
+      // A file is written through a link to nothing: where it leads is checked instead.
+      expect(await outputPathProblem(dangling, 'file')).toBeNull();
+      symlinkSync(join(dangling, 'x.html'), join(root, 'via'));
+      expect(await outputPathProblem(join(root, 'via'), 'file'))
+        .toBe(`but ${dangling} is ${nothing}`);
+    });
+
+  it('when a name in the path is longer than 255 bytes then it says so; 255 bytes are fine',
+    async () => {
+      const { root } = place();
+      const longest = `${'€'.repeat(83)}.jsonl`; // 255 bytes
+      expect(await outputPathProblem(join(root, longest), 'file')).toBeNull();
+      expect(await outputPathProblem(join(root, `${longest}.partial`), 'file'))
+        .toBe('whose name takes 263 bytes, more than the 255 a name may take');
+      expect(await outputPathProblem(join(root, 'x'.repeat(256), 'splits'), 'folder'))
+        .toBe('in which a folder name takes 256 bytes, more than the 255 a name may take');
+    });
+
   const asRoot = process.getuid?.() === 0;
   const unwritable = 'when the folder cannot be written then it names it (not as root)';
   it.skipIf(asRoot)(unwritable, async () => {

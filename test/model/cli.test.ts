@@ -70,6 +70,29 @@ describe('autothresh train', () => {
     expect(forced.code).toBe(0);
   });
 
+  it('when --init and --out are one folder then every run starts from the model as it was',
+    async () => {
+      const base = join(folder, 'in-place-base');
+      const made = await runCli('train', '--data', data, '-o', base, ...TINY);
+      expect(made.code, made.stderr).toBe(0);
+      const same = join(folder, 'in-place');
+      await cp(base, same, { recursive: true });
+      const options = ['--data', data, '--runs', '2', '--epochs', '2', '--batch-size', '8',
+        '--backend', 'cpu', '--val-split', '0.3', '--json'];
+      const apart = await runCli('train', ...options, '--init', base, '-o', join(folder, 'apart'));
+      const inPlace = await runCli('train', ...options, '--init', same, '-o', same, '--force');
+      expect(inPlace.code, inPlace.stderr).toBe(0);
+      // The second run's losses show where it started: from the first run's save, if re-read.
+      const losses = (stderr: string) => [...stderr.matchAll(/epoch \d+\/\d+ +loss (\S+)/g)]
+        .map((match) => match[1]);
+      expect(losses(inPlace.stderr)).toHaveLength(4);
+      expect(losses(inPlace.stderr)).toEqual(losses(apart.stderr));
+      expect(JSON.parse(inPlace.stdout).runScores).toEqual(JSON.parse(apart.stdout).runScores);
+      const weights = await readFile(join(same, 'weights.bin'));
+      expect(weights.equals(await readFile(join(folder, 'apart', 'weights.bin')))).toBe(true);
+      expect(weights.equals(await readFile(join(base, 'weights.bin')))).toBe(false);
+    });
+
   it('when --val holds images of --data then it is a usage error',
     async () => {
       const same = await runCli(

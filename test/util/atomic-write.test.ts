@@ -3,11 +3,14 @@ import {
   chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeFileAtomic, writeFilesAtomic } from '../../src/util/atomic-write.js';
 import { outputFileError } from '../../src/util/file-errors.js';
 import { createFolder, writeTargetOf } from '../../src/util/folders.js';
+import {
+  isTemporaryNameOf, NAME_MAX, temporaryNameOf,
+} from '../../src/util/temporary-names.js';
 import { UNPRIVILEGED } from '../helpers/cli.js';
 import { temporaryDirectory } from '../helpers/images.js';
 
@@ -169,6 +172,52 @@ describe('outputFileError', () => {
     expect(outputFileError('out/a.png', new Error('encoder\nfailed')).message)
       .toBe('out/a.png: cannot write (encoder failed)');
   });
+});
+
+describe('temporary files of long names', () => {
+  /** Names of 250 ASCII bytes, and of 2-, 3- and 4-byte UTF-8 characters up to 255 bytes. */
+  const LONG_NAMES = [
+    'a'.repeat(246) + '.txt', 'é'.repeat(127), '€'.repeat(85), `${'😀'.repeat(63)}abc`,
+  ];
+
+  it('when a name is near 255 bytes then the temporary name fits, whole characters only', () => {
+    for (const name of LONG_NAMES) {
+      const temporary = temporaryNameOf(name);
+      expect(Buffer.byteLength(temporary), name).toBeLessThanOrEqual(NAME_MAX);
+      expect(Buffer.from(temporary).toString()).toBe(temporary); // no character cut in two
+      expect(temporary).toMatch(/^\..+\.\d+\.[0-9a-f]{8}\.tmp$/);
+      expect(name.startsWith(temporary.slice(1).replace(/\.\d+\.[0-9a-f]{8}\.tmp$/, '')))
+        .toBe(true);
+      expect(temporaryNameOf(name)).not.toBe(temporary);
+      expect(isTemporaryNameOf(temporary, name)).toBe(true);
+      expect(isTemporaryNameOf(temporary, 'x.png')).toBe(false);
+      // A file named after it (label's `<name>.partial`) counts as the file's own too.
+      expect(isTemporaryNameOf(temporaryNameOf(`${name}.partial`), name)).toBe(true);
+    }
+    expect(temporaryNameOf('a.png')).toMatch(/^\.a\.png\.\d+\.[0-9a-f]{8}\.tmp$/);
+  });
+
+  it('when a name is near 255 bytes then writeFileAtomic and writeFilesAtomic write it',
+    async () => {
+      const root = temporaryDirectory();
+      for (const name of LONG_NAMES) {
+        await writeFileAtomic(join(root, name), `one ${name}`);
+        expect(readFileSync(join(root, name), 'utf8')).toBe(`one ${name}`);
+      }
+      await writeFilesAtomic(LONG_NAMES.map((name) => ({ path: join(root, name), data: name })));
+      for (const name of LONG_NAMES) expect(readFileSync(join(root, name), 'utf8')).toBe(name);
+      expect(readdirSync(root).sort()).toEqual([...LONG_NAMES].sort());
+    });
+
+  it('when the failing call was about a shortened temporary then only the target is named',
+    () => {
+      const path = join('out', 'b'.repeat(250));
+      const error = Object.assign(new Error('ENOSPC: no space'), {
+        code: 'ENOSPC', syscall: 'write', path: join('out', temporaryNameOf(basename(path))),
+      });
+      expect(outputFileError(path, error).message)
+        .toBe(`${path}: cannot write (no space left on the device)`);
+    });
 });
 
 describe('writeFileAtomic when the process is interrupted', () => {

@@ -10,7 +10,7 @@ import { AutothreshError, errorMessage } from '../../errors.js';
 import { specialFileKind } from '../../util/atomic-write.js';
 import { fileSystemProblem } from '../../util/file-errors.js';
 import {
-  inputUnder, realPathOrResolved, realWriteTargetOf, trialProblem, tryWriteIn,
+  brokenLinkOnPath, inputUnder, realPathOrResolved, realWriteTargetOf, trialProblem, tryWriteIn,
 } from '../../util/folders.js';
 import type { CliContext } from '../io.js';
 import { optionTypes, parseDecimal, parseOptions } from '../options.js';
@@ -289,13 +289,29 @@ async function checkOut({ out, force, data, val }: TrainOptions): Promise<void> 
       'default model, which predict uses; choose another folder');
   }
   await checkModelFiles(out, [...data, ...(val ?? [])], DEFAULT_MODEL_DIRECTORY);
+  await checkOutFolder(out, force);
+}
+
+/** Throws `autothresh.usage`: `option --out: <problem>`. */
+function refuse(problem: string): never {
+  throw new AutothreshError('autothresh.usage', `option --out: ${problem}`);
+}
+
+/**
+ * `--out` is a folder (empty, or `force`) or can be made one, and a trial entry can be made
+ * there; a symbolic link to nothing or a loop, at `out` or above it, is refused (the model
+ * folder would be made through it, which fails only once the model is trained).
+ */
+async function checkOutFolder(out: string, force: boolean | undefined): Promise<void> {
+  const broken = await brokenLinkOnPath(out);
+  if (broken !== null) {
+    refuse(broken.level === out ? `${out} is ${broken.what}`
+      : `cannot write ${out} (${broken.level} is ${broken.what})`);
+  }
   let existing = out;
   while (dirname(existing) !== existing && (await stat(existing).catch(() => null)) === null) {
     existing = dirname(existing);
   }
-  const refuse = (problem: string): never => {
-    throw new AutothreshError('autothresh.usage', `option --out: ${problem}`);
-  };
   const isFolder = await stat(existing).then((info) => info.isDirectory(), () => false);
   if (existing === out) {
     if (!isFolder) refuse(`${out} is a file, not a folder`);

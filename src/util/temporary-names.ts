@@ -1,0 +1,52 @@
+/**
+ * Names of the temporary files that atomic writes make beside their targets:
+ * `.<name>.<pid>.<hex>.tmp`, hidden, and fresh for each write (the process id and random hex).
+ *
+ * A file name may hold at most {@link NAME_MAX} bytes, so a target whose name is close to that
+ * would have a temporary name that is too long, and the write would fail at its very end. The
+ * target's name is then shortened in the temporary name, to whole UTF-8 characters, until it
+ * fits; the process id and random hex keep it unique.
+ */
+import { randomBytes } from 'node:crypto';
+
+/** Most bytes in one file name (Linux's NAME_MAX, and that of most file systems). */
+export const NAME_MAX = 255;
+
+/** A fresh temporary name for a file named `name` (not a path). */
+export function temporaryNameOf(name: string): string {
+  return withTail(name, `.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * True for a temporary name (`.<stem>.<pid>.<hex>.tmp`) of the file `name`, or of a file named
+ * after it (`<name>.partial`), or the same shortened by {@link temporaryNameOf}.
+ */
+export function isTemporaryNameOf(candidate: string, name: string): boolean {
+  const tail = /\.\d+\.[0-9a-f]{8}\.tmp$/.exec(candidate)?.[0];
+  if (tail === undefined || !candidate.startsWith('.')) return false;
+  const stem = candidate.slice(1, candidate.length - tail.length);
+  if (stem === name || stem.startsWith(`${name}.`)) return true;
+  // Shortened, which only a name within a character (4 bytes) of NAME_MAX is: a start of `name`.
+  return stem !== '' && name.startsWith(stem) && Buffer.byteLength(candidate) > NAME_MAX - 4;
+}
+
+/** `.<name><tail>`, the name shortened as much as needed to keep it within NAME_MAX bytes. */
+function withTail(name: string, tail: string): string {
+  return `.${truncatedToBytes(name, NAME_MAX - 1 - Buffer.byteLength(tail))}${tail}`;
+}
+
+/**
+ * The longest start of `text` that takes at most `maxBytes` bytes in UTF-8: whole characters
+ * only, never a part of one.
+ */
+export function truncatedToBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let bytes = 0;
+  let end = 0;
+  for (const character of text) {
+    bytes += Buffer.byteLength(character);
+    if (bytes > maxBytes) break;
+    end += character.length;
+  }
+  return text.slice(0, end);
+}
