@@ -6,7 +6,9 @@
  * the run has them), so parsing runs in parallel too. Line numbers are kept, so an invalid line
  * is reported as `file:line: field: problem` and the other lines are still scored. A gzip file
  * cut short is treated like a plain file cut short: the lines before the cut are scored, and the
- * cut is reported (the line it falls in is invalid, as in a plain file).
+ * cut is reported (the line it falls in is invalid, as in a plain file). gzip data followed by
+ * trailing garbage is read as `gzip -d` reads it: the lines before the garbage are scored, and
+ * the garbage is reported.
  *
  * A record carries its histogram and its two class histograms: every global method is scored
  * exactly from them. It carries no pixels: no DRD, no local methods. Records without class
@@ -16,7 +18,7 @@ import { basename } from 'node:path';
 import { createHistogram, EIGHT_BIT_RANGE } from '../histogram/histogram.js';
 import type { Objective } from '../label/objectives.js';
 import {
-  GZIP_PROBLEM, parseLabelRecords, readRecordFileText, type InvalidLine,
+  GZIP_PROBLEM, GZIP_TRAILING, parseLabelRecords, readRecordFileText, type InvalidLine,
 } from '../label/records-io.js';
 import type { LabelRecord } from '../label/schema.js';
 import { bestThresholdsOf, type InputProblem, type PreparedImage } from './inputs.js';
@@ -37,8 +39,8 @@ export const RECORDS_PER_CHUNK = 256;
 
 /**
  * Reads a record file and cuts it into chunks; an unreadable file or one without a single
- * record becomes a problem instead. A gzip file cut short gives the chunks of the lines before
- * the cut and a problem.
+ * record becomes a problem instead. A gzip file cut short, or followed by trailing garbage,
+ * gives the chunks of the lines before the cut (or the garbage) and a problem.
  */
 export async function readRecordChunks(
   file: string,
@@ -46,7 +48,7 @@ export async function readRecordChunks(
 ): Promise<{ chunks: RecordChunk[]; problem?: InputProblem } | { problem: InputProblem }> {
   const read = await readRecordFileText(file);
   if ('problem' in read) return { problem: { file, message: read.problem } };
-  const { text, cut } = read;
+  const { text, cut, trailing } = read;
   const chunks: RecordChunk[] = [];
   const lines = text.split('\n');
   for (let start = 0; start < lines.length; start += linesPerChunk) {
@@ -54,9 +56,9 @@ export async function readRecordChunks(
     const count = part.reduce((sum, line) => sum + (line.trim() === '' ? 0 : 1), 0);
     if (count > 0) chunks.push({ file, text: part.join('\n'), firstLine: start + 1, lines: count });
   }
-  if (cut) {
+  if (cut || trailing) {
     if (chunks.length === 0) return { problem: { file, message: GZIP_PROBLEM } };
-    return { chunks, problem: { file, message: GZIP_CUT } };
+    return { chunks, problem: { file, message: cut ? GZIP_CUT : GZIP_TRAILING_IGNORED } };
   }
   if (chunks.length === 0) return { problem: { file, message: 'no records in this file' } };
   return { chunks };
@@ -65,6 +67,10 @@ export async function readRecordChunks(
 /** What is said of a gzip file cut short whose readable lines were scored. */
 export const GZIP_CUT = 'the gzip data is cut short (truncated): the lines before the cut were ' +
   'read, the rest is missing';
+
+/** What is said of gzip data followed by trailing garbage whose readable lines were scored. */
+export const GZIP_TRAILING_IGNORED = `${GZIP_TRAILING}: the lines before it were read, the ` +
+  'trailing data ignored';
 
 /**
  * A chunk's valid records (with their line numbers) and its invalid lines, numbered as in the
@@ -141,6 +147,8 @@ export function preparedFromRecord(
       bestThreshold: bestThresholds[record.polarity],
       bestThresholds,
       histogram: record.histogram,
+      // Crops and variants share their image's digest without being that image.
+      ...(record.augmentation === undefined ? { imageSha256: record.imageSha256 } : {}),
     },
     histogram: createHistogram(record.histogram, record.valueRange ?? EIGHT_BIT_RANGE),
     classes,

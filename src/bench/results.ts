@@ -44,6 +44,12 @@ export interface BenchImage {
   histogram: number[];
   /** Where the pixels are, for image input (the HTML gallery re-reads them). */
   files?: { image: string; mask: string; roi?: string };
+  /**
+   * SHA-256 of the original image's file (as `label` records it), to find one image given
+   * twice: that of an `--images` image or of a record of a whole image; absent for a crop or
+   * variant (a record with `augmentation`).
+   */
+  imageSha256?: string;
 }
 
 /** The result of one method on one image. */

@@ -32,6 +32,7 @@ import { qualifyGroupNames, recordGroupNames } from './datasets.js';
 import { listPairs, type ImageSource, type InputProblem, type PairInput } from './inputs.js';
 import { checkLocalParams, selectMethods } from './methods.js';
 import { createBenchPool, type BenchPool } from './pool.js';
+import { repeatedImagesNote, type InputImages } from './duplicates.js';
 import { duplicateIdLines, readRecordChunks, type RecordChunk } from './records.js';
 import type { BenchImage, BenchResult, ImageResult, MethodSpec } from './results.js';
 import { summarize, type SummaryOptions } from './summary.js';
@@ -396,8 +397,9 @@ async function scoreInputs(
       imageSources.push(inputs.pairSources[index]);
     }
   });
-  const fromFiles = inputs.files.map(({ file }, index) =>
+  const located = inputs.files.map(({ file }, index) =>
     recordsOfFile(file, fileOutcomes[index], failures, notes));
+  const fromFiles = located.map(({ items }) => items);
   const localMethods = settings.methods.filter((method) => method.kind === 'local');
   if (localMethods.length > 0 && fromFiles.some((items) => items.length > 0)) {
     const names = localMethods.map((method) => method.name).join(', ');
@@ -405,17 +407,44 @@ async function scoreInputs(
     notes.push(`local methods (${names}) need pixels: not run on records${empty}`);
   }
   nameDatasets(inputs, { items: fromImages, sources: imageSources }, fromFiles, notes);
+  const repeated = repeatedImagesNote(
+    scoredInputs(inputs, { items: fromImages, sources: imageSources }, located));
+  if (repeated !== null) notes.push(repeated);
   const fromRecords = fromFiles.flat();
   return { scored: [...fromImages, ...fromRecords], records: fromRecords.length, failures };
 }
 
-/** A file's scored records in line order; invalid lines and repeated ids become failures. */
+/**
+ * The scored images of every input, each `--images` source then each `--data` file, with where
+ * each image comes from (its file, or `file:line` for a record).
+ */
+function scoredInputs(
+  inputs: Inputs,
+  fromImages: { items: readonly ScoredImage[]; sources: readonly number[] },
+  fromFiles: readonly { items: readonly ScoredImage[]; lines: readonly number[] }[],
+): InputImages[] {
+  const bySource = inputs.sources.map((): BenchImage[] => []);
+  fromImages.items.forEach(({ image }, index) => bySource[fromImages.sources[index]].push(image));
+  const images = bySource.map((list) => ({
+    images: list, where: (index: number) => list[index].files?.image ?? list[index].source,
+  }));
+  const records = fromFiles.map(({ items, lines }, file) => ({
+    images: items.map((item) => item.image),
+    where: (index: number) => `${inputs.files[file].file}:${lines[index]}`,
+  }));
+  return [...images, ...records];
+}
+
+/**
+ * A file's scored records in line order, with their line numbers; invalid lines and repeated
+ * ids become failures.
+ */
 function recordsOfFile(
   file: string,
   outcomes: readonly RecordChunkOutcome[],
   failures: InputProblem[],
   notes: string[],
-): ScoredImage[] {
+): { items: ScoredImage[]; lines: number[] } {
   const skipped = outcomes.reduce((sum, outcome) => sum + outcome.skipped, 0);
   if (skipped > 0) {
     notes.push(`${file}: ${counted(skipped, 'record')} without class histograms skipped`);
@@ -438,7 +467,8 @@ function recordsOfFile(
     failures.push({ file, message: `… and ${counted(more, 'more invalid line')}`, count: more });
   }
   const dropped = new Set(duplicates.map(({ line }) => line));
-  return scored.filter(({ line }) => !dropped.has(line)).map(({ item }) => item);
+  const kept = scored.filter(({ line }) => !dropped.has(line));
+  return { items: kept.map(({ item }) => item), lines: kept.map(({ line }) => line) };
 }
 
 async function scoreAllPairs(

@@ -16,7 +16,7 @@
  * masks and the one used.
  */
 import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readlink, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { AutothreshError } from '../errors.js';
 import { hasImageExtension, IMAGE_EXTENSIONS } from '../image/formats.js';
@@ -50,7 +50,10 @@ export interface FoundPairs {
   warnings: string[];
 }
 
-/** Pairs every image of `imagesDir` with its mask in `masksDir`, listing images without one. */
+/**
+ * Pairs every image of `imagesDir` with its mask in `masksDir`, listing images without one
+ * (`no mask named H01.* in <masks>`; a symbolic link to nothing as the broken link it is).
+ */
 export async function findPairs(imagesDir: string, masksDir: string): Promise<FoundPairs> {
   const [imageListing, maskListing] = await Promise.all([
     listImageFiles(imagesDir), listImageFiles(masksDir),
@@ -69,18 +72,38 @@ export async function findPairs(imagesDir: string, masksDir: string): Promise<Fo
     problems.push({ file: masksDir, message: 'no image files in this folder' });
     return { pairs, problems, warnings, unpaired: imageListing.files.length };
   }
+  const unpaired: { id: string; imagePath: string }[] = [];
   for (const file of imageListing.files) {
     const id = stemOf(file);
     const imagePath = join(imagesDir, file);
     const candidates = maskCandidates(id, masksByStem);
     if (candidates.length === 0) {
-      problems.push({ file: imagePath, message: `no mask named ${id}.* in ${masksDir}` });
+      unpaired.push({ id, imagePath });
       continue;
     }
     if (candidates.length > 1) warnings.push(choiceWarning(imagePath, masksDir, candidates));
     pairs.push({ id, imagePath, maskPath: join(masksDir, candidates[0].file) });
   }
+  // Looked at all at once, as the listing follows links.
+  const messages = await Promise.all(unpaired.map(async ({ id, imagePath }) =>
+    await brokenLinkProblem(imagePath) ?? `no mask named ${id}.* in ${masksDir}`));
+  unpaired.forEach(({ imagePath }, index) => {
+    problems.push({ file: imagePath, message: messages[index] });
+  });
   return { pairs, problems, warnings, unpaired: problems.length };
+}
+
+/**
+ * `broken symbolic link (to <target>)` when `path` is a symbolic link to nothing (what a file
+ * that git-annex or LFS has not fetched looks like), else null: an image without a mask is
+ * reported as the broken link it is, which no mask would make readable.
+ */
+async function brokenLinkProblem(path: string): Promise<string | null> {
+  const missing = await stat(path).then(() => false,
+    (error: NodeJS.ErrnoException) => error.code === 'ENOENT');
+  if (!missing) return null;
+  const target = await readlink(path).catch(() => null);
+  return target === null ? null : `broken symbolic link (to ${target})`;
 }
 
 /** A mask file that matches an image, and which name pattern it matched (index in suffixes). */

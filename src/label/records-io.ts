@@ -12,7 +12,7 @@
  * keeps the valid lines and returns the invalid ones.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { constants, gunzipSync, gzipSync } from 'node:zlib';
+import { constants, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import type { z } from 'zod';
 import { AutothreshError, errorMessage, type ErrorCode } from '../errors.js';
 import { specialFileKind, writeFileAtomic, writeFilesAtomic } from '../util/atomic-write.js';
@@ -147,20 +147,35 @@ async function readRecordText(path: string): Promise<string> {
   if ('problem' in read) throw new AutothreshError(read.code, `${path}: ${read.problem}`);
   // The strict reader takes a file whole or not at all.
   if (read.cut) throw new AutothreshError('autothresh.dataset', `${path}: ${GZIP_PROBLEM}`);
+  if (read.trailing) {
+    throw new AutothreshError('autothresh.dataset', `${path}: ${GZIP_TRAILING}; no record was ` +
+      'used (gzip -dc recovers the records before it)');
+  }
   return read.text;
+}
+
+/** A record file's text, and whether its gzip data was cut short or followed by garbage. */
+export interface RecordFileText {
+  text: string;
+  /** The gzip data ends early: `text` holds what came before the end. */
+  cut: boolean;
+  /** Data that does not decompress follows the gzip data: `text` holds what came before it. */
+  trailing: boolean;
 }
 
 /**
  * A record file's text, gunzipped when its bytes start with the gzip magic, or why it cannot be
  * had, in a few words (with the error code to throw it with). gzip data that ends early gives
- * the text before the end, with `cut` set: the strict reader refuses it, the benchmark scores
- * the lines before the cut. Refused: a device (reading /dev/zero would never end), a file that
- * cannot be read, gzip data that does not decompress, more text than a string holds, binary
- * data ({@link isBinary}).
+ * the text before the end, with `cut` set; gzip data followed by data that does not decompress
+ * (trailing garbage, a corrupt later member) gives the text of the members before it, with
+ * `trailing` set, as `gzip -d` does ({@link gunzipMembers}). The strict reader refuses both,
+ * the benchmark scores the lines it has. Refused: a device (reading /dev/zero would never end),
+ * a file that cannot be read, gzip data whose first member does not decompress, more text than
+ * a string holds, binary data ({@link isBinary}).
  */
 export async function readRecordFileText(
   path: string,
-): Promise<{ text: string; cut: boolean } | { problem: string; code: ErrorCode }> {
+): Promise<RecordFileText | { problem: string; code: ErrorCode }> {
   const dataset = (problem: string) => ({ problem, code: 'autothresh.dataset' as const });
   const device = await deviceProblem(path);
   if (device !== null) return dataset(device);
@@ -173,20 +188,131 @@ export async function readRecordFileText(
     return missing ? { problem, code: 'autothresh.fileNotFound' } : dataset(problem);
   }
   try {
-    let cut = false;
-    if (isGzip(data)) {
-      try {
-        data = gunzipSync(data);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'Z_BUF_ERROR') throw error;
-        data = gunzipSync(data, { finishFlush: constants.Z_SYNC_FLUSH });
-        cut = true;
-      }
-    }
-    return isBinary(data) ? dataset(BINARY_DATA) : { text: data.toString('utf8'), cut };
+    const read = isGzip(data) ? gunzipMembers(data) : { data, cut: false, trailing: false };
+    if (isBinary(read.data)) return dataset(BINARY_DATA);
+    return { text: read.data.toString('utf8'), cut: read.cut, trailing: read.trailing };
   } catch (error) {
     return dataset(decodeProblem(error));
   }
+}
+
+/** Decompressed gzip data, and how the compressed data ended. */
+interface Gunzipped {
+  data: Buffer;
+  /** The last member is cut short: `data` ends where the compressed data does. */
+  cut: boolean;
+  /** Data that does not decompress follows the last whole member; it was left out. */
+  trailing: boolean;
+}
+
+/**
+ * Decompresses gzip data member after member, as `gzip -d` does: zero bytes after the last
+ * member are padding, ignored; any other data after it, which does not start a member or
+ * starts one that does not decompress, is left out (`trailing`), and a member cut short gives
+ * its text before the cut (`cut`). Throws zlib's error when the first member does not
+ * decompress. Whole files take one call; only a file that fails it is walked member by member.
+ */
+function gunzipMembers(data: Buffer): Gunzipped {
+  try {
+    // zlib reads members one after the other and stops, without an error, at a zero byte.
+    const { buffer, engine } = gunzipSync(data, { info: true }) as unknown as ZlibInfo;
+    return { data: buffer, cut: false, trailing: !onlyZeros(data.subarray(engine.bytesWritten)) };
+  } catch (error) {
+    if (!isZlibError(error)) throw error;
+  }
+  const parts: Buffer[] = [];
+  const done = (cut: boolean, trailing: boolean) =>
+    ({ data: Buffer.concat(parts), cut, trailing });
+  for (let offset = 0; offset < data.length;) {
+    const rest = data.subarray(offset);
+    if (!startsMember(rest)) return done(false, !onlyZeros(rest));
+    const member = decodeMember(rest);
+    if ('error' in member) {
+      if (offset === 0) throw member.error;
+      return done(false, true);
+    }
+    parts.push(member.data);
+    if (member.length === undefined) return done(true, false);
+    offset += member.length;
+  }
+  return done(false, false);
+}
+
+/** zlib's result with `info: true`: the output, and how many input bytes the engine read. */
+interface ZlibInfo {
+  buffer: Buffer;
+  engine: { bytesWritten: number };
+}
+
+/**
+ * The first gzip member of `bytes`, decompressed and checked (CRC and size), with its length in
+ * bytes; a member cut short gives its text before the cut, without a length; a member that
+ * does not decompress (corrupt, or cut short and corrupt) gives zlib's error. Other errors
+ * (more text than a buffer holds) are thrown.
+ */
+function decodeMember(bytes: Buffer): { data: Buffer; length?: number } | { error: unknown } {
+  try {
+    const length = memberLength(bytes);
+    if (length !== null && length <= bytes.length) {
+      return { data: gunzipSync(bytes.subarray(0, length)), length };
+    }
+  } catch (error) {
+    if (!isZlibError(error)) throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'Z_BUF_ERROR') return { error };
+  }
+  try {
+    return { data: gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }) };
+  } catch (error) {
+    if (!isZlibError(error)) throw error;
+    return { error };
+  }
+}
+
+/**
+ * The length in bytes of the gzip member at the start of `bytes` (RFC 1952: header, deflate
+ * data, 8-byte trailer), or null when its header is cut short. Throws zlib's error when its
+ * deflate data is cut short (`Z_BUF_ERROR`) or corrupt. The member itself is not checked.
+ */
+function memberLength(bytes: Buffer): number | null {
+  const header = headerLength(bytes);
+  if (header === null) return null;
+  const raw = inflateRawSync(bytes.subarray(header), { info: true }) as unknown as ZlibInfo;
+  return header + raw.engine.bytesWritten + 8;
+}
+
+/** Header flags (RFC 1952): a CRC of the header, extra field, file name, comment. */
+const FHCRC = 2;
+const FEXTRA = 4;
+const FNAME = 8;
+const FCOMMENT = 16;
+
+/** The length of the gzip header at the start of `bytes`, or null when it is cut short. */
+function headerLength(bytes: Uint8Array): number | null {
+  if (bytes.length < 10) return null;
+  const flags = bytes[3];
+  let at = 10;
+  if ((flags & FEXTRA) !== 0) {
+    if (bytes.length < at + 2) return null;
+    at += 2 + (bytes[at] | (bytes[at + 1] << 8));
+  }
+  for (const flag of [FNAME, FCOMMENT]) {
+    if ((flags & flag) === 0) continue;
+    const end = bytes.indexOf(0, at);
+    if (end < 0) return null;
+    at = end + 1;
+  }
+  if ((flags & FHCRC) !== 0) at += 2;
+  return at <= bytes.length ? at : null;
+}
+
+/** Whether `bytes` start a gzip member, or as much of its magic number as they hold. */
+function startsMember(bytes: Uint8Array): boolean {
+  return isGzip(bytes) || (bytes.length === 1 && bytes[0] === 0x1f);
+}
+
+function onlyZeros(bytes: Uint8Array): boolean {
+  for (const byte of bytes) if (byte !== 0) return false;
+  return true;
 }
 
 /**
@@ -247,6 +373,13 @@ export const RECORDS_TOO_LARGE = 'cannot read (too large: split it into several 
 
 /** What is said of a `.gz` record file that does not decompress. */
 export const GZIP_PROBLEM = 'cannot decompress (the gzip data is truncated or corrupt)';
+
+/**
+ * What is said of gzip data followed by data that does not decompress: bytes that do not start
+ * a gzip member, or a member that is corrupt (`gzip -d` ignores them with a warning).
+ */
+export const GZIP_TRAILING = 'the gzip data is followed by data that does not decompress ' +
+  '(trailing garbage)';
 
 /** Whether `error` is zlib's (its codes start with `Z_`). */
 export function isZlibError(error: unknown): boolean {

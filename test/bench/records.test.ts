@@ -104,6 +104,40 @@ describe('readRecordChunks and parseRecordChunk', () => {
       expect(lines.slice(0, -1)).toEqual(text.split('\n').slice(0, lines.length - 1));
       expect(text.split('\n')[lines.length - 1].startsWith(lines.at(-1)!)).toBe(true);
     });
+
+  it('when gzip data is followed by garbage then the lines before it are read, the rest noted',
+    async () => {
+      const [a, b, c] = readLines(writeBenchRecords(join(temporaryDirectory(), 'r.jsonl')));
+      const members = Buffer.concat([gzipSync(`${a}\n`), gzipSync(`${b}\n`)]);
+      const corrupt = gzipSync(`${c}\n`);
+      corrupt[corrupt.length - 6] ^= 0xff; // its CRC
+      // As gzip -d: text, a lone byte, a corrupt member, a member after zero bytes.
+      const endings = [Buffer.from('garbage\n'), Buffer.from('x'), corrupt,
+        Buffer.concat([Buffer.alloc(8), gzipSync(`${c}\n`)])];
+      for (const [index, ending] of endings.entries()) {
+        const file = join(temporaryDirectory(), `trailing-${index}.jsonl.gz`);
+        writeFileSync(file, Buffer.concat([members, ending]));
+        const read = await readRecordChunks(file);
+        expect(read.problem).toEqual({
+          file,
+          message: 'the gzip data is followed by data that does not decompress (trailing ' +
+            'garbage): the lines before it were read, the trailing data ignored',
+        });
+        if (!('chunks' in read)) throw new Error('expected the lines before the garbage');
+        expect(read.chunks.map((chunk) => chunk.text).join('\n')).toBe(`${a}\n${b}\n`);
+      }
+    });
+
+  it('when a later gzip member is cut short then the cut is reported, the lines before it read',
+    async () => {
+      const [a, b] = readLines(writeBenchRecords(join(temporaryDirectory(), 'r.jsonl')));
+      const second = gzipSync(`${b}\n`);
+      const file = join(temporaryDirectory(), 'cut-member.jsonl.gz');
+      writeFileSync(file, Buffer.concat([gzipSync(`${a}\n`), second.subarray(0, 6)]));
+      const read = await readRecordChunks(file);
+      expect(read.problem?.message).toMatch(/^the gzip data is cut short/);
+      expect('chunks' in read && read.chunks.map((chunk) => chunk.text)).toEqual([`${a}\n`]);
+    });
 });
 
 describe('duplicateIdLines and recordFileStem', () => {

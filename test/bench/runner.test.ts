@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drdOf } from '../../src/bench/drd.js';
 import { confusionOfMasks, metricsOfConfusion } from '../../src/bench/metrics.js';
@@ -398,5 +400,69 @@ describe('runBench notes on how to read the means', () => {
         'independent, are too narrow (score the original records alone for honest intervals)');
       const own = await runBench({ data: [real], methods: ['otsu'], summary: { resamples: 20 } });
       expect(own.notes.some((text) => text.includes('source image'))).toBe(false);
+    });
+});
+
+describe('runBench on one image given twice', () => {
+  /** Records of the bench dataset's images, each with the SHA-256 of its PNG (as `label`). */
+  function labelledRecords(file: string, images: string): string[] {
+    const lines = readFileSync(writeBenchRecords(file), 'utf8').trim().split('\n')
+      .map((line) => {
+        const record = JSON.parse(line) as { id: string };
+        const png = readFileSync(join(images, `${record.id}.png`));
+        return JSON.stringify({ ...record, imageSha256: sha256(png) });
+      });
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    return lines;
+  }
+
+  function sha256(bytes: Uint8Array): string {
+    return createHash('sha256').update(bytes).digest('hex');
+  }
+
+  const twice = (count: number, first: string, second: string) =>
+    `${count} images appear twice (same content), e.g. ${first} and ${second}; ` +
+    'each copy is scored';
+
+  it('when one record file is given as .jsonl and .jsonl.gz then a note counts the images',
+    async () => {
+      const plain = join(temporaryDirectory(), 'docs.jsonl');
+      const lines = labelledRecords(plain, dataset.images);
+      const packed = `${plain}.gz`;
+      writeFileSync(packed, gzipSync(`${lines.join('\n')}\n`));
+      const result = await runBench({ data: [plain, packed], methods: ['otsu'] });
+      expect(result.images).toHaveLength(2 * lines.length);
+      expect(result.notes).toContain(twice(lines.length, `${plain}:1`, `${packed}:1`));
+    });
+
+  it('when records are labelled from the --images given too then a note names both copies',
+    async () => {
+      const file = join(temporaryDirectory(), 'docs.jsonl');
+      const [first] = labelledRecords(file, dataset.images);
+      const id = (JSON.parse(first) as { id: string }).id;
+      const result = await runBench({
+        images: [{ images: dataset.images, masks: dataset.masks }], data: [file],
+        methods: ['otsu'],
+      });
+      const count = loadMetricFixtures().length;
+      expect(result.images).toHaveLength(2 * count);
+      expect(result.notes).toContain(twice(count, join(dataset.images, `${id}.png`), `${file}:1`));
+    });
+
+  it('when the records are crops of the images or share a digest within a file then no note',
+    async () => {
+      const crops = join(temporaryDirectory(), 'crops.jsonl');
+      const lines = labelledRecords(crops, dataset.images).map((line) => JSON.stringify({
+        ...JSON.parse(line) as object, augmentation: { steps: [{ kind: 'invert' }] },
+      }));
+      writeFileSync(crops, `${lines.join('\n')}\n`);
+      // Every record of writeBenchRecords has the same placeholder digest.
+      const placeholders = writeBenchRecords(join(temporaryDirectory(), 'same.jsonl'));
+      const result = await runBench({
+        images: [{ images: dataset.images, masks: dataset.masks }], data: [crops, placeholders],
+        methods: ['otsu'],
+      });
+      expect(result.failures).toEqual([]);
+      expect(result.notes.filter((note) => note.includes('same content'))).toEqual([]);
     });
 });

@@ -566,6 +566,25 @@ describe('autothresh bench', () => {
       expect(readdirSync(join(root, 'site'))).toEqual(['published.html']);
     });
 
+  it('when --html lies in a link to nothing or a loop then exit 2 before any image is scored',
+    async () => {
+      const root = temporaryDirectory();
+      symlinkSync(join(root, 'nowhere'), join(root, 'dangling'));
+      symlinkSync('loop', join(root, 'loop'));
+      const nothing = `a symbolic link to ${JSON.stringify(join(root, 'nowhere'))}, which does ` +
+        'not exist';
+      for (const [folder, what] of [['loop', 'a symbolic link loop'], ['dangling', nothing]]) {
+        const html = join(root, folder, 'r.html');
+        const outcome = await runCli('bench', '--images', dataset.images, '--masks',
+          dataset.masks, '--methods', 'otsu', '--html', html, '--quiet');
+        expect(outcome.code).toBe(2);
+        expect(outcome.stdout).toBe('');
+        expect(outcome.stderr).toBe('autothresh: option --html: expected a file to write, ' +
+          `received ${JSON.stringify(html)}, but ${join(root, folder)} is ${what}\n`);
+      }
+      expect(readdirSync(root).sort()).toEqual(['dangling', 'loop']);
+    });
+
   it('when --data is a device then it is refused unread; an --html link into inputs exit 2',
     async () => {
       const device = await runCli('bench', '--data', '/dev/zero', '--methods', 'otsu');
@@ -627,11 +646,16 @@ describe('autothresh bench', () => {
       symlinkSync(join(dataset.masks, image), join(masks, image));
       symlinkSync(join(root, 'not-fetched.png'), join(images, 'missing.png'));
       cpSync(join(dataset.masks, image), join(masks, 'missing.png'));
+      // Without a mask either: still the broken link, not a missing mask.
+      symlinkSync('../annex/unfetched.png', join(images, 'unfetched.png'));
       const outcome = await runCli('bench', '--images', images, '--masks', masks,
         '--methods', 'otsu', '--json');
       expect(outcome.code).toBe(1);
       expect(outcome.stderr).toContain(`${join(images, 'missing.png')}: broken symbolic link ` +
         `(to ${join(root, 'not-fetched.png')})`);
+      expect(outcome.stderr).toContain(`${join(images, 'unfetched.png')}: broken symbolic ` +
+        'link (to ../annex/unfetched.png)');
+      expect(outcome.stderr).not.toContain('no mask named');
       expect(jsonLines(outcome.stdout).filter((line) => line.type === 'image')).toHaveLength(1);
     });
 });

@@ -69,6 +69,28 @@ describe('symbolic links in image folders', () => {
       await rm(root, { recursive: true, force: true });
     }
   });
+
+  it('when a link to nothing has no mask either then it is reported as the broken link',
+    async () => {
+      const root = await mkdtemp(join(tmpdir(), 'autothresh-links-'));
+      try {
+        const [images, masks] = ['images', 'masks'].map((name) => join(root, name));
+        for (const folder of [images, masks]) await mkdir(folder);
+        await writeFile(join(images, 'a.png'), 'x');
+        await writeFile(join(masks, 'a.png'), 'x');
+        await symlink('../annex/gone.png', join(images, 'b.png'));
+        await writeFile(join(images, 'c.png'), 'x');
+        const found = await findPairs(images, masks);
+        expect(found.pairs.map((pair) => pair.id)).toEqual(['a']);
+        expect(found.problems).toEqual([
+          { file: join(images, 'b.png'), message: 'broken symbolic link (to ../annex/gone.png)' },
+          { file: join(images, 'c.png'), message: `no mask named c.* in ${masks}` },
+        ]);
+        expect(found.unpaired).toBe(2);
+      } finally {
+        await rm(root, { recursive: true, force: true });
+      }
+    });
 });
 
 describe('masks that share a name', () => {

@@ -208,6 +208,34 @@ describe('record files', () => {
       `${cut}: cannot decompress (the gzip data is truncated or corrupt)`);
   });
 
+  it('when gzip data is followed by garbage or a corrupt member then one line refuses it',
+    async () => {
+      const gzipped = (records: LabelRecord[]) =>
+        gzipSync(records.map((item) => `${JSON.stringify(item)}\n`).join(''));
+      const corrupt = gzipped([record('c')]);
+      corrupt[corrupt.length - 6] ^= 0xff; // its CRC
+      const endings = [Buffer.from('garbage\n'), Buffer.from('x'), corrupt,
+        Buffer.concat([Buffer.alloc(4), gzipped([record('c')])])];
+      for (const [index, ending] of endings.entries()) {
+        const path = join(directory, `trailing-${index}.jsonl.gz`);
+        await writeFile(path, Buffer.concat([gzipped([record('a')]), gzipped([record('b')]),
+          ending]));
+        await expect(readLabelRecords(path)).rejects.toMatchObject({
+          code: 'autothresh.dataset',
+          message: `${path}: the gzip data is followed by data that does not decompress ` +
+            '(trailing garbage); no record was used (gzip -dc recovers the records before it)',
+        });
+      }
+    });
+
+  it('when gzip members follow one another or zeros pad the end then every record is read',
+    async () => {
+      const path = join(directory, 'members.jsonl.gz');
+      const members = ['a', 'b', 'c'].map((id) => gzipSync(`${JSON.stringify(record(id))}\n`));
+      await writeFile(path, Buffer.concat([...members, Buffer.alloc(512)]));
+      expect((await readLabelRecords(path)).map((item) => item.id)).toEqual(['a', 'b', 'c']);
+    });
+
   it('when the file is missing then throws autothresh.fileNotFound', async () => {
     await expect(readLabelRecords(join(directory, 'none.jsonl'))).rejects.toMatchObject({
       code: 'autothresh.fileNotFound',
