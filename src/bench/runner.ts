@@ -197,14 +197,15 @@ function failedRowNotes(
 }
 
 /**
- * A note when several records share a source (crops and variants of one labelled image): they
- * are not independent, so the bootstrap intervals, which treat them so, come out too narrow.
+ * A note when several records share a source (crops and variants of one labelled image, or
+ * copies of its record): they are not independent, so the bootstrap intervals, which treat them
+ * so, come out too narrow.
  */
 function sharedSourceNotes(records: readonly BenchImage[]): string[] {
   const sources = new Set(records.map((record) => record.source)).size;
   if (sources === records.length) return [];
-  return [`the ${records.length} records come from ${counted(sources, 'source image')}: crops ` +
-    'and variants of one image are correlated, so the intervals, which treat every record as ' +
+  return [`the ${records.length} records come from ${counted(sources, 'source image')}: crops, ` +
+    'variants and copies of one image are correlated, so the intervals, which treat every record as ' +
     'independent, are too narrow (score the original records alone for honest intervals)'];
 }
 

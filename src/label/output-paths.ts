@@ -51,7 +51,7 @@ export async function outputPathProblem(path: string, kind: OutputKind): Promise
  * A name in `path` longer than a file name may be ({@link NAME_MAX} bytes), which no check of
  * the folders finds and which only the write itself would refuse, or null.
  */
-function longNameProblem(path: string): string | null {
+export function longNameProblem(path: string): string | null {
   const names = resolve(path).split(sep);
   const index = names.findIndex((name) => Buffer.byteLength(name) > NAME_MAX);
   if (index === -1) return null;

@@ -17,7 +17,6 @@
  * fraction aimed at is log-uniform in 0.5–58% for blobs and 0.5–30% for strokes; the fraction
  * reached is at least the target and at most 60% ({@link MAX_FOREGROUND_FRACTION}).
  */
-import { randomBytes } from 'node:crypto';
 import { renameSync } from 'node:fs';
 import { lstat, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -26,6 +25,7 @@ import { AutothreshError } from '../errors.js';
 import { removedIfInterrupted } from '../util/atomic-write.js';
 import { fileSystemProblem, isFileSystemError, outputFileError } from '../util/file-errors.js';
 import { createFolder, trialProblem, tryWriteIn } from '../util/folders.js';
+import { temporaryNameOf, temporaryNameProcess } from '../util/temporary-names.js';
 import { createRandom, type Random } from '../util/random.js';
 import { counted } from '../util/counts.js';
 import { seedFor } from './augment.js';
@@ -327,11 +327,9 @@ async function checkNotCurrentFolder(directory: string): Promise<void> {
 async function removeAbandonedStaging(place: string): Promise<void> {
   const folder = resolve(place);
   const parent = dirname(folder);
-  const prefix = `.${basename(folder)}.`;
   for (const name of await readdir(parent).catch(() => [] as string[])) {
-    if (!name.startsWith(prefix)) continue;
-    const match = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
-    if (match === null || processRuns(Number(match[1]))) continue;
+    const owner = temporaryNameProcess(name, basename(folder), 'tmp');
+    if (owner === null || processRuns(owner)) continue;
     await rm(join(parent, name), { recursive: true, force: true }).catch(() => undefined);
   }
 }
@@ -361,10 +359,10 @@ async function replaceFolder(directory: string, staging: string, exists: boolean
   await removedIfInterrupted(old, () => rm(old, { recursive: true, force: true }));
 }
 
+/** A fresh hidden name beside `directory`, within the length a name may take. */
 function siblingPath(directory: string, kind: string): string {
   const folder = resolve(directory);
-  const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
-  return join(dirname(folder), `.${basename(folder)}.${tag}.${kind}`);
+  return join(dirname(folder), temporaryNameOf(basename(folder), kind));
 }
 
 /** 8-bit one-channel PNG (deterministic settings: compression 9, no adaptive filtering). */

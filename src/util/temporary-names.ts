@@ -12,9 +12,12 @@ import { randomBytes } from 'node:crypto';
 /** Most bytes in one file name (Linux's NAME_MAX, and that of most file systems). */
 export const NAME_MAX = 255;
 
-/** A fresh temporary name for a file named `name` (not a path). */
-export function temporaryNameOf(name: string): string {
-  return withTail(name, `.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+/**
+ * A fresh temporary name for a file named `name` (not a path): `.<name>.<pid>.<hex>.<kind>`,
+ * `kind` being `tmp` for files written atomically (folders staged whole use others).
+ */
+export function temporaryNameOf(name: string, kind = 'tmp'): string {
+  return withTail(name, `.${process.pid}.${randomBytes(4).toString('hex')}.${kind}`);
 }
 
 /**
@@ -22,11 +25,34 @@ export function temporaryNameOf(name: string): string {
  * after it (`<name>.partial`), or the same shortened by {@link temporaryNameOf}.
  */
 export function isTemporaryNameOf(candidate: string, name: string): boolean {
-  const tail = /\.\d+\.[0-9a-f]{8}\.tmp$/.exec(candidate)?.[0];
-  if (tail === undefined || !candidate.startsWith('.')) return false;
-  const stem = candidate.slice(1, candidate.length - tail.length);
-  if (stem === name || stem.startsWith(`${name}.`)) return true;
-  // Shortened, which only a name within a character (4 bytes) of NAME_MAX is: a start of `name`.
+  const parts = partsOf(candidate, 'tmp');
+  if (parts === null) return false;
+  const { stem } = parts;
+  return stem === name || stem.startsWith(`${name}.`) || isShortened(candidate, stem, name);
+}
+
+/**
+ * The process id in `candidate` when it is a temporary name of kind `kind` that
+ * {@link temporaryNameOf} gives `name` itself (shortened or not), else null.
+ */
+export function temporaryNameProcess(candidate: string, name: string, kind: string): number | null {
+  const parts = partsOf(candidate, kind);
+  if (parts === null) return null;
+  return parts.stem === name || isShortened(candidate, parts.stem, name) ? parts.pid : null;
+}
+
+/** The stem and process id of a name `.<stem>.<pid>.<hex>.<kind>`, or null. */
+function partsOf(candidate: string, kind: string): { stem: string; pid: number } | null {
+  const tail = new RegExp(`\\.(\\d+)\\.[0-9a-f]{8}\\.${kind}$`).exec(candidate);
+  if (tail === null || !candidate.startsWith('.')) return null;
+  return { stem: candidate.slice(1, candidate.length - tail[0].length), pid: Number(tail[1]) };
+}
+
+/**
+ * Whether `stem` is `name` shortened by {@link temporaryNameOf}: a start of it, in a candidate
+ * within a character (4 bytes) of NAME_MAX, which only a shortened name is.
+ */
+function isShortened(candidate: string, stem: string, name: string): boolean {
   return stem !== '' && name.startsWith(stem) && Buffer.byteLength(candidate) > NAME_MAX - 4;
 }
 

@@ -395,8 +395,8 @@ describe('runBench notes on how to read the means', () => {
       const shared = await runBench({
         data: [file], methods: ['otsu'], summary: { resamples: 20 },
       });
-      expect(shared.notes).toContain('the 2 records come from 1 source image: crops and ' +
-        'variants of one image are correlated, so the intervals, which treat every record as ' +
+      expect(shared.notes).toContain('the 2 records come from 1 source image: crops, ' +
+        'variants and copies of one image are correlated, so the intervals, which treat every record as ' +
         'independent, are too narrow (score the original records alone for honest intervals)');
       const own = await runBench({ data: [real], methods: ['otsu'], summary: { resamples: 20 } });
       expect(own.notes.some((text) => text.includes('source image'))).toBe(false);

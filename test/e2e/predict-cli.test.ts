@@ -712,6 +712,22 @@ describe('autothresh predict output folders', () => {
       '"/dev/null", which is not a folder\n');
   });
 
+  it('when --out lies in a link to nothing or a loop then the line names that link', async () => {
+    const root = temporaryDirectory();
+    const dangling = join(root, 'dangling');
+    symlinkSync(join(root, 'nowhere'), dangling);
+    const loop = join(root, 'loop');
+    symlinkSync(loop, loop);
+    const below = await runCli('predict', '-m', 'otsu', '--out', join(dangling, 'sub'), bimodal);
+    expect(below.code).toBe(2);
+    expect(below.stderr).toBe(`autothresh: option --out: cannot create ${join(dangling, 'sub')} ` +
+      `(${dangling} is a symbolic link to ${JSON.stringify(join(root, 'nowhere'))}, which does ` +
+      'not exist)\n');
+    const looped = await runCli('predict', '-m', 'otsu', '--out', loop, bimodal);
+    expect(looped.code).toBe(2);
+    expect(looped.stderr).toBe(`autothresh: option --out: ${loop} is a symbolic link loop\n`);
+  });
+
   it('when a few pixels are foreground then the table does not show 0.0%', async () => {
     // The 0th percentile of this page is its darkest gray: a handful of its 286,344 pixels.
     const page = 'datasets/samples/images/dibco2009-H03.png';

@@ -153,6 +153,14 @@ describe('autothresh train (built binary): usage errors exit 2 before training',
       }
     });
 
+  it('when a name in --out is longer than 255 bytes then exit 2 before training', async () => {
+    const model = join(folder, 'm'.repeat(256));
+    const result = await runCli('train', '--data', data, '-o', model, ...SHORT);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`autothresh: option --out: cannot write ${model}, whose name ` +
+      'takes 256 bytes, more than the 255 a name may take\n');
+  });
+
   it('when --temperature is 0,0 then exit 2 says temperatures must be > 0', () => {
     const result = spawnCli('train', '--data', data, '-o', out, '--temperature', '0,0');
     expect(result.code).toBe(2);

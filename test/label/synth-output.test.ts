@@ -7,10 +7,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import * as fsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeLabelRecords } from '../../src/label/records-io.js';
 import { checkSyntheticOutput, writeSynthetic } from '../../src/label/synth.js';
+import { temporaryNameOf } from '../../src/util/temporary-names.js';
 
 /** File names ending so fail to be written with "no space left" while `failing` is set. */
 const full = vi.hoisted(() => ({ failing: null as string | null }));
@@ -64,6 +65,29 @@ describe('writeSynthetic output', () => {
       expect(existsSync(running)).toBe(true);
       expect(existsSync(previous)).toBe(true);
       for (const folder of [place, running, previous]) await rm(folder, { recursive: true });
+    });
+
+  it('when the folder name takes 250 bytes then it is written and replaced, staging and all',
+    async () => {
+      const place = join(root, 's'.repeat(250));
+      await writeSynthetic(place, 1, 1);
+      await writeSynthetic(place, 2, 1, { force: true });
+      expect((await readdir(join(place, 'images'))).length).toBe(2);
+      expect(await readdir(root)).toEqual([basename(place)]);
+      await rm(place, { recursive: true });
+    });
+
+  it('when a killed run left the shortened staging folder of a long name then it is removed',
+    async () => {
+      const ended = spawnSync('node', ['-e', '0']).pid!;
+      const place = join(root, 'l'.repeat(250));
+      const shortened = temporaryNameOf(basename(place)).replace(/\.\d+\.([0-9a-f]{8})\.tmp$/,
+        `.${ended}.$1.tmp`);
+      const abandoned = join(root, shortened);
+      await mkdir(abandoned);
+      await writeSynthetic(place, 1, 1);
+      expect(existsSync(abandoned)).toBe(false);
+      await rm(place, { recursive: true });
     });
 
   it.skipIf(!existsSync('/proc/self'))(

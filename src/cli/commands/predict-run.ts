@@ -6,7 +6,7 @@
  * inputs are searched). What remains are failures of single inputs, reported one line each.
  */
 import { existsSync } from 'node:fs';
-import { lstat, readlink, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import pMap from 'p-map';
 import { AutothreshError, errorMessage, isAutothreshError } from '../../errors.js';
@@ -24,7 +24,7 @@ import { isLocalMethodName, LOCAL_METHODS } from '../../methods/local/index.js';
 import { parameterProblemText, resolveParams } from '../../methods/local/params.js';
 import { fileProblemAt } from '../../util/file-errors.js';
 import {
-  createFolder, inputUnder, realWriteTargetOf, trialProblem, tryWriteIn,
+  brokenLinkOnPath, createFolder, inputUnder, realWriteTargetOf, trialProblem, tryWriteIn,
 } from '../../util/folders.js';
 import { debug } from '../../util/log.js';
 import { InOrder } from '../../util/in-order.js';
@@ -131,11 +131,7 @@ export function failureLine(input: string, message: string): string {
  * parents), that this process may write into.
  */
 async function prepareOutputFolder(out: string): Promise<void> {
-  let statCode: string | undefined;
-  const info = await stat(out).catch((error: NodeJS.ErrnoException) => {
-    statCode = error.code;
-    return null;
-  });
+  const info = await stat(out).catch(() => null);
   if (info !== null && !info.isDirectory()) {
     const what = info.isFile() ? 'a file' : 'not a folder';
     throw new AutothreshError(
@@ -143,12 +139,13 @@ async function prepareOutputFolder(out: string): Promise<void> {
       `option --out: expected a folder, received ${JSON.stringify(out)}, which is ${what}`,
     );
   }
-  // A link to nothing would make the folder creation below fail as "already exists".
-  const link = info === null && statCode === 'ENOENT' &&
-    (await lstat(out).catch(() => null))?.isSymbolicLink() === true;
-  if (link) {
-    throw new AutothreshError('autothresh.usage', `option --out: ${out} is a symbolic link to ` +
-      `${JSON.stringify(await readlink(out))}, which does not exist`);
+  // A link to nothing or a loop, at `out` or above it, would make the folder creation below
+  // fail as "already exists".
+  const broken = info === null ? await brokenLinkOnPath(out) : null;
+  if (broken !== null) {
+    const problem = broken.level === out ? `${out} is ${broken.what}`
+      : `cannot create ${out} (${broken.level} is ${broken.what})`;
+    throw new AutothreshError('autothresh.usage', `option --out: ${problem}`);
   }
   if (info === null) {
     try {

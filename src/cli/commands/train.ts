@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { AutothreshError, errorMessage } from '../../errors.js';
 import { specialFileKind } from '../../util/atomic-write.js';
 import { fileSystemProblem } from '../../util/file-errors.js';
+import { longNameProblem } from '../../label/output-paths.js';
 import {
   brokenLinkOnPath, inputUnder, realPathOrResolved, realWriteTargetOf, trialProblem, tryWriteIn,
 } from '../../util/folders.js';
@@ -299,10 +300,12 @@ function refuse(problem: string): never {
 
 /**
  * `--out` is a folder (empty, or `force`) or can be made one, and a trial entry can be made
- * there; a symbolic link to nothing or a loop, at `out` or above it, is refused (the model
+ * there; a name longer than a file name may be is refused, and so is a symbolic link to nothing or a loop, at `out` or above it, is refused (the model
  * folder would be made through it, which fails only once the model is trained).
  */
 async function checkOutFolder(out: string, force: boolean | undefined): Promise<void> {
+  const long = longNameProblem(out);
+  if (long !== null) refuse(`cannot write ${out}, ${long}`);
   const broken = await brokenLinkOnPath(out);
   if (broken !== null) {
     refuse(broken.level === out ? `${out} is ${broken.what}`
