@@ -3,14 +3,17 @@
  * weights manifest), `weights.bin` (little-endian float32) and `metadata.json`.
  *
  * A folder is checked as a whole before use: the metadata against this code, the layers of
- * `model.json` against the network the metadata describes, and every weight for being finite.
- * The checks cost microseconds (the shipped model has about 30 000 weights).
+ * `model.json` against the network the metadata describes, the weights manifest against what
+ * tfjs saves for those layers, and every weight for being finite. Two loaders read the folder
+ * (the plain-JS pass of `forward.ts` and tfjs in `io.ts`), so whatever tfjs would honour and
+ * the plain-JS pass would not (quantized weights, a capped ReLU, ...) is refused. The checks
+ * cost microseconds (the shipped model has about 30 000 weights).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AutothreshError, errorMessage } from '../errors.js';
 import { fileSystemProblem } from '../util/file-errors.js';
-import { checkMetadata, type ModelMetadata } from './metadata.js';
+import { FLOAT32_MAX, checkMetadata, type ModelMetadata } from './metadata.js';
 
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
@@ -42,8 +45,9 @@ export interface ModelFiles {
 /**
  * Reads and checks a model folder. Every problem is an `autothresh.model` error naming the file
  * and what is wrong with it: missing, not JSON, metadata that does not match this code, a weights
- * manifest that is not one float32 file, layers that are not the network the metadata describes,
- * a weights file of the wrong size, a weight that is not a finite number.
+ * manifest that is not one file of float32 tensors in the order tfjs saves them, layers that are
+ * not the network the metadata describes (or options training never writes), a weights file of
+ * the wrong size, a weight that is not a finite number.
  */
 export async function readModelFiles(directory: string): Promise<ModelFiles> {
   const modelJson = parseJson(directory, MODEL_FILE, await readText(directory, MODEL_FILE));
@@ -81,22 +85,81 @@ function parseJson(directory: string, name: string, text: string): unknown {
   }
 }
 
-/** The weight list of `model.json`: one manifest entry of float32 tensors with integer shapes. */
+/** The fields of a weight entry that autothresh writes (tfjs's manifests may hold others). */
+const WEIGHT_ENTRY_FIELDS = ['name', 'shape', 'dtype'];
+
+/** The one weights file, as `saveModel` lists it. */
+const WEIGHTS_PATHS = [`./${WEIGHTS_FILE}`];
+
+/**
+ * The weight list of `model.json`: one manifest group, reading `weights.bin`, of float32
+ * tensors with integer shapes and no other field. Both loaders read the manifest (the plain-JS
+ * pass in `forward.ts`, tfjs in `io.ts`), and tfjs honours fields the plain-JS pass ignores (a
+ * `quantization`, other dtypes, other paths): anything autothresh never writes is refused, so
+ * that the two always read the same numbers.
+ */
 function weightSpecsOf(directory: string, modelJson: unknown): WeightSpec[] {
-  const manifest = (modelJson as Partial<ModelJson> | null)?.weightsManifest;
-  const specs = Array.isArray(manifest) && manifest.length === 1 ? manifest[0]?.weights : null;
-  const valid = Array.isArray(specs) && specs.every((spec) =>
-    typeof spec?.name === 'string' && spec.dtype === 'float32' && Array.isArray(spec.shape) &&
-    spec.shape.every((size: unknown) => Number.isInteger(size) && (size as number) >= 0));
-  const topology = (modelJson as Partial<ModelJson>).modelTopology;
-  if (!valid || typeof topology !== 'object' || topology === null) {
+  const json = modelJson as Partial<ModelJson> | null;
+  const manifest = json?.weightsManifest;
+  const topology = json?.modelTopology;
+  const group = Array.isArray(manifest) ? manifest[0] as unknown : null;
+  const specs = (group as { weights?: unknown } | null)?.weights;
+  if (!Array.isArray(specs) || typeof topology !== 'object' || topology === null) {
     throw new AutothreshError(
       'autothresh.model',
       `${join(directory, MODEL_FILE)}: expected a layers model with one weights file of ` +
         'float32 tensors (as `autothresh train` writes)',
     );
   }
+  const fail = (problem: string): never => {
+    throw new AutothreshError('autothresh.model', `${join(directory, MODEL_FILE)}: ${problem}`);
+  };
+  checkManifestGroup(manifest as unknown[], group as Record<string, unknown>, fail);
+  specs.forEach((spec: unknown, index) => checkWeightEntry(spec, index, fail));
   return specs as WeightSpec[];
+}
+
+/** One group, with only `paths` (the weights file) and `weights`. */
+function checkManifestGroup(
+  manifest: readonly unknown[],
+  group: Record<string, unknown>,
+  fail: (problem: string) => never,
+): void {
+  if (manifest.length !== 1) {
+    fail(`weightsManifest has ${manifest.length} groups, expected one (autothresh writes ` +
+      `every weight to ${WEIGHTS_FILE})`);
+  }
+  const extra = Object.keys(group).find((key) => key !== 'paths' && key !== 'weights');
+  if (extra !== undefined) {
+    fail(`weightsManifest has field "${extra}", which autothresh never writes`);
+  }
+  if (JSON.stringify(group.paths) !== JSON.stringify(WEIGHTS_PATHS)) {
+    fail(`weightsManifest lists paths ${JSON.stringify(group.paths)}, expected ` +
+      `${JSON.stringify(WEIGHTS_PATHS)} (the weights are read from ${WEIGHTS_FILE} only)`);
+  }
+}
+
+/** A named float32 tensor with integer sizes: no quantization, no field of its own. */
+function checkWeightEntry(spec: unknown, index: number, fail: (problem: string) => never): void {
+  const entry = (typeof spec === 'object' && spec !== null ? spec : {}) as Record<string, unknown>;
+  const name = entry.name;
+  if (typeof name !== 'string') {
+    fail(`entry ${index + 1} of weightsManifest has no name, expected a named tensor`);
+  }
+  if ('quantization' in entry) fail(`weight ${name} is quantized, which autothresh never writes`);
+  const extra = Object.keys(entry).find((key) => !WEIGHT_ENTRY_FIELDS.includes(key));
+  if (extra !== undefined) {
+    fail(`weight ${name} has field "${extra}", which autothresh never writes`);
+  }
+  if (entry.dtype !== 'float32') {
+    fail(`weight ${name} has dtype ${JSON.stringify(entry.dtype)}, expected "float32"`);
+  }
+  const shape = entry.shape;
+  const sizes = Array.isArray(shape) &&
+    shape.every((size: unknown) => Number.isInteger(size) && (size as number) >= 0);
+  if (!sizes) {
+    fail(`weight ${name} has shape ${JSON.stringify(shape)}, expected a list of sizes`);
+  }
 }
 
 /** A layer as `model.json` describes it (the fields read here). */
@@ -149,8 +212,9 @@ function normalizationSource(metadata: ModelMetadata): string {
 
 /**
  * Checks that the layers of `model.json` are the network the metadata describes: the same
- * kinds in the same order, the widths of `network.hidden` and `heads.names`, `features.size`
- * inputs, and each layer's weights listed with the shapes it needs (and no other weights).
+ * kinds in the same order, with the options training writes, the widths of `network.hidden`
+ * and `heads.names`, `features.size` inputs, and each layer's weights listed once, with the
+ * shapes it needs, in the order tfjs saves them (and no other weights).
  */
 function checkTopology(
   where: string,
@@ -170,7 +234,7 @@ function checkTopology(
   }
   const expected = expectedLayers(metadata);
   const shapes = new Map(specs.map((spec) => [spec.name, spec.shape]));
-  const used = new Set<string>();
+  const used: string[] = [];
   let inputs = metadata.features.size;
   for (let index = 0; index < Math.max(layers.length, expected.length); index++) {
     const found = layers[index];
@@ -188,26 +252,112 @@ function checkTopology(
       fail(`layer ${found.config.name} is ${found.class_name}, expected ${wanted.className} ` +
         `(${normalizing ? normalizationSource(metadata) : wanted.source})`);
     }
+    checkLayerOptions(found, fail);
     if (wanted.className === 'Dense') {
       checkDense(found, wanted, shapes, index === 0 ? inputs : null, fail);
     }
     for (const [name, shape] of weightsOf(found, wanted, inputs)) {
       checkWeight(name, shape, shapes, fail);
-      used.add(name);
+      used.push(name);
     }
     inputs = wanted.units;
   }
-  const extra = specs.find((spec) => !used.has(spec.name));
+  const extra = specs.find((spec) => !used.includes(spec.name));
   if (extra !== undefined) fail(`weight ${extra.name} belongs to no layer`);
+  checkManifestOrder(used, specs, fail);
 }
 
-/** The `modelTopology.config.layers` list, each with a class and a name. */
+/** Batch normalization's statistics: the weights tfjs does not train, saved after the others. */
+function isMovingStatistic(name: string): boolean {
+  return name.endsWith('/moving_mean') || name.endsWith('/moving_variance');
+}
+
+/**
+ * The manifest lists each weight once, in the order tfjs saves them (`model.weights`): the
+ * trainable weights layer by layer (kernel before bias, gamma before beta), then the moving
+ * statistics layer by layer. The bytes of `weights.bin` follow the manifest, so two entries
+ * swapped (the same shape or not) would give each tensor the other's values.
+ */
+function checkManifestOrder(
+  names: readonly string[],
+  specs: readonly WeightSpec[],
+  fail: (problem: string) => never,
+): void {
+  const twice = specs.find((spec, index) =>
+    specs.findIndex((other) => other.name === spec.name) < index);
+  if (twice !== undefined) fail(`weight ${twice.name} is listed twice in weightsManifest`);
+  const order = [
+    ...names.filter((name) => !isMovingStatistic(name)), ...names.filter(isMovingStatistic),
+  ];
+  const index = specs.findIndex((spec, at) => spec.name !== order[at]);
+  if (index >= 0) {
+    fail(`weight ${specs[index].name} is listed where ${order[index]} belongs (entry ` +
+      `${index + 1} of weightsManifest), expected the order TensorFlow.js saves`);
+  }
+}
+
+/**
+ * The `modelTopology.config.layers` list of a sequential model, each layer with a class and a
+ * name of its own. tfjs would read a `model_config` in place of the topology, and would wire a
+ * functional model's layers by their inbound nodes, not in the order listed.
+ */
 function topologyLayers(modelJson: ModelJson, fail: (problem: string) => never): TopologyLayer[] {
-  const layers = (modelJson.modelTopology as { config?: { layers?: unknown } }).config?.layers;
+  const topology = modelJson.modelTopology as {
+    class_name?: unknown; config?: { layers?: unknown }; model_config?: unknown;
+  };
+  if (topology.class_name !== 'Sequential' || topology.model_config !== undefined) {
+    fail(`modelTopology is ${JSON.stringify(topology.class_name)}` +
+      `${topology.model_config === undefined ? '' : ' with a model_config'}, expected a ` +
+      '"Sequential" model (as `autothresh train` writes)');
+  }
+  const layers = topology.config?.layers;
   const valid = Array.isArray(layers) && layers.every((layer) =>
     typeof layer?.class_name === 'string' && typeof layer.config?.name === 'string');
   if (!valid) fail('expected modelTopology.config.layers, a list of named layers');
+  const names = (layers as TopologyLayer[]).map((layer) => layer.config.name);
+  const twice = names.find((name, index) => names.indexOf(name) < index);
+  if (twice !== undefined) fail(`two layers are named ${twice}, expected names of their own`);
   return layers as TopologyLayer[];
+}
+
+/**
+ * A layer option tfjs honours but the plain-JS pass does not read, with the values training
+ * writes (as JSON; `absent`: the field left out, which tfjs reads as its default, the same).
+ */
+const FIXED_OPTIONS: Record<string, Record<string, readonly string[]>> = {
+  all: { trainable: ['true', 'absent'], dtype: ['"float32"', 'absent'] },
+  Dense: { use_bias: ['true', 'false', 'absent'] },
+  ReLU: { max_value: ['null', 'absent'] },
+  BatchNormalization: {
+    axis: ['-1', 'absent'], center: ['true', 'absent'], scale: ['true', 'absent'],
+  },
+  LayerNormalization: {
+    axis: ['[1]', '[-1]', '-1', 'absent'], center: ['true', 'absent'], scale: ['true', 'absent'],
+  },
+};
+
+/**
+ * The options that would make tfjs (fine-tuning) and the plain-JS pass (prediction) compute
+ * different things hold the values training writes: a ReLU without a cap, normalizations over
+ * the last axis with both gamma and beta, trainable float32 layers, and an epsilon (which both
+ * read) that is a positive 32-bit float.
+ */
+function checkLayerOptions(layer: TopologyLayer, fail: (problem: string) => never): void {
+  const config = layer.config as Record<string, unknown>;
+  const fixed = { ...FIXED_OPTIONS.all, ...FIXED_OPTIONS[layer.class_name] };
+  for (const [option, allowed] of Object.entries(fixed)) {
+    const found = JSON.stringify(config[option]) ?? 'absent';
+    if (!allowed.includes(found)) {
+      fail(`layer ${config.name} has ${option} ${found}, which autothresh never writes ` +
+        `(expected ${allowed.filter((value) => value !== 'absent').join(' or ')})`);
+    }
+  }
+  const epsilon = config.epsilon;
+  const positive = typeof epsilon === 'number' && epsilon > 0 && epsilon <= FLOAT32_MAX;
+  if (epsilon !== undefined && !positive) {
+    fail(`layer ${config.name} has epsilon ${JSON.stringify(epsilon)}, expected a positive ` +
+      '32-bit float');
+  }
 }
 
 /**
@@ -276,13 +426,26 @@ function checkWeight(
   }
 }
 
+/** A weight value training never writes: where it is and what it is. */
+export interface BadWeight {
+  spec: WeightSpec;
+  /** Its position in the tensor, from 0. */
+  index: number;
+  value: number;
+  /** True for a batch normalization's moving variance (which must also be ≥ 0). */
+  variance: boolean;
+}
+
 /**
- * Every weight is a finite float32, and batch normalization's moving variances are ≥ 0 (the
- * forward pass takes their square root): training writes nothing else. The scans are the typed
- * arrays' own `includes` (native loops: a fraction of a millisecond even on first use); only a
- * tensor that fails is searched for the value to name.
+ * The first weight that is not a finite float32, or a negative batch-normalization moving
+ * variance (the forward pass takes its square root); null when there is none, as training
+ * writes. The scans are the typed arrays' own `includes` (native loops: a fraction of a
+ * millisecond even on first use); only a tensor that fails is searched for the value to name.
  */
-function checkWeightValues(where: string, specs: readonly WeightSpec[], weights: ArrayBuffer) {
+export function firstBadWeight(
+  specs: readonly WeightSpec[],
+  weights: ArrayBuffer,
+): BadWeight | null {
   let offset = 0;
   for (const spec of specs) {
     const size = sizeOf(spec.shape);
@@ -292,14 +455,23 @@ function checkWeightValues(where: string, specs: readonly WeightSpec[], weights:
       !values.includes(-Infinity);
     if (!finite || (variance && values.some((value) => value < 0))) {
       const index = values.findIndex((value) => !Number.isFinite(value) || (variance && value < 0));
-      throw new AutothreshError(
-        'autothresh.model',
-        `${where}: weight ${spec.name} holds ${values[index]} (value ${index + 1} of ${size}), ` +
-          `expected ${variance ? 'a finite number ≥ 0' : 'a finite number'}`,
-      );
+      return { spec, index, value: values[index], variance };
     }
     offset += 4 * size;
   }
+  return null;
+}
+
+/** Every weight is one training can write (see {@link firstBadWeight}). */
+function checkWeightValues(where: string, specs: readonly WeightSpec[], weights: ArrayBuffer) {
+  const bad = firstBadWeight(specs, weights);
+  if (bad === null) return;
+  const { spec, index, value, variance } = bad;
+  throw new AutothreshError(
+    'autothresh.model',
+    `${where}: weight ${spec.name} holds ${value} (value ${index + 1} of ` +
+      `${sizeOf(spec.shape)}), expected ${variance ? 'a finite number ≥ 0' : 'a finite number'}`,
+  );
 }
 
 async function readText(directory: string, name: string): Promise<string> {

@@ -9,11 +9,16 @@ import * as tf from '@tensorflow/tfjs';
 import { AutothreshError } from '../errors.js';
 import { writeFilesAtomic } from '../util/atomic-write.js';
 import {
-  METADATA_FILE, MODEL_FILE, WEIGHTS_FILE, readModelFiles, type ModelFiles, type ModelJson,
+  METADATA_FILE, MODEL_FILE, WEIGHTS_FILE, firstBadWeight, readModelFiles, type ModelFiles,
+  type ModelJson, type WeightSpec,
 } from './files.js';
 import type { ModelMetadata } from './metadata.js';
 
-/** Writes the network and its metadata into `directory` (created if needed). */
+/**
+ * Writes the network and its metadata into `directory` (created if needed). A network whose
+ * weights are not all finite (a training that diverged) is refused before anything is written:
+ * loading would refuse it, and predicting with it would give NaN.
+ */
 export async function saveModel(
   model: tf.LayersModel,
   metadata: ModelMetadata,
@@ -30,6 +35,7 @@ export async function saveModel(
   const weightData = tf.io.concatenateArrayBuffers(
     Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData],
   );
+  checkTrainedWeights(directory, artifacts.weightSpecs, weightData);
   const modelJson: ModelJson = {
     format: 'layers-model',
     generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
@@ -43,6 +49,22 @@ export async function saveModel(
     { path: join(directory, MODEL_FILE), data: `${JSON.stringify(modelJson)}\n` },
     { path: join(directory, METADATA_FILE), data: `${JSON.stringify(metadata, null, 2)}\n` },
   ]);
+}
+
+/** Refuses weights (all float32) that loading would refuse, naming the first such tensor. */
+function checkTrainedWeights(
+  directory: string,
+  specs: readonly WeightSpec[],
+  weightData: ArrayBuffer,
+): void {
+  const bad = firstBadWeight(specs, weightData);
+  if (bad !== null) {
+    throw new AutothreshError(
+      'autothresh.model',
+      `${directory}: training diverged: weight ${bad.spec.name} holds ${bad.value}; ` +
+        'nothing was written',
+    );
+  }
 }
 
 /** Loads a model folder as a trainable tfjs model (for fine-tuning and tests). */
