@@ -102,8 +102,7 @@ const all = await readRecordFiles(files);
 if (!values['no-train']) {
   const started = performance.now();
   const trained = await trainModel(DEFAULT_MODEL_CONFIG, {
-    train: all, validation: [], validationDescription: 'bench', backend: tf.getBackend(),
-    toolVersion: 'bench',
+    train: all, validation: [], validationDescription: 'bench', toolVersion: 'bench',
   });
   say(`training the default recipe (${all.length} records, ` +
     `${DEFAULT_MODEL_CONFIG.epochs} epochs, ` +
@@ -117,7 +116,7 @@ const init = await loadTrainableModel(values.model!);
 const tuneStarted = performance.now();
 await trainModel(FINE_TUNE_CONFIG, {
   train: tuneRecords, validation: [], validationDescription: 'bench',
-  init: { ...init, name: 'default' }, backend: tf.getBackend(), toolVersion: 'bench',
+  init: { ...init, name: 'default' }, toolVersion: 'bench',
 });
 say(`fine-tuning the default model on 10 images (${tuneRecords.length} records with their ` +
   `variants, ${FINE_TUNE_CONFIG.epochs} epochs): ` +

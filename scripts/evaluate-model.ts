@@ -127,7 +127,7 @@ for (const dataset of datasets) {
   const train = trainRecords.filter((record) => record.dataset !== dataset);
   const generalist = await trainModel(config, {
     train, validation: [], validationDescription: 'none (fixed epochs)',
-    backend: tf.getBackend(), toolVersion: 'eval',
+    toolVersion: 'eval',
   });
   const predictions = predict(generalist.model, generalist.metadata, held);
   const classical = held.map(classicalScores);
@@ -170,7 +170,7 @@ for (const dataset of datasets) {
       const tuned = await trainModel(fineTune, {
         train: tuneRecords, validation: [], validationDescription: 'none (fixed epochs)',
         init: { model: generalist.model, metadata: generalist.metadata, name: 'generalist' },
-        backend: tf.getBackend(), toolVersion: 'eval',
+        toolVersion: 'eval',
       });
       const after = predict(tuned.model, tuned.metadata, testHalf);
       testHalf.forEach((record, index) => scores.push({

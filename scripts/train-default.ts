@@ -42,7 +42,6 @@ const trained = await trainModel(DEFAULT_MODEL_CONFIG, {
   train: records,
   validation: [],
   validationDescription: 'none (fixed epochs; see npm run eval:model)',
-  backend: tf.getBackend(),
   toolVersion: version,
   onEpoch: (log) => process.stderr.write(
     `epoch ${log.epoch}/${log.epochs}  loss ${log.loss.toFixed(4)}  ` +

@@ -13,8 +13,11 @@ export interface ScoredPrediction {
 
 export interface ValidationMetrics {
   records: number;
-  /** Mean exact score (F-measure for F-measure records) over records with class histograms. */
-  fmeasure: number;
+  /**
+   * Mean exact score (F-measure for F-measure records) over records with class histograms, or
+   * null when none has them (threshold labels only: `thresholdMae` is then the score).
+   */
+  fmeasure: number | null;
   /** Fraction of records whose polarity is predicted right. */
   polarityAccuracy: number;
   /** Mean |threshold − labelled best threshold|, in bins. */
@@ -55,8 +58,17 @@ export function evaluatePredictions(
   const count = Math.max(records.length, 1);
   return {
     records: records.length,
-    fmeasure: scored > 0 ? scoreSum / scored : 0,
+    fmeasure: scored > 0 ? scoreSum / scored : null,
     polarityAccuracy: polarityRight / count,
     thresholdMae: errorSum / count,
   };
+}
+
+/**
+ * The score that early stopping and `--runs` compare, higher is better: the mean exact score
+ * when some validation record has class histograms, else minus the mean threshold error (bins)
+ * on records that carry only a threshold label.
+ */
+export function validationScore(metrics: ValidationMetrics): number {
+  return metrics.fmeasure ?? -metrics.thresholdMae;
 }

@@ -19,6 +19,9 @@ export const MODEL_FORMAT_VERSION = 1;
 
 const finite = z.number().finite();
 
+/** The largest finite 32-bit float, 2^128 − 2^104. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
 export const ModelMetadataSchema = z.object({
   format: z.literal(MODEL_FORMAT),
   formatVersion: z.number().int(),
@@ -71,7 +74,7 @@ export const ModelMetadataSchema = z.object({
   }),
   validation: z.object({
     records: z.number().int().nonnegative(),
-    fmeasure: finite,
+    fmeasure: finite.nullable(),
     polarityAccuracy: finite,
     thresholdMae: finite,
   }).nullable(),
@@ -131,14 +134,36 @@ export function checkMetadata(raw: unknown, where: string): ModelMetadata {
       );
     }
   }
+  checkFloat32(metadata.normalization, where);
   checkStandardization(metadata.normalization.std, where);
   return metadata;
 }
 
 /**
+ * Every standardization mean and std is a finite 32-bit float, as training writes them: the
+ * features are standardized in float32 (by prediction and fine-tuning alike), where a larger
+ * value makes them infinite and every output NaN. (The schema has already refused Infinity, what
+ * `JSON.parse` gives for 1e400; the other numbers the computation reads,
+ * `heads.threshold.scale` and `center`, must equal this code's constants.)
+ */
+function checkFloat32(normalization: ModelMetadata['normalization'], where: string): void {
+  for (const field of ['mean', 'std'] as const) {
+    const values = normalization[field];
+    const index = values.findIndex((value) => !(Math.abs(value) <= FLOAT32_MAX));
+    if (index >= 0) {
+      throw new AutothreshError(
+        'autothresh.model',
+        `${where}: field normalization.${field}.${index} is ${values[index]}, which a 32-bit ` +
+          'float cannot hold',
+      );
+    }
+  }
+}
+
+/**
  * Every std is at least the floor training gives a constant feature (stored as float32): a
- * smaller one (0 included) is not a model training wrote, and would blow features up. The
- * schema already refuses a mean or std that is not a finite number.
+ * smaller one (0 included) is not a model training wrote, and would blow features up. A mean
+ * or std that is not a finite float32 is already refused ({@link checkFloat32}).
  */
 function checkStandardization(std: readonly number[], where: string): void {
   const floor = Math.fround(MIN_FEATURE_STD);

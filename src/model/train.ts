@@ -5,15 +5,17 @@
  * Adam on the weighted loss of `loss.ts`, with the soft-threshold temperature annealed
  * geometrically from `temperature.start` to `temperature.end` bins over the epochs. After each
  * epoch the validation records are scored exactly (integer threshold, predicted polarity); the
- * weights of the best validation score are kept, and training stops after `patience` epochs
- * without improvement. Same records, config, seed and backend → bit-identical weights.
+ * weights of the best validation score are kept (the exact F-measure, or, when no validation
+ * record has class histograms, the threshold error: `validationScore`), and training stops
+ * after `patience` epochs without improvement. Same records, config, seed and backend →
+ * bit-identical weights.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LabelRecord } from '../label/schema.js';
 import { createRandom, type Random } from '../util/random.js';
 import { applyNetwork, buildNetwork } from './build.js';
 import type { LossName, Normalization } from './config.js';
-import { evaluatePredictions, type ValidationMetrics } from './evaluate.js';
+import { evaluatePredictions, validationScore, type ValidationMetrics } from './evaluate.js';
 import {
   balanceDatasets, buildExamples, fingerprintRecords, type BaseMethod, type Examples,
 } from './examples.js';
@@ -97,7 +99,6 @@ export interface TrainInput {
   validationDescription: string;
   /** Start from this model (fine-tuning): its architecture, features and normalization. */
   init?: { model: tf.LayersModel; metadata: ModelMetadata; name: string };
-  backend: string;
   toolVersion: string;
   onEpoch?: (log: EpochLog) => void;
 }
@@ -180,8 +181,8 @@ async function fitModel(
 
     // Early stopping on the validation score; keep the best weights.
     if (metrics === null) continue;
-    if (metrics.fmeasure > bestScore) {
-      bestScore = metrics.fmeasure;
+    if (validationScore(metrics) > bestScore) {
+      bestScore = validationScore(metrics);
       bestWeights?.forEach((tensor) => tensor.dispose());
       bestWeights = model.getWeights().map((tensor) => tensor.clone());
       sinceBest = 0;
@@ -317,7 +318,7 @@ function bestEpoch(history: readonly EpochLog[]): EpochLog | null {
   let best: EpochLog | null = null;
   for (const log of history) {
     if (log.validation === null) continue;
-    if (best === null || log.validation.fmeasure > (best.validation?.fmeasure ?? -Infinity)) {
+    if (best === null || validationScore(log.validation) > validationScore(best.validation!)) {
       best = log;
     }
   }
@@ -357,7 +358,7 @@ function describeModel(
       patience: config.patience,
       balance: config.balance,
       init: input.init?.name ?? null,
-      backend: input.backend,
+      backend: tf.getBackend(),
     },
     data: {
       sha256: fingerprintRecords(input.train),

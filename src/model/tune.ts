@@ -49,24 +49,29 @@ export function candidateGrid(base: TrainConfig, size: 'quick' | 'full'): Candid
 }
 
 /**
- * Leave-one-dataset-out needs every held-out dataset to have original records, and at least one
- * other dataset to train on.
+ * Leave-one-dataset-out needs every held-out dataset to have original records labelled from
+ * masks (`present`), and at least one other dataset to train on.
  */
 function checkHeldOut(present: string[], heldOut: string[], all: Set<string>): void {
   const unknown = heldOut.find((dataset) => !present.includes(dataset));
   if (unknown !== undefined) {
     throw new AutothreshError(
       'autothresh.usage',
-      `--hold-out: no original records of dataset '${unknown}'; ` +
-        `datasets with originals: ${present.join(', ') || 'none'}`,
+      `option --hold-out: no original records labelled from masks in dataset '${unknown}' ` +
+        '(threshold labels alone give no F-measure); datasets with such records: ' +
+        `${present.join(', ') || 'none'}`,
     );
   }
   if (all.size < 2) {
     throw new AutothreshError(
       'autothresh.usage',
-      `--data: leave-one-dataset-out needs records of at least two datasets, found ${all.size}` +
-        (all.size === 1 ? ` (${[...all][0]})` : ''),
+      'option --data: leave-one-dataset-out needs records of at least two datasets, found ' +
+        `${all.size}${all.size === 1 ? ` (${[...all][0]})` : ''}`,
     );
+  }
+  if (heldOut.length === 0) {
+    throw new AutothreshError('autothresh.usage', 'option --data: no dataset has original ' +
+      'records labelled from masks, so none can be held out and scored by F-measure');
   }
 }
 
@@ -83,7 +88,6 @@ export interface TuneResult {
 }
 
 export interface TuneOptions {
-  backend: string;
   /** Hold out only these datasets (default: every dataset with original records). */
   datasets?: string[];
   onFold?: (candidate: string, dataset: string, fmeasure: number) => void;
@@ -95,7 +99,9 @@ export async function tuneCandidates(
   candidates: readonly Candidate[],
   options: TuneOptions,
 ): Promise<TuneResult[]> {
-  const originals = records.filter(isOriginal);
+  // Scored by exact F-measure, which needs class histograms (records labelled from masks).
+  const originals = records.filter((record) => isOriginal(record) &&
+    record.foregroundHistogram !== undefined && record.backgroundHistogram !== undefined);
   const present = [...new Set(originals.map((record) => record.dataset))].sort();
   const datasets = options.datasets ?? present;
   checkHeldOut(present, datasets, new Set(records.map((record) => record.dataset)));
@@ -108,8 +114,7 @@ export async function tuneCandidates(
       const test = originals.filter((record) => record.dataset === dataset);
       const train = records.filter((record) => record.dataset !== dataset);
       const trained = await trainModel({ ...candidate.config, patience: 0 }, {
-        train, validation: [], validationDescription: 'none', backend: options.backend,
-        toolVersion: 'tune',
+        train, validation: [], validationDescription: 'none', toolVersion: 'tune',
       });
       const { metadata } = trained;
       const definition = featureDefinition(metadata.features.name as FeatureSetName);
@@ -118,9 +123,10 @@ export async function tuneCandidates(
       normalizeFeatures(examples.features, metadata.normalization);
       const metrics = evaluatePredictions(test, predictExamples(trained.model, examples, base));
       trained.model.dispose();
-      perDataset[dataset] = metrics.fmeasure;
+      const fmeasure = metrics.fmeasure ?? 0; // never null: `test` has class histograms
+      perDataset[dataset] = fmeasure;
       polarity.push(metrics.polarityAccuracy);
-      options.onFold?.(candidate.name, dataset, metrics.fmeasure);
+      options.onFold?.(candidate.name, dataset, fmeasure);
     }
     const scores = Object.values(perDataset);
     const mean = scores.reduce((sum, value) => sum + value, 0) / Math.max(scores.length, 1);

@@ -80,8 +80,15 @@ export interface TrainRequest {
 
 export interface TrainSummary {
   model: TrainedModel;
-  /** Best validation score of each run (one per seed), in run order. */
+  /**
+   * Best validation score of each run (one per seed), in run order: the exact F-measure, or the
+   * mean threshold error in bins when no validation record has class histograms (`runScore`).
+   */
   runScores: number[];
+  /** What `runScores` holds. */
+  runScore: 'fmeasure' | 'thresholdError';
+  /** What the caller should be told before trusting the model (one line each). */
+  warnings: string[];
   trainRecords: number;
   validationRecords: number;
   /** Augmented records of validation images, used by neither side (no leak into training). */
@@ -98,30 +105,37 @@ export async function trainAndSave(request: TrainRequest): Promise<TrainSummary>
   const records = await readRecordFiles(request.data);
   if (records.length === 0) {
     throw new AutothreshError(
-      'autothresh.dataset', `--data: no records in ${request.data.join(', ')}`,
+      'autothresh.dataset', `option --data: no records in ${request.data.join(', ')}`,
     );
   }
   const { train, validation, description } = await chooseValidation(request, records);
   if (train.length === 0) {
     throw new AutothreshError(
-      'autothresh.usage', '--val-split: no training record is left; lower the fraction',
+      'autothresh.usage', 'option --val-split: no training record is left; lower the fraction',
     );
   }
+  refuseRunsWithoutValidation(request, validation.length);
+  const warnings = request.init === null ? scratchWarnings(train) : [];
 
   // Read once, before any run: the first run's save may replace the very model every run
   // starts from (`--init M -o M --force`).
   const initFiles = request.init === null ? null : await readInit(request.init);
   let first: TrainedModel | undefined;
   const runScores: number[] = [];
+  let runScore: TrainSummary['runScore'] = 'fmeasure';
   for (let run = 0; run < request.runs; run++) {
     const config = { ...request.config, seed: request.config.seed + run };
     const init = initFiles === null ? undefined : await initModelOf(initFiles);
     const trained = await trainModel(config, {
       train, validation, validationDescription: description, init,
-      backend: tf.getBackend(), toolVersion: request.toolVersion,
+      toolVersion: request.toolVersion,
       onEpoch: (log) => request.onEpoch?.(log, run),
     });
-    runScores.push(trained.metadata.validation?.fmeasure ?? Number.NaN);
+    const metrics = trained.metadata.validation;
+    if (metrics !== null) {
+      runScore = metrics.fmeasure === null ? 'thresholdError' : 'fmeasure';
+      runScores.push(metrics.fmeasure ?? metrics.thresholdMae);
+    }
     if (run === 0) {
       await saveModel(trained.model, trained.metadata, request.out);
       first = trained;
@@ -132,6 +146,8 @@ export async function trainAndSave(request: TrainRequest): Promise<TrainSummary>
   return {
     model: first!,
     runScores,
+    runScore,
+    warnings,
     trainRecords: train.length,
     validationRecords: validation.length,
     unusedRecords: request.validationFiles.length > 0
@@ -139,6 +155,41 @@ export async function trainAndSave(request: TrainRequest): Promise<TrainSummary>
       : records.length - train.length - validation.length,
     backend: tf.getBackend(),
   };
+}
+
+/**
+ * `--runs` compares seeds by their validation scores: several runs without a validation record
+ * (`--val-split 0`, or too few images to hold one back) are refused before any training.
+ */
+function refuseRunsWithoutValidation(request: TrainRequest, validationRecords: number): void {
+  if (request.runs <= 1 || validationRecords > 0) return;
+  const why = request.valSplit <= 0 ? 'with --val-split 0'
+    : `--val-split ${request.valSplit} held back no image (too few images)`;
+  throw new AutothreshError('autothresh.usage', `option --runs: runs are compared by their ` +
+    `validation scores, and there is no validation record (${why}); give --val files`);
+}
+
+/** Fewest source images that a model trained from scratch is not warned about. */
+export const FEW_IMAGES_FROM_SCRATCH = 10;
+
+/**
+ * A model trained from scratch learns its feature standardization from the training records:
+ * records that all share one histogram leave nothing to learn (refused); few source images
+ * give a model that knows little beyond them (a warning that points to fine-tuning).
+ */
+function scratchWarnings(train: readonly LabelRecord[]): string[] {
+  const histograms = new Set(train.map((record) => record.histogram.join(','))).size;
+  if (histograms < 2) {
+    const records = train.length === 1 ? 'one training record has'
+      : `${train.length} training records share`;
+    throw new AutothreshError('autothresh.dataset', `option --data: the ${records}` +
+      ' one histogram, from which a model trained from scratch learns nothing; fine-tune the ' +
+      'shipped model instead (--init default)');
+  }
+  const sources = new Set(train.map(sourceKey)).size;
+  if (sources >= FEW_IMAGES_FROM_SCRATCH) return [];
+  return [`training from scratch on ${sources} source image${sources === 1 ? '' : 's'}: a model ` +
+    'learns little from so few; fine-tune the shipped model instead (--init default)'];
 }
 
 async function chooseValidation(

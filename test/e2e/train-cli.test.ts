@@ -3,7 +3,7 @@
  * refused option, an unusable --init folder or an unwritable --out, checked before training.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -116,9 +116,24 @@ describe('autothresh train (built binary): usage errors exit 2 before training',
       const result = spawnCli('train', '--data', data, '-o', linked, '--force', ...SHORT);
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(`autothresh: option --out: ${join(linked, 'weights.bin')} is ` +
-        `a symbolic link to ${realpathSync(weights)}, which the model would be written over; ` +
-        'remove the link or choose another folder\n');
+        `a symbolic link (to ${weights}); a model folder's files are written as one and must ` +
+        'be its own, so remove the link or choose another folder\n');
       expect(readFileSync(weights).equals(before)).toBe(true);
+    });
+
+  it('when a model file in --out links into another model folder then exit 2, it is kept',
+    async () => {
+      const other = join(folder, 'other-model');
+      await mkdir(other);
+      await writeFile(join(other, 'metadata.json'), '{"kept":true}');
+      const linked = join(folder, 'into-other');
+      await mkdir(linked);
+      await symlink(join('..', 'other-model', 'metadata.json'), join(linked, 'metadata.json'));
+      const result = await runCli('train', '--data', data, '-o', linked, '--force', ...SHORT);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`${join(linked, 'metadata.json')} is a symbolic link (to ` +
+        `${join('..', 'other-model', 'metadata.json')})`);
+      expect(readFileSync(join(other, 'metadata.json'), 'utf8')).toBe('{"kept":true}');
     });
 
   it('when a model file in --out is a FIFO then exit 2 before training', async () => {

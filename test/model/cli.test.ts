@@ -183,6 +183,77 @@ describe('autothresh train', () => {
     });
 });
 
+/** The records of `file` as threshold labels only (no mask, no class histograms). */
+async function manualCopy(file: string, out: string): Promise<string> {
+  const lines = (await readFile(file, 'utf8')).trim().split('\n').map((line) => {
+    const record = JSON.parse(line) as Record<string, unknown>;
+    for (const field of ['maskSha256', 'foregroundHistogram', 'backgroundHistogram',
+      'objective', 'bestScore', 'bestRange', 'labelling']) delete record[field];
+    return JSON.stringify({ ...record, labelKind: 'manual' });
+  });
+  await writeFile(out, `${lines.join('\n')}\n`);
+  return out;
+}
+
+describe('autothresh train on threshold labels, few images, several runs', () => {
+  it('when validation has threshold labels only then the best epoch has the least error',
+    async () => {
+      const manual = await manualCopy(data, join(folder, 'manual.jsonl'));
+      const out = join(folder, 'manual-model');
+      const result = await runCli('train', '--data', manual, '-o', out, '--val-split', '0.3',
+        '--json', ...TINY, '--epochs', '6', '--runs', '2');
+      expect(result.code).toBe(0);
+      const summary = JSON.parse(result.stdout);
+      expect(summary.validation.fmeasure).toBeNull();
+      expect(summary.runScore).toBe('thresholdError');
+      expect(summary.runScores).toHaveLength(2);
+      expect(summary.runScores[0]).toBe(summary.validation.thresholdMae);
+      const metadata = JSON.parse(await readFile(join(out, 'metadata.json'), 'utf8'));
+      expect(metadata.validation.fmeasure).toBeNull();
+
+      const text = await runCli('train', '--data', manual, '-o', join(folder, 'manual-text'),
+        '--val-split', '0.3', ...TINY, '--epochs', '2', '--runs', '2');
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain('threshold labels only (no class histograms)');
+      expect(text.stdout).toMatch(/2 runs: validation mean \|threshold error\| \(bins\) \d/);
+    });
+
+  it('when several runs have no validation record then it refuses before training',
+    async () => {
+      const result = await runCli('train', '--data', data, '-o', join(folder, 'no-val'),
+        '--runs', '2', '--val-split', '0', ...TINY);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe('autothresh: option --runs: runs are compared by their ' +
+        'validation scores, and there is no validation record (with --val-split 0); give ' +
+        '--val files\n');
+      expect(existsSync(join(folder, 'no-val'))).toBe(false);
+    });
+
+  it('when trained from scratch on one histogram then it refuses, on a few images it warns',
+    async () => {
+      const one = join(folder, 'one.jsonl');
+      await writeFile(one, `${(await readFile(data, 'utf8')).split('\n')[0]}\n`);
+      const single = await runCli('train', '--data', one, '-o', join(folder, 'one-model'),
+        ...TINY);
+      expect(single.code).toBe(1);
+      expect(single.stderr).toBe('autothresh: option --data: the one training record has one ' +
+        'histogram, from which a model trained from scratch learns nothing; fine-tune the ' +
+        'shipped model instead (--init default)\n');
+      const tuned = await runCli('train', '--data', one, '-o', join(folder, 'one-tuned'),
+        '--init', 'default', ...SHORT);
+      expect(tuned.code).toBe(0);
+
+      const few = join(folder, 'few.jsonl');
+      const lines = (await readFile(data, 'utf8')).trim().split('\n').slice(0, 4);
+      await writeFile(few, `${lines.join('\n')}\n`);
+      const warned = await runCli('train', '--data', few, '-o', join(folder, 'few-model'),
+        '--val-split', '0', ...TINY);
+      expect(warned.code).toBe(0);
+      expect(warned.stderr).toContain('warning: training from scratch on 4 source images: a ' +
+        'model learns little from so few; fine-tune the shipped model instead (--init default)');
+    });
+});
+
 describe('autothresh tune', () => {
   it('when run on two held-out datasets then it prints a ranked table', async () => {
     const result = await runCli(
@@ -197,11 +268,24 @@ describe('autothresh tune', () => {
     expect(ranks).toEqual(['1', '2', '3', '4', '5']);
   });
 
+  it('when --patience is given, or no held-out set has class histograms, then it refuses',
+    async () => {
+      const patience = await runCli('tune', '--data', data, '--patience', '3', ...TINY);
+      expect(patience.code).toBe(2);
+      expect(patience.stderr).toMatch(/^autothresh: option --patience: tune trains every fold/);
+      const manual = await manualCopy(data, join(folder, 'manual-tune.jsonl'));
+      const unscored = await runCli('tune', '--data', manual, ...TINY);
+      expect(unscored.code).toBe(2);
+      expect(unscored.stderr).toBe('autothresh: option --data: no dataset has original ' +
+        'records labelled from masks, so none can be held out and scored by F-measure\n');
+    });
+
   it('when a held-out dataset is unknown or only one dataset is given then it refuses',
     async () => {
       const unknown = await runCli('tune', '--data', data, '--hold-out', 'nope', ...TINY);
       expect(unknown.code).toBe(2);
-      expect(unknown.stderr).toMatch(/--hold-out: no original records of dataset 'nope'/);
+      expect(unknown.stderr)
+        .toMatch(/--hold-out: no original records labelled from masks in dataset 'nope'/);
 
       const single = join(folder, 'single.jsonl');
       const records = (await realSample(3)).filter((record) => record.dataset === 'dibco2009');

@@ -9,7 +9,10 @@ import { isAutothreshError } from '../../src/errors.js';
 import type { LabelRecord } from '../../src/label/schema.js';
 import { loadTensorflow } from '../../src/model/backend.js';
 import { buildExamples } from '../../src/model/examples.js';
-import { featureDefinition, normalizeFeatures } from '../../src/model/features.js';
+import {
+  featureDefinition, normalizeFeatures, type FeatureSetName,
+} from '../../src/model/features.js';
+import { evaluatePredictions } from '../../src/model/evaluate.js';
 import { loadModel, predictThreshold, predictThresholds } from '../../src/model/index.js';
 import { loadTrainableModel, saveModel } from '../../src/model/io.js';
 import { predictExamples, trainModel, type TrainConfig } from '../../src/model/train.js';
@@ -30,8 +33,7 @@ afterAll(async () => {
 
 async function train(config: TrainConfig, validation: LabelRecord[] = []) {
   return trainModel(config, {
-    train: records, validation, validationDescription: 'test', backend: tf.getBackend(),
-    toolVersion: 'test',
+    train: records, validation, validationDescription: 'test', toolVersion: 'test',
   });
 }
 
@@ -60,10 +62,36 @@ describe('training', () => {
 
   it('when validation records are given then early stopping keeps the best epoch', async () => {
     const trained = await train({ ...TINY_CONFIG, epochs: 4, patience: 2 }, records.slice(0, 6));
-    const best = Math.max(...trained.history.map((log) => log.validation!.fmeasure));
+    const best = Math.max(...trained.history.map((log) => log.validation!.fmeasure!));
     expect(trained.metadata.validation!.fmeasure).toBe(best);
     trained.model.dispose();
   });
+});
+
+describe('training on threshold labels only', () => {
+  it('when no validation record has class histograms then the least threshold error wins',
+    async () => {
+      const manual = records.slice(0, 8).map((record) => ({
+        schemaVersion: record.schemaVersion, id: record.id, source: record.source,
+        dataset: record.dataset, imageSha256: record.imageSha256, width: record.width,
+        height: record.height, histogram: record.histogram, polarity: record.polarity,
+        bestThreshold: record.bestThreshold, labelKind: 'manual' as const,
+      }));
+      const trained = await train({ ...TINY_CONFIG, epochs: 8, patience: 3 }, manual);
+      const errors = trained.history.map((log) => log.validation!.thresholdMae);
+      expect(trained.history.every((log) => log.validation!.fmeasure === null)).toBe(true);
+      expect(trained.metadata.validation!.thresholdMae).toBe(Math.min(...errors));
+      expect(trained.metadata.training.bestEpoch).toBe(errors.indexOf(Math.min(...errors)) + 1);
+      // The weights kept are that epoch's.
+      const { metadata } = trained;
+      const examples = buildExamples(manual, featureDefinition(metadata.features.name as
+        FeatureSetName), metadata.heads.threshold.baseMethod);
+      normalizeFeatures(examples.features, metadata.normalization);
+      const kept = evaluatePredictions(manual, predictExamples(trained.model, examples,
+        metadata.heads.threshold.baseMethod));
+      expect(kept.thresholdMae).toBe(Math.min(...errors));
+      trained.model.dispose();
+    });
 });
 
 describe('saving, loading and predicting', () => {

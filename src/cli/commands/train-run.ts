@@ -47,11 +47,11 @@ export function configFromOptions(
 /** One progress line per epoch, e.g. `epoch 3/60  loss 0.2143  τ 3.18  val F 0.8412 …`. */
 export function formatEpoch(log: EpochLog, run: number, runs: number): string {
   const prefix = runs > 1 ? `run ${run + 1}/${runs}  ` : '';
-  const validation = log.validation === null
+  const metrics = log.validation;
+  const validation = metrics === null
     ? ''
-    : `  val F ${log.validation.fmeasure.toFixed(4)}  polarity ` +
-      `${log.validation.polarityAccuracy.toFixed(3)}  ` +
-      `|Δt| ${log.validation.thresholdMae.toFixed(1)}`;
+    : `${metrics.fmeasure === null ? '' : `  val F ${metrics.fmeasure.toFixed(4)}`}  polarity ` +
+      `${metrics.polarityAccuracy.toFixed(3)}  |Δt| ${metrics.thresholdMae.toFixed(1)}`;
   return `${prefix}epoch ${log.epoch}/${log.epochs}  loss ${log.loss.toFixed(4)}  ` +
     `τ ${log.temperature.toFixed(2)}${validation}  (${log.seconds.toFixed(1)} s)\n`;
 }
@@ -105,6 +105,7 @@ export async function runTrain(context: CliContext, options: TrainOptions): Prom
   });
   const seconds = (performance.now() - started) / 1000;
   const { mean, std } = meanAndStd(summary.runScores);
+  for (const warning of summary.warnings) context.io.stderr(`warning: ${warning}\n`);
   const validation = summary.model.metadata.validation;
   if (summary.validationRecords === 0 && (options.val ?? []).length === 0 &&
     (options.valSplit ?? 0.15) > 0) {
@@ -120,7 +121,8 @@ export async function runTrain(context: CliContext, options: TrainOptions): Prom
       validationRecords: summary.validationRecords,
       unusedRecords: summary.unusedRecords,
       validation,
-      runs: summary.runScores.length,
+      runs: options.runs,
+      runScore: summary.runScore,
       runScores: summary.runScores,
       mean: summary.runScores.length > 0 ? mean : null,
       std: summary.runScores.length > 1 ? std : null,
@@ -138,18 +140,21 @@ export async function runTrain(context: CliContext, options: TrainOptions): Prom
       'by neither training nor validation');
   }
   if (validation !== null) {
+    const score = validation.fmeasure === null
+      ? 'threshold labels only (no class histograms), '
+      : `F-measure ${validation.fmeasure.toFixed(4)}, `;
     lines.push(
-      `validation (${counted(validation.records, 'record')}): ` +
-        `F-measure ${validation.fmeasure.toFixed(4)}, ` +
+      `validation (${counted(validation.records, 'record')}): ${score}` +
         `polarity ${(100 * validation.polarityAccuracy).toFixed(1)}%, ` +
         `mean |threshold error| ${validation.thresholdMae.toFixed(1)} bins`,
     );
   }
   if (summary.runScores.length > 1) {
+    const [what, digits] = summary.runScore === 'fmeasure'
+      ? ['F-measure', 4] : ['mean |threshold error| (bins)', 2];
     lines.push(
-      `${summary.runScores.length} runs: validation F-measure ` +
-        `${mean.toFixed(4)} ± ${std.toFixed(4)} ` +
-        '(mean ± std over seeds)',
+      `${summary.runScores.length} runs: validation ${what} ` +
+        `${mean.toFixed(digits)} ± ${std.toFixed(digits)} (mean ± std over seeds)`,
     );
   }
   context.io.stdout(`${lines.join('\n')}\n`);

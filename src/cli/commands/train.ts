@@ -2,7 +2,7 @@
  * `autothresh train --data <jsonl...> -o <dir>`: trains the threshold model on labelled records
  * (or fine-tunes one with `--init`) and writes the model folder.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
@@ -11,7 +11,7 @@ import { specialFileKind } from '../../util/atomic-write.js';
 import { fileSystemProblem } from '../../util/file-errors.js';
 import { longNameProblem } from '../../label/output-paths.js';
 import {
-  brokenLinkOnPath, inputUnder, realPathOrResolved, realWriteTargetOf, trialProblem, tryWriteIn,
+  brokenLinkOnPath, inputUnder, realPathOrResolved, trialProblem, tryWriteIn,
 } from '../../util/folders.js';
 import type { CliContext } from '../io.js';
 import { optionTypes, parseDecimal, parseOptions } from '../options.js';
@@ -241,30 +241,28 @@ async function checkInitModel(init: string): Promise<void> {
 }
 
 /**
- * Throws `autothresh.usage` when a model file already in `out` cannot be replaced: a device or
- * FIFO, or a symbolic link (writes go through links) to a file of the shipped model or to an
- * input record file.
+ * Throws `autothresh.usage` when a model file already in `out` cannot be replaced: a folder, a
+ * device or FIFO, or a symbolic link. A model folder's three files are written as one, so they
+ * must be its own: writing through a link would replace a file of another folder (the shipped
+ * model, another model, an input) and pair it with this model's other files.
  */
-async function checkModelFiles(
-  out: string,
-  inputs: readonly string[],
-  shipped: string,
-): Promise<void> {
+async function checkModelFiles(out: string): Promise<void> {
   const { MODEL_FILE, WEIGHTS_FILE, METADATA_FILE } = await import('../../model/files.js');
   for (const name of [MODEL_FILE, WEIGHTS_FILE, METADATA_FILE]) {
     const file = join(out, name);
+    const link = await lstat(file).then((info) => info.isSymbolicLink(), () => false);
+    if (link) {
+      const target = await readlink(file).catch(() => '?');
+      throw new AutothreshError('autothresh.usage', `option --out: ${file} is a symbolic link ` +
+        `(to ${target}); a model folder's files are written as one and must be its own, so ` +
+        'remove the link or choose another folder');
+    }
     const info = await stat(file).catch(() => null);
     if (info !== null && !info.isFile()) {
       const what = info.isDirectory() ? 'a folder' : specialFileKind(info);
       throw new AutothreshError('autothresh.usage', `option --out: ${file} is ${what}, not a ` +
         'file the model can replace; remove it or choose another folder');
     }
-    const target = realWriteTargetOf(file);
-    const input = inputUnder(target, inputs) ?? inputUnder(shipped, [target]);
-    if (input === undefined) continue;
-    throw new AutothreshError('autothresh.usage', `option --out: ${file} is a symbolic link to ` +
-      `${target}, which the model would be written over; remove the link or choose another ` +
-      'folder');
   }
 }
 
@@ -289,7 +287,7 @@ async function checkOut({ out, force, data, val }: TrainOptions): Promise<void> 
     throw new AutothreshError('autothresh.usage', `option --out: ${out} is the shipped ` +
       'default model, which predict uses; choose another folder');
   }
-  await checkModelFiles(out, [...data, ...(val ?? [])], DEFAULT_MODEL_DIRECTORY);
+  await checkModelFiles(out);
   await checkOutFolder(out, force);
 }
 

@@ -8,11 +8,10 @@ import { configFromOptions, startBackend } from './train-run.js';
 import type { TuneOptions } from './tune.js';
 
 export async function runTune(context: CliContext, options: TuneOptions): Promise<void> {
-  const tf = await startBackend(options.backend);
+  await startBackend(options.backend);
   const records = await readRecordFiles(options.data);
   const candidates = candidateGrid(configFromOptions(options, false), options.grid);
   const results = await tuneCandidates(records, candidates, {
-    backend: tf.getBackend(),
     datasets: options.holdOut,
     onFold: (candidate, dataset, fmeasure) => {
       if (!options.quiet) {

@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { z } from 'zod';
+import { AutothreshError } from '../../errors.js';
 import type { CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
 import { addTrainingOptions, TrainingOptionsShape } from './train.js';
@@ -33,6 +34,11 @@ export function tuneCommand(context: CliContext): Command {
 
   return command.action(async (raw: Record<string, unknown>) => {
     const options = parseOptions(TuneOptionsSchema, raw);
+    if (options.patience !== undefined) {
+      throw new AutothreshError('autothresh.usage', 'option --patience: tune trains every ' +
+        'fold for --epochs epochs, without early stopping (the only records it could stop on ' +
+        'are the held-out ones it scores)');
+    }
     const { runTune } = await import('./tune-run.js');
     await runTune(context, options);
   });
