@@ -176,7 +176,7 @@ async function thresholdGlobal(
   let learned: Pick<ThresholdResult, 'polarityConfidence' | 'quality'> = {};
 
   if (options.method === 'learned') {
-    // Model folders are read once per process (loadModel caches them).
+    // loadModel keeps the folder it read while its files stay as they are.
     const { loadModel, predictThreshold } = await import('./model/index.js');
     const model = await (options.model === undefined ? loadModel() : loadModel(options.model));
     const prediction = predictThreshold(model, histogram);
