@@ -22,6 +22,7 @@
  * BI_PNG) and OS/2 Huffman / RLE24 compression are refused.
  */
 import { AutothreshError } from '../errors.js';
+import { counted } from '../util/counts.js';
 import { luma8 } from './gray.js';
 
 const FILE_HEADER_BYTES = 14;
@@ -175,7 +176,7 @@ export interface BmpPixels {
 /**
  * Decodes the pixels described by `header` (check the size against the pixel limit first).
  * Rows come out top row first whatever the stored order. Throws `autothresh.decode` when the
- * pixel data is shorter than the header promises.
+ * pixel data is shorter than the header promises, or its RLE stream is damaged.
  */
 export function decodeBmpPixels(
   bytes: Uint8Array,
@@ -221,7 +222,7 @@ function checkLength(bytes: Uint8Array, header: BmpHeader, source: string): void
   const needed = header.dataOffset + rowStride(header) * (header.height - 1) +
     Math.ceil((header.bitsPerPixel * header.width) / 8);
   if (needed > bytes.length) {
-    bmpError(source, `pixel data is truncated (${bytes.length} of ${needed} bytes)`);
+    bmpCutShort(source, `the file has ${bytes.length} of the ${needed} bytes its pixels need`);
   }
 }
 
@@ -306,11 +307,24 @@ function decodeMasked(
   return leftOut;
 }
 
+/** Where an RLE stream is: the next byte, and the pixel the next index goes to. */
+interface RleCursor {
+  at: number;
+  /** Column of the next pixel; `width` once a row is full. */
+  x: number;
+  /** Stored row (0 = the first stored, the bottom one unless top-down). */
+  row: number;
+}
+
 /**
  * RLE8 / RLE4: pairs (count, value) repeat `value` (RLE4: its two nibbles in turn) `count`
  * times; (0, 0) ends a row, (0, 1) the bitmap, (0, 2, dx, dy) moves right and down, and
- * (0, n ≥ 3) is followed by n literal indices, padded to an even number of bytes. Runs past
- * the row's end are cut off.
+ * (0, n ≥ 3) is followed by n literal indices, padded to an even number of bytes.
+ *
+ * Damaged streams are refused rather than guessed at: a run or literal run that passes the end
+ * of its row (decoders disagree on whether it is cut off or wraps onto the next row) and a move
+ * that leaves the image. A stream without an end-of-bitmap marker is accepted only when it
+ * fills every row (as Pillow does); one that stops earlier is cut short.
  */
 function decodeRunLengths(
   bytes: Uint8Array,
@@ -318,49 +332,114 @@ function decodeRunLengths(
   gray: Uint8Array,
   source: string,
 ): void {
-  const { width, height, paletteGray } = header;
-  const four = header.compression === RLE4;
-  gray.fill(paletteGray[0]);
-  let x = 0;
-  let row = 0;
-  let at = header.dataOffset;
-  const put = (index: number) => {
-    if (x < width && row < height) gray[imageRow(header, row) * width + x] = paletteGray[index];
-    x++;
-  };
-
-  while (at + 1 < bytes.length && row < height) {
-    const count = bytes[at];
-    const value = bytes[at + 1];
-    at += 2;
+  gray.fill(header.paletteGray[0]);
+  const cursor: RleCursor = { at: header.dataOffset, x: 0, row: 0 };
+  while (cursor.at + 1 < bytes.length && cursor.row < header.height) {
+    const count = bytes[cursor.at];
+    const value = bytes[cursor.at + 1];
+    cursor.at += 2;
     if (count > 0) {
-      for (let i = 0; i < count; i++) put(four ? (i % 2 === 0 ? value >> 4 : value & 15) : value);
+      checkRowRoom(header, cursor, count, 'a run', source);
+      for (let i = 0; i < count; i++) {
+        putIndex(header, gray, cursor, nibbleOrByte(header, value, i));
+      }
     } else if (value === 0) {
-      x = 0;
-      row++;
+      cursor.x = 0;
+      cursor.row++;
     } else if (value === 1) {
       return;
     } else if (value === 2) {
-      if (at + 1 >= bytes.length) break;
-      x += bytes[at];
-      row += bytes[at + 1];
-      at += 2;
-    } else {
-      const literalBytes = four ? Math.ceil(value / 2) : value;
-      if (at + literalBytes > bytes.length) break;
-      for (let i = 0; i < value; i++) {
-        const byte = bytes[at + (four ? i >> 1 : i)];
-        put(four ? (i % 2 === 0 ? byte >> 4 : byte & 15) : byte);
-      }
-      at += literalBytes + (literalBytes % 2);
+      if (!moveBy(bytes, header, cursor, source)) break;
+    } else if (!copyLiterals(bytes, header, gray, cursor, value, source)) {
+      break;
     }
   }
-  // Without an end-of-bitmap marker, the data must at least reach the last row.
-  if (row < height - 1) {
-    bmpError(source, `RLE pixel data ends at row ${row} of ${height} (file is truncated)`);
+  const filled = cursor.row >= header.height ||
+    (cursor.row === header.height - 1 && cursor.x >= header.width);
+  if (!filled) {
+    bmpCutShort(source, `the RLE pixel data ends after ${cursor.row} of ${header.height} rows, ` +
+      'with no end-of-bitmap marker');
   }
+}
+
+/** Index `i` of a run: RLE8 repeats the byte, RLE4 alternates its high and low nibble. */
+function nibbleOrByte(header: BmpHeader, value: number, i: number): number {
+  if (header.compression !== RLE4) return value;
+  return i % 2 === 0 ? value >> 4 : value & 15;
+}
+
+/** Writes palette entry `index` at the cursor (room checked by the caller) and moves on. */
+function putIndex(header: BmpHeader, gray: Uint8Array, cursor: RleCursor, index: number): void {
+  gray[imageRow(header, cursor.row) * header.width + cursor.x] = header.paletteGray[index];
+  cursor.x++;
+}
+
+/** Refuses a run of `count` pixels that does not fit in what is left of the cursor's row. */
+function checkRowRoom(
+  header: BmpHeader,
+  cursor: RleCursor,
+  count: number,
+  what: string,
+  source: string,
+): void {
+  if (cursor.x + count <= header.width) return;
+  bmpDamaged(source, `${what} of ${counted(count, 'pixel')} passes the end of row ` +
+    `${imageRow(header, cursor.row)}`);
+}
+
+/**
+ * The delta escape: moves the cursor `dx` right and `dy` rows on. Refuses a move out of the
+ * image; returns false when the stream ends inside the escape.
+ */
+function moveBy(bytes: Uint8Array, header: BmpHeader, cursor: RleCursor, source: string): boolean {
+  if (cursor.at + 1 >= bytes.length) return false;
+  const dx = bytes[cursor.at];
+  const dy = bytes[cursor.at + 1];
+  cursor.at += 2;
+  if (cursor.x + dx > header.width || cursor.row + dy >= header.height) {
+    bmpDamaged(source, `a jump of ${dx} columns and ${dy} rows from row ` +
+      `${imageRow(header, cursor.row)}, column ${cursor.x} leaves the ` +
+      `${header.width}×${header.height} image`);
+  }
+  cursor.x += dx;
+  cursor.row += dy;
+  return true;
+}
+
+/**
+ * `count` literal indices (RLE4: two a byte), padded to an even number of bytes. Refuses a
+ * literal run past the row's end; returns false when the stream ends inside it.
+ */
+function copyLiterals(
+  bytes: Uint8Array,
+  header: BmpHeader,
+  gray: Uint8Array,
+  cursor: RleCursor,
+  count: number,
+  source: string,
+): boolean {
+  const four = header.compression === RLE4;
+  const literalBytes = four ? Math.ceil(count / 2) : count;
+  if (cursor.at + literalBytes > bytes.length) return false;
+  checkRowRoom(header, cursor, count, 'a literal run', source);
+  for (let i = 0; i < count; i++) {
+    const byte = bytes[cursor.at + (four ? i >> 1 : i)];
+    putIndex(header, gray, cursor, nibbleOrByte(header, byte, i));
+  }
+  cursor.at += literalBytes + (literalBytes % 2);
+  return true;
 }
 
 function bmpError(source: string, what: string): never {
   throw new AutothreshError('autothresh.decode', `${source}: cannot decode BMP (${what})`);
+}
+
+/** `<source>: damaged BMP (<what>)`: the pixel data contradicts the header. */
+function bmpDamaged(source: string, what: string): never {
+  throw new AutothreshError('autothresh.decode', `${source}: damaged BMP (${what})`);
+}
+
+/** `<source>: BMP cut short (<what>)`: the pixel data stops before the image is complete. */
+function bmpCutShort(source: string, what: string): never {
+  throw new AutothreshError('autothresh.decode', `${source}: BMP cut short (${what})`);
 }

@@ -19,7 +19,8 @@
  *
  * Damaged files are refused, not decoded as far as they go: libvips runs with sharp's strictest
  * level, `failOn: 'warning'`, because some decoders only warn about corrupt data (libjpeg's
- * "premature end of data segment" fills the rest of the image with gray).
+ * "premature end of data segment" fills the rest of the image with gray). When libvips does not
+ * say why it refused a PNG or TIFF file, `damage.ts` reads the file's structure to tell.
  */
 import { readFile, readlink, stat } from 'node:fs/promises';
 import type { Metadata, Sharp, SharpOptions } from 'sharp';
@@ -27,6 +28,7 @@ import { AutothreshError, errorMessage } from '../errors.js';
 import { fileSystemProblem } from '../util/file-errors.js';
 import { debug } from '../util/log.js';
 import { decodeBmpPixels, isBmp, readBmpHeader } from './bmp.js';
+import { findDamage, formatByMagic, type MagicFormat } from './damage.js';
 import { convertToGray, LUMA_WEIGHTS } from './gray.js';
 import { loadSharp } from './sharp.js';
 import type { DecodedImage } from './gray-image.js';
@@ -205,7 +207,7 @@ async function decodeWithSharp(
   try {
     planes = await decodePlanes(buffer, layout, options, source);
   } catch (error) {
-    throw decodeError(source, error);
+    throw decodeError(source, error, buffer);
   }
   const { gray: data, included } = planes;
   return {
@@ -305,7 +307,7 @@ async function readMetadata(buffer: Uint8Array, source: string, page: number): P
     return await loadSharp()(buffer, { page, limitInputPixels: false, failOn: FAIL_ON })
       .metadata();
   } catch (error) {
-    throw decodeError(source, error);
+    throw decodeError(source, error, buffer);
   }
 }
 
@@ -464,14 +466,54 @@ function decodeBmpImage(
   };
 }
 
-function decodeError(source: string, error: unknown): AutothreshError {
+/** The one-line error of a file libvips refused; `buffer` is the file, read for a diagnosis. */
+function decodeError(source: string, error: unknown, buffer: Uint8Array): AutothreshError {
   if (error instanceof AutothreshError) return error;
-  const detail = decoderDetail(error);
-  const known = /unsupported image format/i.test(detail)
-    ? 'not a supported image (PNG, JPEG, TIFF, WebP, GIF, AVIF, BMP)'
-    : `cannot decode image (${detail})`;
-  return new AutothreshError('autothresh.decode', `${source}: ${known}`, { cause: error });
+  const problem = decodeProblem(buffer, error);
+  return new AutothreshError('autothresh.decode', `${source}: ${problem}`, { cause: error });
 }
+
+/**
+ * What is wrong with a file libvips refused. A problem found in the file's structure (see
+ * `damage.ts`) is named, unless it is a cut that the decoder's own words already report; the
+ * decoder's words often say nothing ("corrupt header"), something wrong ("unsupported image
+ * format" for a TIFF cut before its directory) or only libvips' internals. Without such a
+ * problem, the decoder's words are quoted, with plain words in place of empty or internal ones.
+ */
+function decodeProblem(buffer: Uint8Array, error: unknown): string {
+  const detail = decoderDetail(error);
+  const damage = findDamage(buffer);
+  if (damage !== null && (damage.kind === 'damaged' || !REPORTS_CUT.test(detail))) {
+    return damage.text;
+  }
+  const raw = error instanceof Error ? error.message : String(error);
+  return decoderProblem(detail, INTERNAL_DETAIL.test(raw), formatByMagic(buffer));
+}
+
+/**
+ * The decoder's words (see {@link decoderDetail}) as a problem; `internal` when they are
+ * libvips' loader talking, `format` what the file starts like.
+ */
+function decoderProblem(detail: string, internal: boolean, format: MagicFormat | null): string {
+  if (/unsupported image format/i.test(detail)) {
+    if (format === null) return 'not a supported image (PNG, JPEG, TIFF, WebP, GIF, AVIF, BMP)';
+    const part = format === 'TIFF' ? 'its image directory' : 'its header';
+    return `damaged ${format} (${part} cannot be read)`;
+  }
+  if (detail === '') {
+    return format === null
+      ? 'cannot decode image (its header is not valid)'
+      : `damaged ${format} (its header is not valid)`;
+  }
+  if (internal && format !== null) return `damaged ${format} (its image data cannot be read)`;
+  return `cannot decode image (${detail})`;
+}
+
+/** Decoder words saying that the data ends early. */
+const REPORTS_CUT = /truncated|premature end|unexpected end/i;
+
+/** libvips' loaders (`tiff2vips`, …) speak in their own terms ("Read error at scanline …"). */
+const INTERNAL_DETAIL = /\b\w+2vips\b/i;
 
 /** Most distinct decoder lines quoted in a message. */
 const DETAIL_LINES = 2;
@@ -483,6 +525,9 @@ const DETAIL_LINES = 2;
  */
 const UNNAMED_WARNING = 'corrupt or incomplete data: the decoder warned';
 
+/** sharp's "Input buffer has corrupt header: " with no reason after it (once trimmed). */
+const BARE_HEADER_LINE = /^corrupt header:?$/i;
+
 /** Decoder lines that say too little on their own, with what they mean. */
 const TERSE_DECODER_LINES: Readonly<Record<string, string>> = {
   'libpng read error': 'truncated or corrupt PNG data: libpng read error',
@@ -491,7 +536,7 @@ const TERSE_DECODER_LINES: Readonly<Record<string, string>> = {
 /**
  * The decoder's own words, on one line: sharp's prefixes ("Input buffer has corrupt header: ",
  * "VipsJpeg: ") and its "Warning treated as error" line left out, repeated lines (or lines
- * another one contains) said once.
+ * another one contains) said once; empty when sharp's "corrupt header" comes without a reason.
  */
 function decoderDetail(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
@@ -501,7 +546,8 @@ function decoderDetail(error: unknown): string {
       .replace(/^Input buffer /i, '')
       .replace(/\bvips\w*: /gi, '')
       .replace(/^[A-Z](?=[a-z])/, (letter) => letter.toLowerCase()))
-    .filter((line) => line !== '' && !/^warning treated as error/i.test(line));
+    .filter((line) => line !== '' && !/^warning treated as error/i.test(line) &&
+      !BARE_HEADER_LINE.test(line));
   // A line another one already contains (libjpeg's message under sharp's "corrupt header: …")
   // is said once.
   const lower = lines.map((line) => line.toLowerCase());
@@ -510,6 +556,7 @@ function decoderDetail(error: unknown): string {
   const distinct = [...new Set(lines.filter((_, index) => !contained(index)))]
     .map((line) => TERSE_DECODER_LINES[line] ?? line);
   if (distinct.length === 0 && /warning treated as error/i.test(text)) return UNNAMED_WARNING;
+  if (distinct.length === 0 && /corrupt header/i.test(text)) return '';
   const shown = distinct.slice(0, DETAIL_LINES).join('; ');
   return distinct.length > DETAIL_LINES ? `${shown}; …` : shown || errorMessage(error);
 }

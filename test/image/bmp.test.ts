@@ -146,8 +146,8 @@ describe('hand-built BMP files', () => {
       ];
       // Stored bottom row first; width 5, height 3.
       const stream = [
-        3, 1, 0, 3, 2, 3, 2, 0, // bottom row: 1 1 1, literals 2 3 2 (odd: one pad byte)
-        0, 0, // end of line (the bottom row is cut at 5 pixels)
+        2, 1, 0, 3, 2, 3, 2, 0, // bottom row: 1 1, literals 2 3 2 (odd: one pad byte)
+        0, 0, // end of line
         2, 3, 0, 2, 2, 0, 1, 1, 0, 0, // middle row: 3 3, move right 2, then 1
         5, 2, 0, 0, // top row: five 2s, end of line
         0, 1, // end of bitmap
@@ -161,7 +161,7 @@ describe('hand-built BMP files', () => {
       expect((await decodedGray(bytes)).data).toEqual([
         2, 2, 2, 2, 2,
         3, 3, 0, 0, 1,
-        1, 1, 1, 2, 3,
+        1, 1, 2, 3, 2,
       ].map((index) => gray[index]));
     });
 
@@ -194,12 +194,14 @@ describe('broken and oversized BMP files', () => {
   it('when the pixel data is cut short then it is an error, not a partial image', async () => {
     const whole = gray8(4);
     await expect(decodeImage(whole.subarray(0, whole.length - 6), 'cut.bmp'))
-      .rejects.toThrow(/cut\.bmp: cannot decode BMP \(pixel data is truncated/);
+      .rejects.toThrow('cut.bmp: BMP cut short (the file has 1088 of the 1094 bytes its pixels ' +
+        'need)');
     const rle = buildBmp({
       width: 4, height: 4, bitsPerPixel: 8, data: Uint8Array.from([4, 1, 0, 0]), compression: 1,
       palette: [[0, 0, 0], [9, 9, 9]],
     });
-    await expect(decodeImage(rle, 'cut-rle.bmp')).rejects.toThrow(/RLE pixel data ends at row 1/);
+    await expect(decodeImage(rle, 'cut-rle.bmp')).rejects.toThrow('cut-rle.bmp: BMP cut short ' +
+      '(the RLE pixel data ends after 1 of 4 rows, with no end-of-bitmap marker)');
   });
 
   it('when the header claims more pixels than the limit then it is refused before decoding',
@@ -236,4 +238,102 @@ describe('broken and oversized BMP files', () => {
     new DataView(bytes.buffer).setUint32(30, 4, true);
     await expect(decodeImage(bytes, 'jpeg.bmp')).rejects.toThrow(/unsupported compression 4/);
   });
+});
+
+describe('damaged RLE BMP files', () => {
+  const WIDE = 40;
+  const TALL = 20;
+  const grays = Array.from({ length: 256 }, (_, i) => [i, i, i] as const);
+
+  /** A 40×20 RLE8 (or, with `four`, RLE4) file holding `stream`. */
+  function rleBmp(stream: readonly number[], four = false): Uint8Array {
+    return buildBmp({
+      width: WIDE, height: TALL, bitsPerPixel: four ? 4 : 8, data: Uint8Array.from(stream),
+      palette: four ? grays.slice(0, 16) : grays, compression: four ? 2 : 1,
+    });
+  }
+
+  /** Stored row `r` (0 = bottom) of every row, concatenated. */
+  function everyRow(entries: (r: number) => number[]): number[] {
+    return Array.from({ length: TALL }, (_, r) => entries(r)).flat();
+  }
+
+  /** Row values of a stream of one run per row: stored row r holds r + 1, image row y 20 − y. */
+  const filled = grid(WIDE, TALL, (_, y) => TALL - y);
+
+  it('when RLE8 or RLE4 runs of 255 pixels overrun the 40-pixel rows then the file is refused',
+    async () => {
+      const overrun = [...everyRow((r) => [255, r + 1, 0, 0]), 0, 1];
+      // The first stored row is the bottom one, image row 19.
+      await expect(decodeImage(rleBmp(overrun), 'x.bmp')).rejects.toMatchObject({
+        code: 'autothresh.decode',
+        message: 'x.bmp: damaged BMP (a run of 255 pixels passes the end of row 19)',
+      });
+      // Without end-of-line markers the runs would all land in one row.
+      const unbroken = [255, 1, 255, 2, 255, 3, 255, 4, 0, 1];
+      await expect(decodeImage(rleBmp(unbroken), 'y.bmp'))
+        .rejects.toThrow('y.bmp: damaged BMP (a run of 255 pixels passes the end of row 19)');
+      await expect(decodeImage(rleBmp(overrun, true), 'x4.bmp'))
+        .rejects.toThrow('x4.bmp: damaged BMP (a run of 255 pixels passes the end of row 19)');
+      // A run that fits after others in the row, then one pixel too many.
+      const oneOver = [30, 1, 10, 2, 1, 3, 0, 1];
+      await expect(decodeImage(rleBmp(oneOver), 'z.bmp'))
+        .rejects.toThrow('z.bmp: damaged BMP (a run of 1 pixel passes the end of row 19)');
+    });
+
+  it('when a literal run passes the end of its row then the file is refused', async () => {
+    const literal = [35, 1, 0, 7, 1, 2, 3, 4, 5, 6, 7, 0, 0, 0, 1];
+    await expect(decodeImage(rleBmp(literal), 'lit.bmp'))
+      .rejects.toThrow('lit.bmp: damaged BMP (a literal run of 7 pixels passes the end of row 19)');
+    const literal4 = [35, 0x11, 0, 7, 0x12, 0x34, 0x56, 0x70, 0, 0, 0, 1];
+    await expect(decodeImage(rleBmp(literal4, true), 'lit4.bmp'))
+      .rejects.toThrow('lit4.bmp: damaged BMP (a literal run of 7 pixels passes the end of row ' +
+        '19)');
+  });
+
+  it('when a delta jumps (250, 250) out of the image then the file is refused', async () => {
+    const jump = [40, 100, 0, 0, 0, 2, 250, 250, 40, 200, 0, 0, 0, 1];
+    for (const four of [false, true]) {
+      await expect(decodeImage(rleBmp(jump, four), 'jump.bmp')).rejects.toMatchObject({
+        code: 'autothresh.decode',
+        message: 'jump.bmp: damaged BMP (a jump of 250 columns and 250 rows from row 18, ' +
+          'column 0 leaves the 40×20 image)',
+      });
+    }
+    // Onto the last row, or to the end of a row, is inside the image.
+    const edges = [0, 2, 40, 0, 0, 0, 0, 2, 0, TALL - 2, 40, 7, 0, 1];
+    const image = await decodeImage(rleBmp(edges), 'edges.bmp');
+    expect(Array.from(image.data)).toEqual(grid(WIDE, TALL, (_, y) => (y === 0 ? 7 : 0)));
+    // Past the last row (by one), or past a row's end (by one column), is not.
+    await expect(decodeImage(rleBmp([0, 2, 0, TALL, 0, 1]), 'below.bmp'))
+      .rejects.toThrow(/below\.bmp: damaged BMP \(a jump of 0 columns and 20 rows from row 19/);
+    await expect(decodeImage(rleBmp([20, 1, 0, 2, 21, 0, 0, 1]), 'right.bmp'))
+      .rejects.toThrow(/right\.bmp: damaged BMP \(a jump of 21 columns and 0 rows from row 19,/);
+  });
+
+  it('when the end-of-bitmap marker is missing but every row is filled then it decodes (as ' +
+    'Pillow does)', async () => {
+    const withLineEnds = everyRow((r) => [WIDE, r + 1, 0, 0]);
+    expect(Array.from((await decodeImage(rleBmp(withLineEnds), 'a.bmp')).data)).toEqual(filled);
+    // The last row filled, without its end of line.
+    const lastOpen = withLineEnds.slice(0, -2);
+    expect(Array.from((await decodeImage(rleBmp(lastOpen), 'b.bmp')).data)).toEqual(filled);
+    // The end-of-bitmap marker may also come early: the rest takes palette entry 0.
+    const early = [WIDE, 1, 0, 1];
+    expect(Array.from((await decodeImage(rleBmp(early), 'c.bmp')).data))
+      .toEqual(grid(WIDE, TALL, (_, y) => (y === TALL - 1 ? 1 : 0)));
+  });
+
+  it('when the end-of-bitmap marker is missing and rows are unfilled then it is cut short',
+    async () => {
+      const withLineEnds = everyRow((r) => [WIDE, r + 1, 0, 0]);
+      // Stops after the 19th row's end of line: the top row was never written.
+      await expect(decodeImage(rleBmp(withLineEnds.slice(0, -4)), 'top.bmp')).rejects.toThrow(
+        'top.bmp: BMP cut short (the RLE pixel data ends after 19 of 20 rows, with no ' +
+          'end-of-bitmap marker)');
+      // Stops half-way through the top row.
+      const half = [...withLineEnds.slice(0, -4), WIDE / 2, 9];
+      await expect(decodeImage(rleBmp(half, true), 'half.bmp'))
+        .rejects.toThrow(/half\.bmp: BMP cut short \(the RLE pixel data ends after 19 of 20 rows/);
+    });
 });
