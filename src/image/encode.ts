@@ -1,7 +1,7 @@
 /**
  * Writing single-channel 8-bit images (binarizations, masks) as PNG, atomically.
  */
-import { loadSharp } from './sharp.js';
+import { sharpOfPixels } from './sharp.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 /** Encodes `pixels` (one byte per pixel, row-major) as a grayscale PNG. */
@@ -10,7 +10,7 @@ export async function encodeGrayPng(
   width: number,
   height: number,
 ): Promise<Buffer> {
-  return loadSharp()(pixels, { raw: { width, height, channels: 1 } })
+  return sharpOfPixels(pixels, width, height)
     .toColourspace('b-w')
     .png({ compressionLevel: 6 })
     .toBuffer();

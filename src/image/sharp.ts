@@ -19,3 +19,23 @@ export function loadSharp(): SharpFunction {
   }
   return loaded;
 }
+
+/**
+ * A sharp pipeline over pixels autothresh holds in memory (one byte per channel, row-major),
+ * or over an image it encoded itself. libvips' own pixel limit (about 268 million) is off: the
+ * image these pixels come from has passed `--max-pixels` already, and encoding a result must
+ * not refuse what decoding took.
+ */
+export function sharpOfPixels(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  channels: 1 | 3 = 1,
+): ReturnType<SharpFunction> {
+  return loadSharp()(pixels, { raw: { width, height, channels }, limitInputPixels: false });
+}
+
+/** A sharp pipeline over an encoded image that autothresh made itself (no pixel limit). */
+export function sharpOfOwnImage(encoded: Buffer): ReturnType<SharpFunction> {
+  return loadSharp()(encoded, { limitInputPixels: false });
+}

@@ -9,7 +9,7 @@
  *   0..255, where s ∈ [0, 1] is the pixel's normalized position along the direction.
  */
 import type { Sharp } from 'sharp';
-import { loadSharp } from '../image/sharp.js';
+import { sharpOfOwnImage, sharpOfPixels } from '../image/sharp.js';
 import { BIN_COUNT } from '../histogram/histogram.js';
 import {
   BACKGROUND, FOREGROUND, type LabelledPixels,
@@ -55,13 +55,13 @@ export async function transformPixels(
   step: PixelStep,
 ): Promise<Uint8Array> {
   const { width, height, bins } = pixels;
-  const raw = { raw: { width, height, channels: 1 as const } };
   switch (step.kind) {
     case 'blur':
-      return grayOf(loadSharp()(bins, raw).blur(step.value));
+      return grayOf(sharpOfPixels(bins, width, height).blur(step.value));
     case 'jpeg': {
-      const jpeg = await loadSharp()(bins, raw).jpeg({ quality: step.value }).toBuffer();
-      return grayOf(loadSharp()(jpeg));
+      const jpeg = await sharpOfPixels(bins, width, height).jpeg({ quality: step.value })
+        .toBuffer();
+      return grayOf(sharpOfOwnImage(jpeg));
     }
     case 'gradient':
       return illuminationGradient(pixels, step.value, step.angle);

@@ -9,7 +9,7 @@
  * colours and their blends at the edges), so a report with six images stays under a megabyte.
  * Pixels are read again only for the chosen images.
  */
-import { loadSharp } from '../image/sharp.js';
+import { sharpOfPixels } from '../image/sharp.js';
 import { readPairPixels, type PairInput } from '../bench/inputs.js';
 import type { BenchImage, BenchResult, MethodSpec } from '../bench/results.js';
 import type { Polarity } from '../label/objectives.js';
@@ -147,7 +147,7 @@ async function grayThumbnail(
   height: number,
   size: { width: number; height: number },
 ): Promise<string> {
-  const buffer = await loadSharp()(bins, { raw: { width, height, channels: 1 } })
+  const buffer = await sharpOfPixels(bins, width, height)
     .resize(size.width, size.height, { fit: 'fill' })
     .jpeg({ quality: 75 })
     .toBuffer();
@@ -160,7 +160,7 @@ async function mapThumbnail(
   height: number,
   size: { width: number; height: number },
 ): Promise<string> {
-  const buffer = await loadSharp()(rgb, { raw: { width, height, channels: 3 } })
+  const buffer = await sharpOfPixels(rgb, width, height, 3)
     .resize(size.width, size.height, { fit: 'fill' })
     .png({ palette: true, colours: 16, compressionLevel: 9 })
     .toBuffer();
