@@ -36,8 +36,13 @@ export function isAutothreshError(error: unknown, code?: ErrorCode): error is Au
   return error instanceof AutothreshError && (code === undefined || error.code === code);
 }
 
-/** The message of any thrown value, on one line. */
+/**
+ * The message of any thrown value, on one line. An {@link AutothreshError}'s is one already: it
+ * is kept as it is, so that a file name in it stays the same string (a name holding a line feed
+ * is escaped where it is printed, see `util/printable.ts`).
+ */
 export function errorMessage(error: unknown): string {
+  if (error instanceof AutothreshError) return error.message;
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }

@@ -15,6 +15,7 @@ import { COMMANDS } from './commands/index.js';
 import {
   EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, isClosedOutput, processIO, type CliContext, type CliIO,
 } from './io.js';
+import { printableLine } from '../util/printable.js';
 
 /**
  * The program for one run. `commandName` is the subcommand about to run (or whose help is
@@ -117,17 +118,21 @@ export function reportError(error: unknown, io: CliIO): number {
     return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   }
   if (error instanceof AutothreshError) {
-    io.stderr(`autothresh: ${error.message}\n`);
+    // Only the invalid-lines error lists lines of its own; any other message is one line.
+    const lines = error.name === 'InvalidRecordsError' ? error.message.split('\n')
+      : [error.message];
+    io.stderr(lines.map((line, index) =>
+      printableLine(index === 0 ? `autothresh: ${line}` : line)).join(''));
     return error.code === 'autothresh.usage' || error.code === 'autothresh.invalidParameter'
       ? EXIT_USAGE
       : EXIT_SOME_FAILED;
   }
   // A file-system error no command turned into a message of its own: still one clean line.
   if (isFileSystemError(error) && error.path !== undefined) {
-    io.stderr(`autothresh: ${error.path}: ${fileSystemProblem(error)}\n`);
+    io.stderr(printableLine(`autothresh: ${error.path}: ${fileSystemProblem(error)}`));
     return EXIT_SOME_FAILED;
   }
-  io.stderr(`autothresh: unexpected error: ${errorMessage(error)}\n`);
+  io.stderr(printableLine(`autothresh: unexpected error: ${errorMessage(error)}`));
   if (process.env.NODE_DEBUG?.includes('autothresh') && error instanceof Error) {
     io.stderr(`${error.stack}\n`);
   }

@@ -133,7 +133,6 @@ export async function labelFolder(options: LabelFolderOptions): Promise<LabelFol
   const jpeg = jpegMaskWarning(options.masks, found.pairs, settings.maskThreshold);
   if (jpeg !== null) warn(jpeg);
   for (const problem of found.problems) report(`${problem.file}: ${problem.message}`);
-  const unique = dropDuplicateIds(found.pairs, report);
 
   // Resume: keep the whole images the output and the partial file hold, skip their pairs.
   const partial = partialPathOf(options.output);
@@ -143,12 +142,12 @@ export async function labelFolder(options: LabelFolderOptions): Promise<LabelFol
   if (!options.resume && await stat(partial).then(() => true, () => false)) {
     warn(`${partial}: left by an interrupted run; starting over (--resume continues it)`);
   }
-  const changed = await changedSinceLabelled(unique.pairs, state.kept, options.images);
+  const changed = await changedSinceLabelled(found.pairs, state.kept, options.images);
   for (const imagePath of changed.values()) {
     warn(`${imagePath}: its image or mask changed since it was labelled; labelling it again`);
   }
   const kept = state.kept.filter((record) => !changed.has(record.source));
-  const { todo, clashes } = pairsToDo(unique.pairs, kept, options.images, settings, report);
+  const { todo, clashes } = pairsToDo(found.pairs, kept, options.images, settings, report);
 
   const writer = await RecordAppender.start(options.output, kept);
   options.onStart?.(todo.length);
@@ -157,10 +156,10 @@ export async function labelFolder(options: LabelFolderOptions): Promise<LabelFol
   return {
     output: options.output,
     written: records > 0,
-    images: found.pairs.length + found.unpaired,
+    images: found.pairs.length + found.unpaired + found.repeated,
     labelled,
-    skipped: found.unpaired + unique.skipped + clashes + todo.length - labelled,
-    resumed: unique.pairs.length - todo.length - clashes,
+    skipped: found.unpaired + found.repeated + clashes + todo.length - labelled,
+    resumed: found.pairs.length - todo.length - clashes,
     redone: state.incompleteImages,
     changed: changed.size,
     droppedLines: state.droppedLines,
@@ -273,24 +272,6 @@ async function changedSinceLabelled(
 function describeFailure(pair: ImageMaskPair, error: unknown): string {
   if (error instanceof AutothreshError) return error.message;
   return `${pair.imagePath}: ${errorMessage(error)}`;
-}
-
-/** Two images with the same name but different extensions would share an id: keep the first. */
-function dropDuplicateIds(
-  pairs: ImageMaskPair[], report: (message: string) => void,
-): { pairs: ImageMaskPair[]; skipped: number } {
-  const seen = new Map<string, string>();
-  const kept: ImageMaskPair[] = [];
-  for (const pair of pairs) {
-    const first = seen.get(pair.id);
-    if (first === undefined) {
-      seen.set(pair.id, pair.imagePath);
-      kept.push(pair);
-    } else {
-      report(`${pair.imagePath}: same name as ${first}; ids must be unique, image skipped`);
-    }
-  }
-  return { pairs: kept, skipped: pairs.length - kept.length };
 }
 
 /**

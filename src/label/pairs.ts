@@ -46,6 +46,11 @@ export interface FoundPairs {
   problems: PairProblem[];
   /** How many images have no mask (one problem may stand for all of them). */
   unpaired: number;
+  /**
+   * How many images were left out because another image has the same name but another
+   * extension (they would share an id); each is a problem.
+   */
+  repeated: number;
   /** Notes that do not stop anything: files left out, several masks for one image. */
   warnings: string[];
 }
@@ -70,7 +75,7 @@ export async function findPairs(imagesDir: string, masksDir: string): Promise<Fo
   // No mask at all: one line for the folder, not one per image.
   if (maskListing.files.length === 0 && imageListing.files.length > 0) {
     problems.push({ file: masksDir, message: 'no image files in this folder' });
-    return { pairs, problems, warnings, unpaired: imageListing.files.length };
+    return { pairs, problems, warnings, unpaired: imageListing.files.length, repeated: 0 };
   }
   const unpaired: { id: string; imagePath: string }[] = [];
   for (const file of imageListing.files) {
@@ -90,7 +95,39 @@ export async function findPairs(imagesDir: string, masksDir: string): Promise<Fo
   unpaired.forEach(({ imagePath }, index) => {
     problems.push({ file: imagePath, message: messages[index] });
   });
-  return { pairs, problems, warnings, unpaired: problems.length };
+  const unique = withUniqueIds(pairs);
+  return {
+    pairs: unique.kept, problems: [...problems, ...unique.repeated], warnings,
+    unpaired: problems.length, repeated: unique.repeated.length,
+  };
+}
+
+/**
+ * Images with the same name but different extensions (`H01.png`, `H01.jpg`) would share an id:
+ * one is kept, as for masks the lossless format first, then the first in sorted order; each
+ * other one is a problem (`H01.jpg: same name as H01.png; ids must be unique, image skipped`).
+ */
+function withUniqueIds(pairs: readonly ImageMaskPair[]): {
+  kept: ImageMaskPair[]; repeated: PairProblem[];
+} {
+  const byId = new Map<string, ImageMaskPair[]>();
+  for (const pair of pairs) byId.set(pair.id, [...(byId.get(pair.id) ?? []), pair]);
+  const chosen = new Map([...byId].map(([id, group]) => [id, [...group].sort((a, b) =>
+    lossRank(a.imagePath) - lossRank(b.imagePath) ||
+    (a.imagePath < b.imagePath ? -1 : a.imagePath > b.imagePath ? 1 : 0))[0]]));
+  const repeated = pairs.filter((pair) => chosen.get(pair.id) !== pair).map((pair) => ({
+    file: pair.imagePath,
+    message: `same name as ${chosen.get(pair.id)!.imagePath}; ids must be unique, image ` +
+      `skipped (${repeatReason(pair, chosen.get(pair.id)!)})`,
+  }));
+  return { kept: pairs.filter((pair) => chosen.get(pair.id) === pair), repeated };
+}
+
+function repeatReason(skipped: ImageMaskPair, kept: ImageMaskPair): string {
+  if (lossRank(kept.imagePath) < lossRank(skipped.imagePath)) {
+    return lossRank(kept.imagePath) === 0 ? 'lossless formats are preferred' : 'JPEG comes last';
+  }
+  return 'the first in sorted order is kept';
 }
 
 /**

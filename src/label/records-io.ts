@@ -18,6 +18,7 @@ import { AutothreshError, errorMessage, type ErrorCode } from '../errors.js';
 import { specialFileKind, writeFileAtomic, writeFilesAtomic } from '../util/atomic-write.js';
 import { fileSystemProblem } from '../util/file-errors.js';
 import { repeatedPath } from '../util/folders.js';
+import { printable } from '../util/printable.js';
 import {
   LABEL_SCHEMA_VERSION, LabelRecordSchema, ManualLabelRecordSchema, MaskLabelRecordSchema,
   READABLE_SCHEMA_VERSIONS, type LabelRecord,
@@ -432,15 +433,6 @@ function parseLine(
   const result = LabelRecordSchema.safeParse(migrate(value));
   if (result.success) return { ok: true, record: result.data };
   return { ok: false, message: describeProblem(value, result.error.issues[0]) };
-}
-
-/**
- * `text` with control characters (C0, DEL and C1) written as `\u001f` escapes: a message stays
- * one line, and sends a terminal no control sequence.
- */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g,
-    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A line of an older readable version, relabelled as the current one (same fields). */

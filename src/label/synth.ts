@@ -20,7 +20,7 @@
 import { renameSync } from 'node:fs';
 import { lstat, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { loadSharp } from '../image/sharp.js';
+import { sharpOfPixels } from '../image/sharp.js';
 import { AutothreshError } from '../errors.js';
 import { removedIfInterrupted } from '../util/atomic-write.js';
 import { fileSystemProblem, isFileSystemError, outputFileError } from '../util/file-errors.js';
@@ -180,17 +180,25 @@ export async function writeSynthetic(
  * can be made where {@link writeSynthetic} makes its staging folder: beside `directory` when it
  * exists, else in its nearest existing parent. A trial entry is made there and removed at once,
  * which catches file systems such as /proc and /sys that take no new entries even from root.
+ * Then the folder is checked as {@link writeSynthetic} checks it (`force` as there), with
+ * messages that start `<what>: <dir>`.
  */
-export async function checkSyntheticOutput(directory: string, what: string): Promise<void> {
+export async function checkSyntheticOutput(
+  directory: string,
+  what: string,
+  force = false,
+): Promise<void> {
   const target = resolve(directory);
   const exists = await stat(target).then(() => true, () => false);
   const failure = await tryWriteIn(exists ? dirname(target) : target);
-  if (failure === null) return;
-  const where = failure.at === target ? '' : `${failure.at}: `;
-  throw new AutothreshError(
-    'autothresh.usage',
-    `${what}: cannot write ${directory} (${where}${trialProblem(failure.error)})`,
-  );
+  if (failure !== null) {
+    const where = failure.at === target ? '' : `${failure.at}: `;
+    throw new AutothreshError(
+      'autothresh.usage',
+      `${what}: cannot write ${directory} (${where}${trialProblem(failure.error)})`,
+    );
+  }
+  await checkOutputFolder(directory, force, `${what}: ${directory}`);
 }
 
 /**
@@ -231,9 +239,17 @@ async function renderInto(
 
 /**
  * Whether `directory` exists; throws `autothresh.usage` when it is a file, the current folder or
- * one that holds it, or a folder with entries that `force` does not allow replacing.
+ * one that holds it, or a folder with entries that `force` does not allow replacing. Messages
+ * start with `subject`: `<directory>:` by default, `option --out: <directory>` for the CLI.
  */
-async function checkOutputFolder(directory: string, force: boolean): Promise<boolean> {
+async function checkOutputFolder(
+  directory: string,
+  force: boolean,
+  subject = `${directory}:`,
+): Promise<boolean> {
+  const refuse = (problem: string): never => {
+    throw new AutothreshError('autothresh.usage', `${subject} ${problem}`);
+  };
   let entries: string[];
   try {
     entries = await readdir(directory);
@@ -241,20 +257,25 @@ async function checkOutputFolder(directory: string, force: boolean): Promise<boo
     const code = (error as NodeJS.ErrnoException).code;
     const link = await lstat(directory).then((info) => info.isSymbolicLink(), () => false);
     if (code === 'ENOENT' && !link) return false;
-    const what = code === 'ENOENT'
+    return refuse(code === 'ENOENT'
       ? 'is a symbolic link to nothing'
-      : code === 'ENOTDIR' ? 'exists and is not a folder' : fileSystemProblem(error);
-    throw new AutothreshError('autothresh.usage', `${directory}: ${what}`);
+      : code === 'ENOTDIR' ? 'exists and is not a folder'
+        : `cannot be read (${fileSystemProblem(error)})`);
   }
-  await checkNotCurrentFolder(directory);
+  if (await holdsCurrentFolder(directory)) {
+    refuse('is the current folder or holds it, which synth cannot replace (run from ' +
+      'elsewhere, or choose another folder)');
+  }
   if (entries.length > 0 && !force) {
-    throw new AutothreshError(
-      'autothresh.usage',
-      `${directory}: folder is not empty (${counted(entries.length, 'entry', 'entries')}); ` +
-        'use --force to replace earlier synth output there, or choose another folder',
-    );
+    refuse(`is a folder that is not empty (${counted(entries.length, 'entry', 'entries')}); ` +
+      'use --force to replace earlier synth output there, or choose another folder');
   }
-  if (entries.length > 0) await checkSynthOutput(directory, entries);
+  const foreign = entries.length > 0 ? await foreignEntries(directory, entries) : [];
+  if (foreign.length > 0) {
+    const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ', …' : '');
+    refuse(`holds entries that are not earlier synth output (${shown}); --force replaces only ` +
+      'a folder of earlier synth output');
+  }
   return true;
 }
 
@@ -263,14 +284,14 @@ const SYNTH_ENTRIES = ['images', 'masks', 'params.jsonl'];
 const SYNTH_ID = /^synth-\d{5,}$/;
 
 /**
- * Throws `autothresh.usage` unless `directory` holds earlier synth output alone, which `force`
- * may replace: a `params.jsonl` whose every line is the parameters of a synth image, and in
- * `images/` and `masks/` nothing but those images' `<id>.png` files.
+ * The entries of `directory` that are not earlier synth output, which `force` may replace: a
+ * `params.jsonl` whose every line is the parameters of a synth image, and in `images/` and
+ * `masks/` nothing but those images' `<id>.png` files.
  */
-async function checkSynthOutput(directory: string, entries: readonly string[]): Promise<void> {
+async function foreignEntries(directory: string, entries: readonly string[]): Promise<string[]> {
   const foreign = entries.filter((entry) => !SYNTH_ENTRIES.includes(entry));
   const ids = await synthIds(join(directory, 'params.jsonl'));
-  if (ids === null) foreign.push('params.jsonl');
+  if (ids === null && entries.includes('params.jsonl')) foreign.push('params.jsonl');
   for (const folder of ['images', 'masks'].filter((name) => entries.includes(name))) {
     const inside = await readdir(join(directory, folder), { withFileTypes: true })
       .catch(() => null);
@@ -284,10 +305,7 @@ async function checkSynthOutput(directory: string, entries: readonly string[]): 
       if (!ours) foreign.push(`${folder}/${entry.name}`);
     }
   }
-  if (foreign.length === 0) return;
-  const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ', …' : '');
-  throw new AutothreshError('autothresh.usage', `${directory}: holds entries that are not ` +
-    `earlier synth output (${shown}); --force replaces only a folder of earlier synth output`);
+  return foreign;
 }
 
 /** The image ids of a synth `params.jsonl`, or null when the file is missing or not synth's. */
@@ -309,13 +327,11 @@ async function synthIds(file: string): Promise<Set<string> | null> {
   return ids;
 }
 
-/** Throws `autothresh.usage` when `directory` is the current folder or holds it. */
-async function checkNotCurrentFolder(directory: string): Promise<void> {
+/** Whether the folder `directory` is the current folder or holds it. */
+async function holdsCurrentFolder(directory: string): Promise<boolean> {
   const [folder, current] = await Promise.all([realpath(directory), realpath(process.cwd())]);
   const inside = relative(folder, current);
-  if (inside !== '' && (inside.startsWith('..') || isAbsolute(inside))) return;
-  throw new AutothreshError('autothresh.usage', `${directory}: is the current folder or holds ` +
-    'it, which synth cannot replace (run from elsewhere, or choose another folder)');
+  return inside === '' || !(inside.startsWith('..') || isAbsolute(inside));
 }
 
 /**
@@ -367,7 +383,7 @@ function siblingPath(directory: string, kind: string): string {
 
 /** 8-bit one-channel PNG (deterministic settings: compression 9, no adaptive filtering). */
 export function encodeGrayPng(pixels: Uint8Array, width: number, height: number): Promise<Buffer> {
-  return loadSharp()(pixels, { raw: { width, height, channels: 1 } })
+  return sharpOfPixels(pixels, width, height)
     .toColourspace('b-w')
     .png({ compressionLevel: 9, adaptiveFiltering: false })
     .toBuffer();

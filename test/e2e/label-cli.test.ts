@@ -751,7 +751,7 @@ describe('autothresh synth', () => {
     expect((await cli('synth', '-n', '2', '-o', out, '--seed', '4')).code).toBe(0);
     const refused = await cli('synth', '-n', '1', '-o', out);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/^autothresh: .*series: folder is not empty .*--force/);
+    expect(refused.stderr).toMatch(/^autothresh: option --out: .*series is a folder that is not empty .*--force/);
     expect(refused.stderr.trimEnd().split('\n')).toHaveLength(1);
     const forced = await cli('synth', '-n', '1', '-o', out, '--force', '--json');
     expect(forced.code).toBe(0);
@@ -766,8 +766,8 @@ describe('autothresh synth', () => {
       await writeFile(join(other, 'notes.txt'), 'keep me');
       const refused = await cli('synth', '-n', '1', '-o', other, '--force');
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toBe(`autothresh: ${other}: holds entries that are not earlier ` +
-        'synth output (notes.txt, params.jsonl); --force replaces only a folder of earlier synth ' +
+      expect(refused.stderr).toBe(`autothresh: option --out: ${other} holds entries that are ` +
+        'not earlier synth output (notes.txt); --force replaces only a folder of earlier synth ' +
         'output\n');
       expect(await readFile(join(other, 'notes.txt'), 'utf8')).toBe('keep me');
 
@@ -778,8 +778,8 @@ describe('autothresh synth', () => {
       try {
         const current = await cli('synth', '-n', '1', '-o', '.', '--force');
         expect(current.code).toBe(2);
-        expect(current.stderr).toBe('autothresh: .: is the current folder or holds it, which ' +
-          'synth cannot replace (run from elsewhere, or choose another folder)\n');
+        expect(current.stderr).toBe('autothresh: option --out: . is the current folder or holds ' +
+          'it, which synth cannot replace (run from elsewhere, or choose another folder)\n');
       } finally {
         process.chdir(cwd);
       }
@@ -792,8 +792,8 @@ describe('autothresh synth', () => {
       await writeFile(join(dataset, 'images', 'H01.png'), 'mine');
       const mine = await cli('synth', '-n', '1', '-o', dataset, '--force');
       expect(mine.code).toBe(2);
-      expect(mine.stderr).toBe(`autothresh: ${dataset}: holds entries that are not earlier ` +
-        'synth output (params.jsonl, images/H01.png); --force replaces only a folder of earlier ' +
+      expect(mine.stderr).toBe(`autothresh: option --out: ${dataset} holds entries that are not ` +
+        'earlier synth output (images/H01.png); --force replaces only a folder of earlier ' +
         'synth output\n');
       expect(await readFile(join(dataset, 'images', 'H01.png'), 'utf8')).toBe('mine');
 

@@ -728,6 +728,20 @@ describe('autothresh predict output folders', () => {
     expect(looped.stderr).toBe(`autothresh: option --out: ${loop} is a symbolic link loop\n`);
   });
 
+  it('when a file name holds a line feed or a tab then every line stays one line', async () => {
+    const root = temporaryDirectory();
+    const broken = join(root, 'bad\nname.png');
+    writeFileSync(broken, 'not an image');
+    const tabbed = join(root, 'ok\tname.png');
+    writeFileSync(tabbed, readFileSync(bimodal));
+    const outcome = await runCli('predict', '-m', 'otsu', broken, tabbed);
+    expect(outcome.code).toBe(1);
+    expect(outcome.stderr.split('\n')[0]).toBe(`${join(root, 'bad\\nname.png')}: not a ` +
+      'supported image (PNG, JPEG, TIFF, WebP, GIF, AVIF, BMP)');
+    expect(outcome.stdout.split('\n')[2]).toMatch(/^\S*ok\\tname\.png +\d+×\d+ +otsu/);
+    expect(outcome.stdout.trim().split('\n')).toHaveLength(3);
+  });
+
   it('when a few pixels are foreground then the table does not show 0.0%', async () => {
     // The 0th percentile of this page is its darkest gray: a handful of its 286,344 pixels.
     const page = 'datasets/samples/images/dibco2009-H03.png';
@@ -929,4 +943,47 @@ describe('autothresh predict argument handling', () => {
     const quiet = spawnCli('predict', '-m', 'sauvola', '--window', '31', bimodal);
     expect(quiet.stderr).toBe('');
   });
+});
+
+describe('autothresh predict on damaged BMP, PNG and TIFF files', () => {
+  it('when inputs are damaged or cut short then each fails with one plain line and exit 1',
+    async () => {
+      const batch = join(folder, 'damaged-batch');
+      mkdirSync(batch);
+      // 40×20 RLE8 (file header 14, info header 40, no palette): every row one run of 255.
+      const rle = Buffer.alloc(54 + 20 * 4 + 2);
+      rle.write('BM', 0, 'latin1');
+      rle.writeUInt32LE(rle.length, 2);
+      rle.writeUInt32LE(54, 10);
+      rle.writeUInt32LE(40, 14);
+      rle.writeInt32LE(40, 18);
+      rle.writeInt32LE(20, 22);
+      rle.writeUInt16LE(1, 26);
+      rle.writeUInt16LE(8, 28);
+      rle.writeUInt32LE(1, 30);
+      for (let row = 0; row < 20; row++) rle.set([255, row, 0, 0], 54 + row * 4);
+      rle.set([0, 1], 54 + 80);
+      writeFileSync(join(batch, 'a-runs.bmp'), rle);
+      const png = await sharp(Buffer.alloc(16 * 16, 90), {
+        raw: { width: 16, height: 16, channels: 1 },
+      }).png().toBuffer();
+      png[20] ^= 0xff; // inside IHDR: its checksum no longer matches
+      writeFileSync(join(batch, 'b-flipped.png'), png);
+      const tiff = await sharp(Buffer.alloc(64 * 64 * 3, 90), {
+        raw: { width: 64, height: 64, channels: 3 },
+      }).tiff({ compression: 'none' }).toBuffer();
+      writeFileSync(join(batch, 'c-cut.tif'), tiff.subarray(0, 4000));
+      await writeRaw(join(batch, 'd-good.png'), bimodalPixels(), 40, 10, 1);
+      const outcome = await runCli('predict', '--method', 'otsu', '--json', batch);
+      expect(outcome.code).toBe(1);
+      expect(jsonLines(outcome.stdout).map((record) => record.file))
+        .toEqual([join(batch, 'd-good.png')]);
+      const lines = outcome.stderr.split('\n');
+      expect(lines).toContain(`${join(batch, 'a-runs.bmp')}: damaged BMP (a run of 255 pixels ` +
+        'passes the end of row 19)');
+      expect(lines).toContain(`${join(batch, 'b-flipped.png')}: damaged PNG (the checksum of ` +
+        'the IHDR chunk at byte 8 does not match)');
+      expect(lines).toContain(`${join(batch, 'c-cut.tif')}: TIFF cut short (the file has 4000 ` +
+        `bytes; the image directory starts at byte ${tiff.readUInt32LE(4)})`);
+    });
 });

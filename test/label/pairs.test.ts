@@ -46,6 +46,35 @@ describe('findPairs', () => {
   });
 });
 
+describe('images that share a name', () => {
+  let root: string;
+  beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'autothresh-same-image-')); });
+  afterAll(async () => { await rm(root, { recursive: true, force: true }); });
+
+  it('when a PNG and a JPEG share a name then the PNG is kept and the JPEG is a problem',
+    async () => {
+      const images = join(root, 'images');
+      const masks = join(root, 'masks');
+      await mkdir(images);
+      await mkdir(masks);
+      for (const file of ['H01.jpg', 'H01.png', 'H02.tif', 'H02.webp', 'H03.png']) {
+        await writeFile(join(images, file), 'x');
+      }
+      for (const file of ['H01.png', 'H02.png', 'H03.png']) await writeFile(join(masks, file), 'x');
+      const found = await findPairs(images, masks);
+      expect(found.pairs.map((pair) => pair.imagePath)).toEqual(
+        ['H01.png', 'H02.tif', 'H03.png'].map((file) => join(images, file)));
+      expect(found.problems).toEqual([
+        { file: join(images, 'H01.jpg'), message: `same name as ${join(images, 'H01.png')}; ` +
+          'ids must be unique, image skipped (lossless formats are preferred)' },
+        { file: join(images, 'H02.webp'), message: `same name as ${join(images, 'H02.tif')}; ` +
+          'ids must be unique, image skipped (lossless formats are preferred)' },
+      ]);
+      expect(found.repeated).toBe(2);
+      expect(found.unpaired).toBe(0);
+    });
+});
+
 describe('symbolic links in image folders', () => {
   it('when entries are links then files are paired, folders noted, and a broken link kept ' +
     'to be named when it is read', async () => {

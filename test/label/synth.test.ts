@@ -40,7 +40,7 @@ describe('synthetic images', () => {
     const target = join(root, 'reused');
     await writeSynthetic(target, 4, 5);
     await expect(writeSynthetic(target, 2, 5)).rejects.toMatchObject({
-      code: 'autothresh.usage', message: expect.stringMatching(/reused: folder is not empty/),
+      code: 'autothresh.usage', message: expect.stringMatching(/reused: is a folder that is not empty/),
     });
     // A file that is not the earlier run's stops it: an image its params.jsonl does not list,
     // or a params.jsonl that is not synth's.

@@ -11,6 +11,7 @@ import { createProgress } from '../../util/progress.js';
 import { markFailed, type CliContext } from '../io.js';
 import type { BenchCommandOptions } from './bench.js';
 import { counted } from '../../util/counts.js';
+import { printableLine } from '../../util/printable.js';
 
 export async function runBenchCommand(
   context: CliContext,
@@ -92,7 +93,9 @@ async function checkReportPath(path: string): Promise<void> {
 
 /** `<file>: <what>` for each input that could not be used; any makes the exit code 1. */
 function reportFailures(context: CliContext, failures: Readonly<BenchResult['failures']>): void {
-  for (const failure of failures) context.io.stderr(`${failure.file}: ${failure.message}\n`);
+  for (const failure of failures) {
+    context.io.stderr(printableLine(`${failure.file}: ${failure.message}`));
+  }
   if (failures.length > 0) markFailed(context);
 }
 
@@ -102,7 +105,7 @@ function problemCount(failures: Readonly<BenchResult['failures']>): number {
 }
 
 function reportNotes(context: CliContext, notes: readonly string[]): void {
-  for (const note of notes) context.io.stderr(`warning: ${note}\n`);
+  for (const note of notes) context.io.stderr(printableLine(`warning: ${note}`));
 }
 
 function render(result: BenchResult, options: BenchCommandOptions): string {

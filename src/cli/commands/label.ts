@@ -10,6 +10,7 @@ import { markFailed, type CliContext } from '../io.js';
 import { optionTypes, parseOptions } from '../options.js';
 import { counted } from '../../util/counts.js';
 import { MAX_PIXELS_FLAGS, maxPixelsHelp, maxPixelsOption } from '../max-pixels.js';
+import { printableLine } from '../../util/printable.js';
 
 const OBJECTIVES = ['fmeasure', 'accuracy', 'iou', 'mcc', 'balanced-accuracy'] as const;
 
@@ -115,8 +116,8 @@ export function labelCommand(context: CliContext): Command {
         resume: options.resume,
         concurrency: options.concurrency,
         maxPixels: options.maxPixels,
-        onProblem: (message) => context.io.stderr(`${message}\n`),
-        onWarning: (message) => context.io.stderr(`warning: ${message}\n`),
+        onProblem: (message) => context.io.stderr(printableLine(message)),
+        onWarning: (message) => context.io.stderr(printableLine(`warning: ${message}`)),
         onStart: (total) => {
           progress = context.io.stderrIsTTY
             ? createProgress(total, 'label', { quiet: options.quiet })

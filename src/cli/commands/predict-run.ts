@@ -35,6 +35,7 @@ import { finishBeforeExit, markFailed, type CliContext } from '../io.js';
 import type { PredictOptions } from './predict.js';
 import { renderTable } from '../table.js';
 import { counted } from '../../util/counts.js';
+import { printableLine } from '../../util/printable.js';
 
 export async function runPredict(
   context: CliContext,
@@ -48,7 +49,7 @@ export async function runPredict(
   const { io } = context;
   const { files, problems } = await expandInputs(inputs, { skipFolder: options.out });
   for (const problem of problems) {
-    io.stderr(`${problem.input}: ${problem.message}\n`);
+    io.stderr(printableLine(`${problem.input}: ${problem.message}`));
     markFailed(context);
   }
   if (files.length === 0) {
@@ -66,7 +67,7 @@ export async function runPredict(
     process: (input) => processFile(input.path, method, options, outputs.get(input)),
     emit: (record) => {
       if (!options.quiet) {
-        for (const warning of record.warnings) io.stderr(`warning: ${warning}\n`);
+        for (const warning of record.warnings) io.stderr(printableLine(`warning: ${warning}`));
       }
       if (options.json) io.stdout(`${JSON.stringify(record)}\n`);
       else table.push(record);
@@ -358,7 +359,7 @@ function reportFailures(
   unusableInputs: number,
 ): void {
   if (failures.length === 0 && unusableInputs === 0) return;
-  for (const failure of failures) context.io.stderr(`${failure}\n`);
+  for (const failure of failures) context.io.stderr(printableLine(failure));
   const parts = [];
   if (failures.length > 0) parts.push(`${failures.length} of ${counted(total, 'image')} failed`);
   if (unusableInputs > 0) {

@@ -38,7 +38,7 @@ export function synthCommand(context: CliContext): Command {
       const { checkOutputPath } = await import('../../label/output-paths.js');
       const { checkSyntheticOutput, writeSynthetic } = await import('../../label/synth.js');
       await checkOutputPath(options.out, 'folder', 'option --out');
-      await checkSyntheticOutput(options.out, 'option --out');
+      await checkSyntheticOutput(options.out, 'option --out', options.force);
       const { createProgress } = await import('../../util/progress.js');
       const progress = context.io.stderrIsTTY
         ? createProgress(options.count, 'synth', { quiet: options.quiet })
