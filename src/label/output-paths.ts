@@ -9,7 +9,7 @@
  * {@link checkFileCreatable} creates a trial entry and removes it at once.
  */
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, lstat, readlink, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { AutothreshError } from '../errors.js';
 import { specialFileKind } from '../util/atomic-write.js';
@@ -44,7 +44,22 @@ export async function outputPathProblem(path: string, kind: OutputKind): Promise
     return 'which is a symbolic link loop';
   }
   return longNameProblem(target) ?? (await brokenLinkProblem(kind === 'file' ? target : path)) ??
-    parentProblem(resolve(target));
+    (await parentProblem(resolve(target))) ??
+    (kind === 'file' ? await linkFolderProblem(path, target) : null);
+}
+
+/**
+ * `which is a symbolic link to "<to>", whose folder does not exist` when `path` is a link to
+ * nothing in a folder that does not exist: the write goes through the link, as a shell's `>`
+ * does, and makes no folder there. Null otherwise.
+ */
+async function linkFolderProblem(path: string, target: string): Promise<string | null> {
+  const link = await lstat(path).then((info) => info.isSymbolicLink(), () => false);
+  if (!link) return null;
+  const folder = dirname(resolve(target));
+  if (await stat(folder).then((info) => info.isDirectory(), () => false)) return null;
+  return `which is a symbolic link to ${JSON.stringify(await readlink(path))}, whose folder ` +
+    'does not exist';
 }
 
 /**

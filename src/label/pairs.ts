@@ -95,7 +95,7 @@ export async function findPairs(imagesDir: string, masksDir: string): Promise<Fo
   unpaired.forEach(({ imagePath }, index) => {
     problems.push({ file: imagePath, message: messages[index] });
   });
-  const unique = withUniqueIds(pairs);
+  const unique = await withUniqueIds(pairs);
   return {
     pairs: unique.kept, problems: [...problems, ...unique.repeated], warnings,
     unpaired: problems.length, repeated: unique.repeated.length,
@@ -104,21 +104,27 @@ export async function findPairs(imagesDir: string, masksDir: string): Promise<Fo
 
 /**
  * Images with the same name but different extensions (`H01.png`, `H01.jpg`) would share an id:
- * one is kept, as for masks the lossless format first, then the first in sorted order; each
- * other one is a problem (`H01.jpg: same name as H01.png; ids must be unique, image skipped`).
+ * one is kept, a file that can be read before a broken link, then as for masks the lossless
+ * format first, then the first in sorted order; each other one is a problem (`H01.jpg: same
+ * name as H01.png; ids must be unique, image skipped`).
  */
-function withUniqueIds(pairs: readonly ImageMaskPair[]): {
+async function withUniqueIds(pairs: readonly ImageMaskPair[]): Promise<{
   kept: ImageMaskPair[]; repeated: PairProblem[];
-} {
+}> {
   const byId = new Map<string, ImageMaskPair[]>();
   for (const pair of pairs) byId.set(pair.id, [...(byId.get(pair.id) ?? []), pair]);
+  const shared = pairs.filter((pair) => byId.get(pair.id)!.length > 1);
+  const broken = new Set((await Promise.all(shared.map(async (pair) =>
+    ((await brokenLinkProblem(pair.imagePath)) === null ? null : pair)))).filter(Boolean));
+  const rank = (pair: ImageMaskPair) => (broken.has(pair) ? 3 : lossRank(pair.imagePath));
   const chosen = new Map([...byId].map(([id, group]) => [id, [...group].sort((a, b) =>
-    lossRank(a.imagePath) - lossRank(b.imagePath) ||
+    rank(a) - rank(b) ||
     (a.imagePath < b.imagePath ? -1 : a.imagePath > b.imagePath ? 1 : 0))[0]]));
   const repeated = pairs.filter((pair) => chosen.get(pair.id) !== pair).map((pair) => ({
     file: pair.imagePath,
     message: `same name as ${chosen.get(pair.id)!.imagePath}; ids must be unique, image ` +
-      `skipped (${repeatReason(pair, chosen.get(pair.id)!)})`,
+      `skipped (${broken.has(pair) ? 'it is a broken symbolic link'
+        : repeatReason(pair, chosen.get(pair.id)!)})`,
   }));
   return { kept: pairs.filter((pair) => chosen.get(pair.id) === pair), repeated };
 }

@@ -172,7 +172,7 @@ function checkedHistogram(histogram: Histogram, name: string): Histogram {
 
 /** Refuses anything but 256 finite counts ≥ 0 whose sum is the histogram's total. */
 function checkCounts(histogram: Histogram, name: string): void {
-  if (histogram === null || typeof histogram !== 'object') {
+  if (histogram === null || typeof histogram !== 'object' || Array.isArray(histogram)) {
     throw invalidHistogram(name, 'expected a histogram (from createHistogram or histogramOf), ' +
       `received ${describeValue(histogram)}`);
   }

@@ -8,6 +8,7 @@
  */
 import type { MetricName } from '../bench/metrics.js';
 import { ALL_DATASETS, type BenchResult } from '../bench/results.js';
+import { printable } from '../util/printable.js';
 import {
   datasetsOf, formatComparison, formatInterval, formatMetric, METRIC_TITLES, summariesOf,
 } from './format.js';
@@ -84,8 +85,22 @@ export function datasetTable(result: BenchResult, metric: MetricName = 'fmeasure
   };
 }
 
+/**
+ * The table with every title, header and cell {@link printable}: dataset and model folder names
+ * come from the file system or from records, and may hold line feeds or escape sequences.
+ */
+function printableTable(table: Table): Table {
+  return {
+    ...table,
+    title: printable(table.title),
+    header: table.header.map(printable),
+    rows: table.rows.map((row) => row.map(printable)),
+  };
+}
+
 /** Renders a table with aligned columns (two spaces apart) and a rule under the header. */
-export function renderAligned(table: Table): string {
+export function renderAligned(shown: Table): string {
+  const table = printableTable(shown);
   const widths = table.header.map((title, column) => Math.max(
     title.length, ...table.rows.map((row) => (row[column] ?? '').length),
   ));
@@ -100,7 +115,8 @@ export function renderAligned(table: Table): string {
 }
 
 /** Renders a table as GitHub-flavoured Markdown (with a heading). */
-export function renderMarkdownTable(table: Table): string {
+export function renderMarkdownTable(shown: Table): string {
+  const table = printableTable(shown);
   const escape = (cell: string) => cell.replace(/\|/g, '\\|');
   const line = (cells: readonly string[]) => `| ${cells.map(escape).join(' | ')} |`;
   const rule = `|${table.numeric.map((numeric) => (numeric ? ' ---: ' : ' --- ')).join('|')}|`;

@@ -10,6 +10,7 @@
  */
 import { METRIC_NAMES } from '../bench/metrics.js';
 import { ALL_DATASETS, type BenchResult } from '../bench/results.js';
+import { printable } from '../util/printable.js';
 import { datasetsOf, describeRun } from './format.js';
 import { datasetTable, overviewTable, renderAligned, renderMarkdownTable } from './tables.js';
 
@@ -19,7 +20,7 @@ import { datasetTable, overviewTable, renderAligned, renderMarkdownTable } from 
  */
 export function renderTerminal(result: BenchResult): string {
   const parts = [
-    `autothresh bench: ${describeRun(result)}`,
+    `autothresh bench: ${printable(describeRun(result))}`,
     '',
     renderAligned(overviewTable(result)),
   ];
@@ -47,7 +48,7 @@ export function renderMarkdown(result: BenchResult): string {
   const parts = [
     '## autothresh bench',
     '',
-    describeRun(result),
+    printable(describeRun(result)),
     '',
     renderMarkdownTable(overviewTable(result)),
     renderMarkdownTable(datasetTable(result)),
@@ -57,7 +58,7 @@ export function renderMarkdown(result: BenchResult): string {
     parts.push(...datasets.map((dataset) => renderMarkdownTable(overviewTable(result, dataset))));
   }
   if (result.notes.length > 0) {
-    parts.push(result.notes.map((note) => `- ${note}`).join('\n') + '\n');
+    parts.push(result.notes.map((note) => `- ${printable(note)}`).join('\n') + '\n');
   }
   return parts.join('\n');
 }

@@ -7,7 +7,9 @@
  * replaced and the link is kept. A target that is not a regular file (a device such as
  * /dev/null, a FIFO, a socket) is refused, never renamed over.
  */
-import { renameSync, rmSync, statSync, type Stats } from 'node:fs';
+import {
+  lstatSync, readlinkSync, renameSync, rmSync, statSync, type Stats,
+} from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
@@ -56,11 +58,12 @@ export async function removedIfInterrupted<T>(path: string, work: () => Promise<
 }
 
 /**
- * Writes `data` to `path`, creating missing folders. Every failure is one `autothresh.write`
- * error naming `path` (never the temporary file) and the problem, e.g.
- * `out/a.png: cannot write (permission denied)`; the temporary file is removed. With
- * `throughLinks: false` a symbolic link at `path` is itself replaced (for files of the tool's own,
- * such as a partial file, that nothing else should be reached through).
+ * Writes `data` to `path`, creating missing folders, except where a symbolic link at `path`
+ * leads (as a shell's `>`, the file it leads to is written in a folder that exists). Every
+ * failure is one `autothresh.write` error naming `path` (never the temporary file) and the
+ * problem, e.g. `out/a.png: cannot write (permission denied)`; the temporary file is removed.
+ * With `throughLinks: false` a symbolic link at `path` is itself replaced (for files of the
+ * tool's own, such as a partial file, that nothing else should be reached through).
  */
 export async function writeFileAtomic(
   path: string,
@@ -74,7 +77,7 @@ export async function writeFileAtomic(
   await removedIfInterrupted(temporary, async () => {
     try {
       refuseSpecialFile(target);
-      await createFolder(dirname(target));
+      await prepareFolder(path, target, options.throughLinks !== false);
       await writeFile(temporary, data);
       await rename(temporary, target);
     } catch (error) {
@@ -95,6 +98,35 @@ function targetOrThrow(path: string): string {
   } catch (error) {
     throw outputFileError(path, error);
   }
+}
+
+/**
+ * Makes the folder `target` is written in, with its missing parents; but when `path` itself is a
+ * symbolic link that the write goes through (`throughLinks`), makes none: as a shell's `>`, the
+ * file a link leads to is written in a folder that exists, else the write is refused.
+ */
+async function prepareFolder(path: string, target: string, throughLinks: boolean): Promise<void> {
+  if (throughLinks && isLink(path)) refuseMissingFolder(path, target);
+  else await createFolder(dirname(target));
+}
+
+/** Whether `path` itself is a symbolic link (to something or to nothing). */
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Throws `is a symbolic link to "<to>", whose folder does not exist` when the file that the link
+ * `path` leads to lies in a folder that does not exist: the write makes no folder there.
+ */
+function refuseMissingFolder(path: string, target: string): void {
+  if (statSync(dirname(target), { throwIfNoEntry: false })?.isDirectory() === true) return;
+  const to = readlinkSync(path);
+  throw new Error(`is a symbolic link to ${JSON.stringify(to)}, whose folder does not exist`);
 }
 
 /** Throws `is a FIFO, not a regular file` (a device, a socket) when `target` is one. */
@@ -143,7 +175,7 @@ export async function writeFilesAtomic(
     for (const { path, data, target, temporary } of written) {
       try {
         refuseSpecialFile(target);
-        await createFolder(dirname(target));
+        await prepareFolder(path, target, true);
         await writeFile(temporary, data);
       } catch (error) {
         throw outputFileError(path, error, target);

@@ -39,6 +39,16 @@ describe('outputPathProblem', () => {
         .toBe(`but ${file} is a file, not a folder`);
     });
 
+  it('when a file is a link into a folder that does not exist then it says so; else none',
+    async () => {
+      const links = temporaryDirectory('autothresh-outputs-');
+      symlinkSync(join('nodir', 'r.html'), join(links, 'report.html'));
+      expect(await outputPathProblem(join(links, 'report.html'), 'file')).toBe('which is a ' +
+        `symbolic link to ${JSON.stringify(join('nodir', 'r.html'))}, whose folder does not exist`);
+      symlinkSync('made.html', join(links, 'here.html'));
+      expect(await outputPathProblem(join(links, 'here.html'), 'file')).toBeNull();
+    });
+
   it('when a file would replace a device or a FIFO, or ends in a slash, then it says so',
     async () => {
       const { root } = place();

@@ -73,6 +73,25 @@ describe('images that share a name', () => {
       expect(found.repeated).toBe(2);
       expect(found.unpaired).toBe(0);
     });
+
+  it('when a broken link shares a name with readable images then a readable one is kept',
+    async () => {
+      const images = join(root, 'linked-images');
+      const masks = join(root, 'linked-masks');
+      await mkdir(images);
+      await mkdir(masks);
+      await symlink(join(root, 'nowhere.gif'), join(images, 'H02.gif'));
+      for (const file of ['H02.png', 'H02.tif']) await writeFile(join(images, file), 'x');
+      await writeFile(join(masks, 'H02.png'), 'x');
+      const found = await findPairs(images, masks);
+      expect(found.pairs.map((pair) => pair.imagePath)).toEqual([join(images, 'H02.png')]);
+      expect(found.problems.map((problem) => problem.message)).toEqual([
+        `same name as ${join(images, 'H02.png')}; ids must be unique, image skipped (it is a ` +
+          'broken symbolic link)',
+        `same name as ${join(images, 'H02.png')}; ids must be unique, image skipped (the first ` +
+          'in sorted order is kept)',
+      ]);
+    });
 });
 
 describe('symbolic links in image folders', () => {

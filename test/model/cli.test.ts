@@ -215,6 +215,7 @@ describe('autothresh train on threshold labels, few images, several runs', () =>
         '--val-split', '0.3', ...TINY, '--epochs', '2', '--runs', '2');
       expect(text.code).toBe(0);
       expect(text.stdout).toContain('threshold labels only (no class histograms)');
+      expect(text.stdout).toMatch(/\nepochs: 2 of 2 run; the weights of epoch [12], the best on /);
       expect(text.stdout).toMatch(/2 runs: validation mean \|threshold error\| \(bins\) \d/);
     });
 

@@ -61,6 +61,8 @@ describe('plain histogram objects', () => {
         `${2 * TOTAL}$`)],
     ['no total', plain(COUNTS, undefined), /total must be the sum of the counts .*undefined$/],
     ['null', null, /^histogram: expected a histogram \(from createHistogram or histogramOf\)/],
+    ['an array of counts', [1, 2, 3],
+      /^histogram: expected a histogram \(from .*\), received an array of 3$/],
   ])('when given %s then it is refused as an invalid histogram', async (_, histogram, message) => {
     const model = await loadModel();
     const error = thrown(() => predictThreshold(model, histogram as unknown as Histogram));

@@ -12,14 +12,14 @@ function metrics(fmeasure: number): BinarizationMetrics {
   };
 }
 
-export function smallResult(): BenchResult {
+export function smallResult(secondDataset = 'set-b'): BenchResult {
   const methods: MethodSpec[] = [
     { name: 'otsu', kind: 'global', method: 'otsu' },
     { name: 'sauvola', kind: 'local', method: 'sauvola' },
     { name: 'oracle', kind: 'oracle', method: 'oracle' },
   ];
   const images = ['x,1', 'y"2', 'z3'].map((id, index) => ({
-    id, dataset: index < 2 ? 'set-a' : 'set-b', source: `${id}.png`, width: 4, height: 2,
+    id, dataset: index < 2 ? 'set-a' : secondDataset, source: `${id}.png`, width: 4, height: 2,
     truthPolarity: 'dark' as const, bestThreshold: 100, bestThresholds: { dark: 100, bright: 90 },
     histogram: new Array(256).fill(1),
   }));

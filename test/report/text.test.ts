@@ -89,6 +89,21 @@ describe('text reports', () => {
   });
 });
 
+describe('text reports of names with control characters', () => {
+  it('when a dataset is named with a line feed and an escape then every row stays one line',
+    () => {
+      const result = smallResult('set\nb\u001b[31m');
+      for (const text of [renderTerminal(result), renderMarkdown(result)]) {
+        expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+        expect(text).toContain('set\\nb\\u001b[31m');
+      }
+      const lines = renderAligned(datasetTable(result)).trimEnd().split('\n');
+      const widths = new Set(lines.slice(1).map((line) => line.length));
+      expect(lines[1]).toContain('set\\nb\\u001b[31m');
+      expect(widths.size).toBeLessThanOrEqual(2); // header and rule as wide; rows trimmed
+    });
+});
+
 describe('text reports: pointers and notes', () => {
   it('when there are several datasets then the terminal points to the per-dataset formats '
     + 'and Markdown holds each dataset\'s overview', () => {

@@ -111,6 +111,24 @@ describe('writeFileAtomic and symbolic links, FIFOs', () => {
     expect(readFileSync(join(root, 'made.txt'), 'utf8')).toBe('made');
   });
 
+  it('when the link leads into a folder that does not exist then no folder is made there',
+    async () => {
+      const root = temporaryDirectory('autothresh-links-');
+      symlinkSync(join('nodir', 'deeper', 'x.txt'), join(root, 'link.txt'));
+      const refusal = `${join(root, 'link.txt')}: cannot write (is a symbolic link to ` +
+        `${JSON.stringify(join('nodir', 'deeper', 'x.txt'))}, whose folder does not exist)`;
+      await expect(writeFileAtomic(join(root, 'link.txt'), 'x')).rejects.toMatchObject(
+        { code: 'autothresh.write', message: refusal });
+      await expect(writeFilesAtomic([{ path: join(root, 'link.txt'), data: 'x' }]))
+        .rejects.toMatchObject({ message: refusal });
+      expect(readdirSync(root)).toEqual(['link.txt']);
+      // A linked folder on the way is no link at the file itself: folders below it are made.
+      mkdirSync(join(root, 'real'));
+      symlinkSync('real', join(root, 'dir'));
+      await writeFileAtomic(join(root, 'dir', 'sub', 'y.txt'), 'y');
+      expect(readFileSync(join(root, 'real', 'sub', 'y.txt'), 'utf8')).toBe('y');
+    });
+
   it('when links chain, loop or climb out of a linked folder then the system\'s resolution ' +
     'is followed', async () => {
     const root = temporaryDirectory('autothresh-links-');

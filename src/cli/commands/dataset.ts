@@ -12,6 +12,7 @@ import type { LabelRecord } from '../../label/schema.js';
 import type { SplitName } from '../../label/split.js';
 import type { DatasetStats, GroupStats, Summary } from '../../label/stats.js';
 import { counted } from '../../util/counts.js';
+import { printable } from '../../util/printable.js';
 
 export function datasetCommand(context: CliContext): Command {
   return new Command('dataset')
@@ -185,7 +186,7 @@ function renderRow(group: GroupStats): string {
     summary === null ? '-' : summary.median.toFixed(digits);
   const mean = (summary: Summary | null, digits: number): string =>
     summary === null ? '-' : summary.mean.toFixed(digits);
-  return `${group.name.padEnd(24)} ${pad(group.records, 7)} ${pad(group.originals, 5)} ` +
+  return `${printable(group.name).padEnd(24)} ${pad(group.records, 7)} ${pad(group.originals, 5)} ` +
     `${pad(group.dark, 6)} ${pad(group.bright, 6)} ` +
     `${median(group.bestThreshold, 0).padStart(7)} ${median(group.bestScore, 3).padStart(6)} ` +
     `${mean(group.otsuDistance, 1).padStart(8)} ${mean(group.otsuFmeasureLost, 3).padStart(7)}`;

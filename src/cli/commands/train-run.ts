@@ -140,6 +140,10 @@ export async function runTrain(context: CliContext, options: TrainOptions): Prom
       'by neither training nor validation');
   }
   if (validation !== null) {
+    const { epochs, epochsRun, bestEpoch } = summary.model.metadata.training;
+    const stopped = epochsRun < epochs ? ' (stopped early)' : '';
+    lines.push(`epochs: ${epochsRun} of ${epochs} run${stopped}; the weights of epoch ` +
+      `${bestEpoch}, the best on validation, kept`);
     const score = validation.fmeasure === null
       ? 'threshold labels only (no class histograms), '
       : `F-measure ${validation.fmeasure.toFixed(4)}, `;
