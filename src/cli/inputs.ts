@@ -18,7 +18,6 @@ import { folderProblem } from '../util/folders.js';
 
 export { IMAGE_EXTENSIONS };
 
-const IMAGE_PATTERN = `**/*.{${IMAGE_EXTENSIONS.join(',')}}`;
 
 export interface InputProblem {
   input: string;
@@ -184,14 +183,43 @@ async function unreadableEntryProblem(path: string, entry: Dirent): Promise<stri
   return `broken symbolic link (to ${target})`;
 }
 
+/**
+ * The image files under `directory`, at any depth, sorted by their path below it: visible
+ * entries (not starting with `.`) whose extension is an image's, in any letter case. Folders are
+ * listed with `readdir`, not matched with a glob, so that a name holding a backslash, a line
+ * feed or any other character is found like any other. Symbolic links are followed; a folder
+ * reached twice (a link back up the tree, two links to one folder) is searched once. Folders
+ * that cannot be listed are passed over here ({@link unusableEntries} names them).
+ */
 async function findImages(directory: string): Promise<string[]> {
-  const { glob } = await import('tinyglobby');
-  // Symbolic links are followed; a link back up the tree is not entered twice.
-  const found = await glob(IMAGE_PATTERN, {
-    cwd: directory,
-    onlyFiles: true,
-    caseSensitiveMatch: false,
-    absolute: false,
-  });
-  return found.sort().map((file) => `${directory.replace(/\/+$/, '')}/${file}`);
+  const prefix = directory.replace(/\/+$/, '');
+  const searched = new Set<string>();
+  const found: string[] = [];
+  const pending = [''];
+  while (pending.length > 0) {
+    const below = pending.pop()!;
+    const folder = below === '' ? prefix || '/' : `${prefix}/${below}`;
+    const real = await realpath(folder).catch(() => null);
+    if (real === null || searched.has(real)) continue;
+    searched.add(real);
+    const entries = await readdir(folder, { withFileTypes: true }).catch(() => [] as Dirent[]);
+    const visible = entries.filter((entry) => !entry.name.startsWith('.'));
+    const kinds = await Promise.all(visible.map((entry) => entryKind(`${folder}/${entry.name}`,
+      entry)));
+    visible.forEach((entry, index) => {
+      const path = below === '' ? entry.name : `${below}/${entry.name}`;
+      if (kinds[index] === 'folder') pending.push(path);
+      else if (kinds[index] === 'file' && hasImageExtension(entry.name)) found.push(path);
+    });
+  }
+  return found.sort().map((file) => `${prefix}/${file}`);
+}
+
+/** A folder, a regular file, or something else, following a symbolic link. */
+async function entryKind(path: string, entry: Dirent): Promise<'folder' | 'file' | 'other'> {
+  if (entry.isDirectory()) return 'folder';
+  if (entry.isFile()) return 'file';
+  if (!entry.isSymbolicLink()) return 'other';
+  const info = await stat(path).catch(() => null);
+  return info?.isDirectory() ? 'folder' : info?.isFile() ? 'file' : 'other';
 }

@@ -78,15 +78,21 @@ export async function findPairs(imagesDir: string, masksDir: string): Promise<Fo
     return { pairs, problems, warnings, unpaired: imageListing.files.length, repeated: 0 };
   }
   const unpaired: { id: string; imagePath: string }[] = [];
+  const unreadableMasks = await unreadableAmong(masksDir, imageListing.files
+    .map((file) => maskCandidates(stemOf(file), masksByStem))
+    .filter((candidates) => candidates.length > 1)
+    .flatMap((candidates) => candidates.map((candidate) => candidate.file)));
   for (const file of imageListing.files) {
     const id = stemOf(file);
     const imagePath = join(imagesDir, file);
-    const candidates = maskCandidates(id, masksByStem);
+    const candidates = readableFirst(maskCandidates(id, masksByStem), unreadableMasks);
     if (candidates.length === 0) {
       unpaired.push({ id, imagePath });
       continue;
     }
-    if (candidates.length > 1) warnings.push(choiceWarning(imagePath, masksDir, candidates));
+    if (candidates.length > 1) {
+      warnings.push(choiceWarning(imagePath, masksDir, candidates, unreadableMasks));
+    }
     pairs.push({ id, imagePath, maskPath: join(masksDir, candidates[0].file) });
   }
   // Looked at all at once, as the listing follows links.
@@ -114,8 +120,8 @@ async function withUniqueIds(pairs: readonly ImageMaskPair[]): Promise<{
   const byId = new Map<string, ImageMaskPair[]>();
   for (const pair of pairs) byId.set(pair.id, [...(byId.get(pair.id) ?? []), pair]);
   const shared = pairs.filter((pair) => byId.get(pair.id)!.length > 1);
-  const broken = new Set((await Promise.all(shared.map(async (pair) =>
-    ((await brokenLinkProblem(pair.imagePath)) === null ? null : pair)))).filter(Boolean));
+  const unreadable = await unreadableAmong('', shared.map((pair) => pair.imagePath));
+  const broken = new Set(shared.filter((pair) => unreadable.has(pair.imagePath)));
   const rank = (pair: ImageMaskPair) => (broken.has(pair) ? 3 : lossRank(pair.imagePath));
   const chosen = new Map([...byId].map(([id, group]) => [id, [...group].sort((a, b) =>
     rank(a) - rank(b) ||
@@ -123,7 +129,7 @@ async function withUniqueIds(pairs: readonly ImageMaskPair[]): Promise<{
   const repeated = pairs.filter((pair) => chosen.get(pair.id) !== pair).map((pair) => ({
     file: pair.imagePath,
     message: `same name as ${chosen.get(pair.id)!.imagePath}; ids must be unique, image ` +
-      `skipped (${broken.has(pair) ? 'it is a broken symbolic link'
+      `skipped (${broken.has(pair) ? 'it cannot be read'
         : repeatReason(pair, chosen.get(pair.id)!)})`,
   }));
   return { kept: pairs.filter((pair) => chosen.get(pair.id) === pair), repeated };
@@ -133,7 +139,7 @@ function repeatReason(skipped: ImageMaskPair, kept: ImageMaskPair): string {
   if (lossRank(kept.imagePath) < lossRank(skipped.imagePath)) {
     return lossRank(kept.imagePath) === 0 ? 'lossless formats are preferred' : 'JPEG comes last';
   }
-  return 'the first in sorted order is kept';
+  return 'the first readable one in sorted order is kept';
 }
 
 /**
@@ -147,6 +153,25 @@ async function brokenLinkProblem(path: string): Promise<string | null> {
   if (!missing) return null;
   const target = await readlink(path).catch(() => null);
   return target === null ? null : `broken symbolic link (to ${target})`;
+}
+
+/**
+ * Those of `files` (in `folder`) that cannot be read as a file: a symbolic link to nothing or a
+ * loop, a FIFO, a socket, a device or a folder. Looked at all at once, as listings follow links.
+ */
+async function unreadableAmong(folder: string, files: readonly string[]): Promise<Set<string>> {
+  const unique = [...new Set(files)];
+  const readable = await Promise.all(unique.map((file) =>
+    stat(join(folder, file)).then((info) => info.isFile(), () => false)));
+  return new Set(unique.filter((_, index) => !readable[index]));
+}
+
+/** Candidates in their order, those that cannot be read moved last. */
+function readableFirst(
+  candidates: MaskCandidate[], unreadable: ReadonlySet<string>,
+): MaskCandidate[] {
+  return [...candidates].sort((a, b) =>
+    Number(unreadable.has(a.file)) - Number(unreadable.has(b.file)));
 }
 
 /** A mask file that matches an image, and which name pattern it matched (index in suffixes). */
@@ -171,12 +196,16 @@ function maskCandidates(id: string, masksByStem: ReadonlyMap<string, string[]>):
  * sorted best first; the reason is what puts the chosen mask before the runner-up.
  */
 function choiceWarning(
-  imagePath: string, masksDir: string, candidates: readonly MaskCandidate[],
+  imagePath: string,
+  masksDir: string,
+  candidates: readonly MaskCandidate[],
+  unreadable: ReadonlySet<string>,
 ): string {
   const [chosen, runnerUp] = candidates;
   const names = candidates.map((candidate) => candidate.file).sort().join(', ');
-  return `${imagePath}: masks ${names} in ${masksDir} match; using ${chosen.file} ` +
-    `(${choiceReason(chosen, runnerUp)})`;
+  const reason = unreadable.has(runnerUp.file) && !unreadable.has(chosen.file)
+    ? `${runnerUp.file} cannot be read` : choiceReason(chosen, runnerUp);
+  return `${imagePath}: masks ${names} in ${masksDir} match; using ${chosen.file} (${reason})`;
 }
 
 function choiceReason(chosen: MaskCandidate, runnerUp: MaskCandidate): string {

@@ -742,6 +742,21 @@ describe('autothresh predict output folders', () => {
     expect(outcome.stdout.trim().split('\n')).toHaveLength(3);
   });
 
+  it('when folder names hold a backslash, a line feed or a return then their images are found',
+    async () => {
+      const root = temporaryDirectory();
+      const top = join(root, 'x\\by');
+      for (const sub of ['', 'a\nb', 'c\rd', 'e\\f']) {
+        mkdirSync(join(top, sub), { recursive: true });
+        writeFileSync(join(top, sub, 'in.png'), readFileSync(bimodal));
+      }
+      const outcome = await runCli('predict', '-m', 'otsu', '--json', top);
+      expect(outcome.stderr).toBe('');
+      expect(outcome.code).toBe(0);
+      const files = outcome.stdout.trim().split('\n').map((line) => JSON.parse(line).file);
+      expect(files).toEqual(['a\nb', 'c\rd', 'e\\f', ''].map((sub) => join(top, sub, 'in.png')));
+    });
+
   it('when a few pixels are foreground then the table does not show 0.0%', async () => {
     // The 0th percentile of this page is its darkest gray: a handful of its 286,344 pixels.
     const page = 'datasets/samples/images/dibco2009-H03.png';

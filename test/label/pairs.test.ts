@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -86,11 +87,31 @@ describe('images that share a name', () => {
       const found = await findPairs(images, masks);
       expect(found.pairs.map((pair) => pair.imagePath)).toEqual([join(images, 'H02.png')]);
       expect(found.problems.map((problem) => problem.message)).toEqual([
-        `same name as ${join(images, 'H02.png')}; ids must be unique, image skipped (it is a ` +
-          'broken symbolic link)',
+        `same name as ${join(images, 'H02.png')}; ids must be unique, image skipped (it ` +
+          'cannot be read)',
         `same name as ${join(images, 'H02.png')}; ids must be unique, image skipped (the first ` +
-          'in sorted order is kept)',
+          'readable one in sorted order is kept)',
       ]);
+    });
+
+  it.skipIf(spawnSync('mkfifo', ['--version']).status !== 0)(
+    'when a FIFO shares a name with an image, or a broken link with a mask, the readable wins',
+    async () => {
+      const images = join(root, 'fifo-images');
+      const masks = join(root, 'fifo-masks');
+      await mkdir(images);
+      await mkdir(masks);
+      spawnSync('mkfifo', [join(images, 'H03.png')]);
+      await writeFile(join(images, 'H03.tif'), 'x');
+      await symlink(join(root, 'nowhere.png'), join(masks, 'H03.png'));
+      await writeFile(join(masks, 'H03.tif'), 'x');
+      const found = await findPairs(images, masks);
+      expect(found.pairs).toEqual([{
+        id: 'H03', imagePath: join(images, 'H03.tif'), maskPath: join(masks, 'H03.tif'),
+      }]);
+      expect(found.problems.map((problem) => problem.file)).toEqual([join(images, 'H03.png')]);
+      expect(found.warnings).toContain(`${join(images, 'H03.tif')}: masks H03.png, H03.tif in ` +
+        `${masks} match; using H03.tif (H03.png cannot be read)`);
     });
 });
 

@@ -208,6 +208,9 @@ describe('autothresh train on threshold labels, few images, several runs', () =>
       expect(summary.runScore).toBe('thresholdError');
       expect(summary.runScores).toHaveLength(2);
       expect(summary.runScores[0]).toBe(summary.validation.thresholdMae);
+      expect(summary.epochs).toBe(6);
+      expect(summary.epochsRun).toBe(6);
+      expect(summary.bestEpoch).toBeGreaterThanOrEqual(1);
       const metadata = JSON.parse(await readFile(join(out, 'metadata.json'), 'utf8'));
       expect(metadata.validation.fmeasure).toBeNull();
 
@@ -250,6 +253,8 @@ describe('autothresh train on threshold labels, few images, several runs', () =>
       const warned = await runCli('train', '--data', few, '-o', join(folder, 'few-model'),
         '--val-split', '0', ...TINY);
       expect(warned.code).toBe(0);
+      expect(warned.stdout).toContain('\nepochs: 2 of 2 run; the last epoch\'s weights kept (no ' +
+        'validation)\n');
       expect(warned.stderr).toContain('warning: training from scratch on 4 source images: a ' +
         'model learns little from so few; fine-tune the shipped model instead (--init default)');
     });

@@ -121,6 +121,9 @@ export async function runTrain(context: CliContext, options: TrainOptions): Prom
       validationRecords: summary.validationRecords,
       unusedRecords: summary.unusedRecords,
       validation,
+      epochs: summary.model.metadata.training.epochs,
+      epochsRun: summary.model.metadata.training.epochsRun,
+      bestEpoch: summary.model.metadata.training.bestEpoch,
       runs: options.runs,
       runScore: summary.runScore,
       runScores: summary.runScores,
@@ -139,11 +142,12 @@ export async function runTrain(context: CliContext, options: TrainOptions): Prom
       `${summary.unusedRecords === 1 ? 'was' : 'were'} used ` +
       'by neither training nor validation');
   }
+  const { epochs, epochsRun, bestEpoch } = summary.model.metadata.training;
+  lines.push(validation === null
+    ? `epochs: ${epochsRun} of ${epochs} run; the last epoch's weights kept (no validation)`
+    : `epochs: ${epochsRun} of ${epochs} run${epochsRun < epochs ? ' (stopped early)' : ''}; ` +
+      `the weights of epoch ${bestEpoch}, the best on validation, kept`);
   if (validation !== null) {
-    const { epochs, epochsRun, bestEpoch } = summary.model.metadata.training;
-    const stopped = epochsRun < epochs ? ' (stopped early)' : '';
-    lines.push(`epochs: ${epochsRun} of ${epochs} run${stopped}; the weights of epoch ` +
-      `${bestEpoch}, the best on validation, kept`);
     const score = validation.fmeasure === null
       ? 'threshold labels only (no class histograms), '
       : `F-measure ${validation.fmeasure.toFixed(4)}, `;
