@@ -139,16 +139,20 @@ async function isPattern(input: string): Promise<boolean> {
 
 /**
  * What the image search of `directory` passes over in silence, each as a problem: visible
- * subfolders, at any depth, that cannot be listed, and visible entries named like images that
- * are not files it can read: a symbolic link to nothing (what a file that git-annex or LFS did
- * not fetch looks like), a FIFO, a socket or a device. Symbolic links to folders are not
- * followed here.
+ * subfolders, at any depth (those reached through symbolic links too), that cannot be listed,
+ * and visible entries named like images that are not files it can read: a symbolic link to
+ * nothing (what a file that git-annex or LFS did not fetch looks like), a FIFO, a socket or a
+ * device. A folder reached twice (a link back up the tree) is looked at once.
  */
 async function unusableEntries(directory: string): Promise<InputProblem[]> {
   const problems: InputProblem[] = [];
+  const looked = new Set<string>();
   const pending = [directory.replace(/\/+$/, '') || '/'];
   while (pending.length > 0) {
     const folder = pending.pop()!;
+    const real = await realpath(folder).catch(() => folder);
+    if (looked.has(real)) continue;
+    looked.add(real);
     let entries: Dirent[];
     try {
       entries = await readdir(folder, { withFileTypes: true });
@@ -157,17 +161,29 @@ async function unusableEntries(directory: string): Promise<InputProblem[]> {
       problems.push({ input: folder, message: `cannot list this folder (${problem})` });
       continue;
     }
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
-      const path = folder === '/' ? `/${entry.name}` : `${folder}/${entry.name}`;
-      if (entry.isDirectory()) pending.push(path);
-      else if (!entry.isFile() && hasImageExtension(entry.name)) {
-        const message = await unreadableEntryProblem(path, entry);
-        if (message !== null) problems.push({ input: path, message });
-      }
-    }
+    const visible = entries.filter((entry) => !entry.name.startsWith('.'));
+    const paths = visible.map((entry) =>
+      (folder === '/' ? `/${entry.name}` : `${folder}/${entry.name}`));
+    // Links are followed all at once: a folder of thousands of links (git-annex) lists fast.
+    const folders = await Promise.all(visible.map((entry, index) =>
+      leadsToFolder(paths[index], entry)));
+    const messages = await Promise.all(visible.map((entry, index) =>
+      (folders[index] || entry.isFile() || !hasImageExtension(entry.name)
+        ? null : unreadableEntryProblem(paths[index], entry))));
+    visible.forEach((_, index) => {
+      if (folders[index]) pending.push(paths[index]);
+      const message = messages[index];
+      if (message !== null) problems.push({ input: paths[index], message });
+    });
   }
   return problems.sort((a, b) => a.input.localeCompare(b.input));
+}
+
+/** Whether an entry is a folder, or a symbolic link to one. */
+async function leadsToFolder(path: string, entry: Dirent): Promise<boolean> {
+  if (entry.isDirectory()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  return stat(path).then((info) => info.isDirectory(), () => false);
 }
 
 /** Why an entry that is not a plain file cannot be read as an image, or null when it can. */

@@ -757,6 +757,29 @@ describe('autothresh predict output folders', () => {
       expect(files).toEqual(['a\nb', 'c\rd', 'e\\f', ''].map((sub) => join(top, sub, 'in.png')));
     });
 
+  it.skipIf(spawnSync('mkfifo', ['--version']).status !== 0)(
+    'when a linked subfolder holds a broken link and a FIFO then both are reported, once',
+    async () => {
+      const root = temporaryDirectory();
+      const outside = join(root, 'ext');
+      mkdirSync(outside);
+      writeFileSync(join(outside, 'ok.png'), readFileSync(bimodal));
+      symlinkSync('gone.png', join(outside, 'broken.png'));
+      spawnSync('mkfifo', [join(outside, 'fifo.png')]);
+      const input = join(root, 'in');
+      mkdirSync(input);
+      symlinkSync(join('..', 'ext'), join(input, 'lnk'));
+      symlinkSync('.', join(outside, 'again')); // a loop: looked at once
+      const outcome = await runCli('predict', '-m', 'otsu', '--json', input);
+      expect(outcome.code).toBe(1);
+      const lines = outcome.stderr.trim().split('\n');
+      expect(lines.filter((line) => line.includes('broken.png'))).toEqual(
+        [`${join(input, 'lnk', 'broken.png')}: broken symbolic link (to gone.png)`]);
+      expect(lines.filter((line) => line.includes('fifo.png'))).toEqual(
+        [`${join(input, 'lnk', 'fifo.png')}: not a regular file`]);
+      expect(outcome.stdout.trim().split('\n')).toHaveLength(1);
+    });
+
   it('when a few pixels are foreground then the table does not show 0.0%', async () => {
     // The 0th percentile of this page is its darkest gray: a handful of its 286,344 pixels.
     const page = 'datasets/samples/images/dibco2009-H03.png';
