@@ -3,7 +3,7 @@
  * the shared datasets, measured without training anything (`npm run eval:ceilings`, seconds).
  *
  * For each dataset of the labelled original images (exact F-measures from the class histograms,
- * thresholds rounded down, every method given the true polarity):
+ * thresholds rounded down; the methods and the oracle, in both tables, get the true polarity):
  * - the best single global method over all datasets, and the best one for each dataset (a
  *   choice made knowing the answers);
  * - the per-image method choice: each image scored with whichever of the 16 global methods is
@@ -20,7 +20,8 @@
  * Euclidean distance between the model's input features (`features.ts`, standardized over the
  * set). Its polarity is the neighbours' majority; its threshold is Li's plus the offset
  * (−64..64 bins) whose mean exact F-measure over the neighbours, each at its own Li threshold
- * and true polarity, is highest. Scored with the predicted polarity, as the model is.
+ * and true polarity, is highest. That threshold is rounded as the model's is (⌊t + 0.5⌋) and
+ * scored with the predicted polarity, as the model is.
  *
  * Usage: tsx scripts/model-ceilings.ts [--test datasets/real.jsonl]
  *        [--augmented datasets/augmented.jsonl.gz] [--neighbours 15]
@@ -34,6 +35,7 @@ import type { LabelRecord } from '../src/label/schema.js';
 import { exactScore } from '../src/model/evaluate.js';
 import {
   classicalThresholds, computeFeatures, DEFAULT_FEATURE_SET, featureDefinition,
+  fitNormalization, normalizeFeatures,
 } from '../src/model/features.js';
 import { roundThreshold } from '../src/model/heads.js';
 import { scoreAllThresholds, type Polarity } from '../src/label/objectives.js';
@@ -169,11 +171,16 @@ process.stdout.write(`${lines.join('\n')}\n`);
 /** Offsets from Li's threshold (bins) among which the neighbours choose. */
 const OFFSETS = Array.from({ length: 129 }, (_, index) => index - 64);
 const NEIGHBOURS = Number(values.neighbours);
+if (!Number.isInteger(NEIGHBOURS) || NEIGHBOURS < 1) {
+  throw new Error(`--neighbours: expected a whole number of at least 1, ` +
+    `got "${values.neighbours}"`);
+}
 
 /** What the neighbours need of a record: features, Li's threshold, F at every offset. */
 interface Labelled {
   record: LabelRecord;
-  features: Float64Array;
+  /** The model's input features, standardized over the set once the set is gathered. */
+  features: Float32Array;
   li: number;
   /** Exact F-measure (true polarity) at Li's threshold plus each offset of OFFSETS. */
   offsetScores: Float64Array;
@@ -183,30 +190,29 @@ const definition = featureDefinition(DEFAULT_FEATURE_SET);
 
 function labelled(record: LabelRecord): Labelled {
   const histogram = createHistogram(record.histogram);
-  const li = classicalThresholds(histogram).li;
+  const classical = classicalThresholds(histogram);
+  const li = classical.li;
   const all = scoreAllThresholds({
     foreground: record.foregroundHistogram!, background: record.backgroundHistogram!,
-  }, record.polarity, 'fmeasure');
+  }, record.polarity, record.objective ?? 'fmeasure');
   return {
     record,
-    features: Float64Array.from(computeFeatures(histogram, definition)),
+    features: computeFeatures(histogram, definition, classical),
     li,
     offsetScores: Float64Array.from(OFFSETS, (offset) => all[roundThreshold(li + offset)]),
   };
 }
 
-/** Standardizes every feature over `items`, in place. */
+/** Standardizes every feature over `items` (as training does over its records), in place. */
 function standardize(items: readonly Labelled[]): void {
   const size = definition.size;
-  for (let column = 0; column < size; column++) {
-    const average = mean(items.map((item) => item.features[column]));
-    const deviation = Math.sqrt(mean(items.map((item) =>
-      (item.features[column] - average) ** 2))) || 1;
-    for (const item of items) item.features[column] = (item.features[column] - average) / deviation;
-  }
+  const table = new Float32Array(items.length * size);
+  items.forEach((item, row) => table.set(item.features, row * size));
+  normalizeFeatures(table, fitNormalization(table, size));
+  items.forEach((item, row) => item.features.set(table.subarray(row * size, (row + 1) * size)));
 }
 
-function squaredDistance(a: Float64Array, b: Float64Array): number {
+function squaredDistance(a: Float32Array, b: Float32Array): number {
   let sum = 0;
   for (let index = 0; index < a.length; index++) sum += (a[index] - b[index]) ** 2;
   return sum;
@@ -285,11 +291,8 @@ const overall = {
   otsu: mean(inSetRows.map((row) => row.otsu)),
   oracle: mean(inSetRows.map((row) => row.oracle)),
 };
-inSetLines.push(`| **mean of datasets** | ${macroOf(inSetRows, (row) => row.polarity)} | ` +
+const meanPolarity = percent(mean(inSetRows.map((row) => row.polarity)));
+inSetLines.push(`| **mean of datasets** | ${meanPolarity} | ` +
   `${percent(overall.fmeasure)} | ${percent(overall.otsu)} | ${percent(overall.oracle)} | ` +
   `${gapClosed(overall)} |`);
 process.stdout.write(`${inSetLines.join('\n')}\n`);
-
-function macroOf<T>(items: readonly T[], pick: (item: T) => number): string {
-  return percent(mean(items.map(pick)));
-}
