@@ -48,6 +48,12 @@ const { values } = parseArgs({
   },
 });
 
+const NEIGHBOURS = Number(values.neighbours);
+if (!Number.isInteger(NEIGHBOURS) || NEIGHBOURS < 1) {
+  throw new Error(`--neighbours: expected a whole number of at least 1, ` +
+    `got "${values.neighbours}"`);
+}
+
 const records = (await readLabelRecords(values.test!)).filter(isOriginal);
 const augmented = await readLabelRecords(values.augmented!);
 const datasets = [...new Set(records.map((record) => record.dataset))].sort();
@@ -170,11 +176,6 @@ process.stdout.write(`${lines.join('\n')}\n`);
 
 /** Offsets from Li's threshold (bins) among which the neighbours choose. */
 const OFFSETS = Array.from({ length: 129 }, (_, index) => index - 64);
-const NEIGHBOURS = Number(values.neighbours);
-if (!Number.isInteger(NEIGHBOURS) || NEIGHBOURS < 1) {
-  throw new Error(`--neighbours: expected a whole number of at least 1, ` +
-    `got "${values.neighbours}"`);
-}
 
 /** What the neighbours need of a record: features, Li's threshold, F at every offset. */
 interface Labelled {
@@ -261,13 +262,14 @@ const inSetRows: InSetRow[] = datasets.map((dataset) => {
   ];
   standardize(pool);
   const predictions = originals.map((image) => predictFromNeighbours(image, pool));
+  const globalRow = rows.find((row) => row.dataset === dataset)!;
   return {
     dataset,
     polarity: mean(originals.map((image, index) =>
       Number(predictions[index].polarity === image.record.polarity))),
     fmeasure: mean(originals.map((image, index) => exactScore(image.record, predictions[index])!)),
-    otsu: rows.find((row) => row.dataset === dataset)!.methods[GLOBAL_METHOD_NAMES.indexOf('otsu')],
-    oracle: rows.find((row) => row.dataset === dataset)!.oracle,
+    otsu: globalRow.methods[GLOBAL_METHOD_NAMES.indexOf('otsu')],
+    oracle: globalRow.oracle,
   };
 });
 
